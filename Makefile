@@ -1,0 +1,83 @@
+# Bền Vững — the two commands of the README are `make run` and `make test`.
+# Everything else here is a step they use, or a tool for maintainers.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A laptop runs with DEBUG on unless told otherwise; production uses docs/deploy.md.
+export DEBUG ?= 1
+
+.PHONY: setup setup-test run prepare serve test lint format pytest lock messages clean help
+
+help:
+	@echo "make run    install, prepare the database with reference and demo data, serve the site"
+	@echo "make test   install test dependencies, lint, run the whole suite (SQLite, and"
+	@echo "            PostgreSQL too when DATABASE_URL points at one)"
+
+# --- installation (idempotent: pip only installs what changed) -------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "setuptools==84.2.1" "wheel==0.48.0"
+
+$(VENV)/.installed: $(BIN)/python requirements/base.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
+
+# --- run ---------------------------------------------------------------------------------------
+prepare: setup
+	$(BIN)/benvung migrate --no-input
+	$(BIN)/benvung load_reference
+	$(BIN)/benvung load_demo
+
+run: prepare
+	@$(BIN)/benvung demo_signins
+	@echo "Serving http://$(HOST):$(PORT)/  (a background worker runs beside it; Ctrl+C stops both)"
+	@$(BIN)/python -m benvung.devtools.serve --host $(HOST) --port $(PORT)
+
+# --- test --------------------------------------------------------------------------------------
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The suite always runs on SQLite; when DATABASE_URL names a PostgreSQL server it runs there too.
+pytest: setup-test
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+	@case "$$DATABASE_URL" in \
+	  postgres*) echo "--- the same suite on PostgreSQL ($$DATABASE_URL)"; \
+	             $(BIN)/pytest $(PYTEST_ARGS) ;; \
+	  *) echo "(DATABASE_URL does not name PostgreSQL: the PostgreSQL run is skipped)" ;; \
+	esac
+
+test: lint pytest
+
+# --- maintainers -------------------------------------------------------------------------------
+# Re-lock the whole dependency tree after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet "pip-tools==7.6.2"
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --extra test --constraint requirements/base.txt --output-file requirements/test.txt pyproject.toml
+
+# Re-extract and compile the translation catalogues (needs GNU gettext).
+messages: setup-test
+	$(BIN)/benvung makemessages --locale vi --no-obsolete --ignore ".venv/*" --ignore "var/*"
+	$(BIN)/benvung compilemessages --locale vi --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) var/test.sqlite3*

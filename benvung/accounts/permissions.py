@@ -1,0 +1,63 @@
+"""Who may do what: small predicates used by selectors, services and templates alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Role
+
+
+def _role(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return getattr(user, "role", None)
+
+
+def is_system_admin(user: Any) -> bool:
+    return _role(user) == Role.SYSTEM_ADMIN
+
+
+def is_coordinator(user: Any) -> bool:
+    """Coordinators (and system administrators) see and manage every organisation."""
+    return _role(user) in (Role.COORDINATOR, Role.SYSTEM_ADMIN)
+
+
+def belongs_to(user: Any, organisation: Any) -> bool:
+    return _role(user) is not None and user.organisation_id == organisation.pk
+
+
+def can_view_organisation(user: Any, organisation: Any) -> bool:
+    return is_coordinator(user) or belongs_to(user, organisation)
+
+
+def can_manage_organisations(user: Any) -> bool:
+    """Create organisations, end them, record successors, change identifiers."""
+    return is_coordinator(user)
+
+
+def can_edit_organisation_profile(user: Any, organisation: Any) -> bool:
+    """Contact details and sectors: the organisation's own users may keep them up to date."""
+    return is_coordinator(user) or belongs_to(user, organisation)
+
+
+def can_manage_sites(user: Any, enterprise: Any) -> bool:
+    return is_coordinator(user) or (
+        belongs_to(user, enterprise) and _role(user) == Role.ENTERPRISE_USER
+    )
+
+
+def can_invite_users(user: Any, organisation: Any | None = None) -> bool:
+    return is_coordinator(user)
+
+
+def can_manage_user(user: Any, other: Any) -> bool:
+    """Deactivate or reactivate an account."""
+    return is_coordinator(user) and user.pk != other.pk
+
+
+def can_view_audit(user: Any) -> bool:
+    return is_coordinator(user)
+
+
+def can_confirm_reference_data(user: Any) -> bool:
+    return is_coordinator(user)

@@ -1,0 +1,75 @@
+"""Reads about users and invitations, scoped to the viewer; the data behind each home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from benvung.core.models import AuditEvent, SuccessionStatus
+from benvung.directory import selectors as directory
+from benvung.directory.models import (
+    IndustrialArea,
+    OrganisationSuccession,
+    Site,
+)
+
+from . import permissions
+from .models import Invitation, Role, User
+
+
+def user_list(*, viewer: Any, organisation: Any = None) -> QuerySet[User]:
+    """Coordinators see every account; others see the accounts of their own organisation."""
+    if permissions.is_coordinator(viewer):
+        qs = User.objects.all()
+    elif permissions._role(viewer) is not None:
+        qs = User.objects.filter(organisation_id=viewer.organisation_id)
+    else:
+        return User.objects.none()
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs.select_related("organisation")
+
+
+def invitation_list(*, viewer: Any, organisation: Any = None) -> QuerySet[Invitation]:
+    if not permissions.can_invite_users(viewer):
+        return Invitation.objects.none()
+    qs = Invitation.objects.select_related("organisation", "invited_by")
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs
+
+
+def home_context(*, viewer: User) -> dict[str, Any]:
+    org = viewer.organisation.specific
+    context: dict[str, Any] = {"organisation": org}
+    if permissions.is_coordinator(viewer):
+        now = timezone.now()
+        context.update(
+            counts=directory.organisation_counts(viewer=viewer),
+            site_count=Site.objects.valid_on(timezone.localdate()).count(),
+            user_count=User.objects.filter(is_active=True).count(),
+            pending_invitations=Invitation.objects.filter(
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+            ).count(),
+            unconfirmed_areas=IndustrialArea.objects.filter(
+                confirmation=IndustrialArea.Confirmation.UNOFFICIAL
+            ).count(),
+            unconfirmed_successions=OrganisationSuccession.objects.filter(
+                status=SuccessionStatus.TO_BE_CONFIRMED
+            ).count(),
+            focus_sectors=directory.enterprise_count_by_focus_sector(),
+            recent_events=AuditEvent.objects.select_related("actor")[:8],
+        )
+    if viewer.role == Role.ENTERPRISE_USER:
+        context.update(
+            sites=directory.site_list(viewer=viewer, enterprise=org),
+            sectors=directory.enterprise_sectors(org),
+        )
+    if viewer.role in (Role.AGENCY_REPORTER, Role.COORDINATOR, Role.SYSTEM_ADMIN):
+        context.update(predecessors=directory.predecessors_of(org))
+    context["colleagues"] = user_list(viewer=viewer, organisation=viewer.organisation).filter(
+        is_active=True
+    )
+    return context

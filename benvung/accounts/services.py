@@ -1,0 +1,227 @@
+"""Writes to accounts: invitations, accepting them, (de)activating users. All audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from benvung.core import audit
+from benvung.directory.models import Organisation
+
+from . import permissions
+from .models import ROLE_ORGANISATION_KIND, Invitation, Role, User
+
+
+def _check_role_fits(role: str, organisation: Organisation, errors: dict[str, list[str]]) -> None:
+    wanted = ROLE_ORGANISATION_KIND.get(role)
+    if wanted is None:
+        errors.setdefault("role", []).append(_("Choose a role."))
+    elif organisation.kind != wanted:
+        errors.setdefault("role", []).append(
+            _("The role %(role)s is for %(kind)s, but %(org)s is %(org_kind)s.")
+            % {
+                "role": Role(role).label,
+                "kind": Organisation.Kind(wanted).label,
+                "org": organisation.name,
+                "org_kind": organisation.get_kind_display(),
+            }
+        )
+    elif role == Role.COORDINATOR and not getattr(organisation.specific, "is_coordinator", False):
+        errors.setdefault("role", []).append(
+            _("Coordinators belong to the agency that coordinates the plan.")
+        )
+
+
+def invitation_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    full_name: str = "",
+) -> tuple[Invitation, str]:
+    """Create an invitation and e-mail its one-time link; returns it with the raw token."""
+    if not permissions.can_invite_users(actor, organisation):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    email = (email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not email:
+        errors["email"] = [_("Enter the e-mail address.")]
+    elif User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("%(email)s already has an account.") % {"email": email}]
+    _check_role_fits(role, organisation, errors)
+    if not organisation.is_current:
+        errors.setdefault("organisation", []).append(
+            _("%(org)s is no longer in operation; invite users to its successor.")
+            % {"org": organisation.name}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A new invitation replaces any pending one for the same address.
+        Invitation.objects.filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            email=email,
+            full_name=full_name.strip(),
+            organisation=organisation,
+            role=role,
+            token_hash=Invitation.hash_token(token),
+            invited_by=actor,
+            expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        audit.record(
+            actor=actor,
+            action="user.invite",
+            target=invitation,
+            after={"email": email, "role": role, "organisation": organisation.pk},
+        )
+        link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
+        context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Invitation to Bền Vững")
+            body = render_to_string("accounts/email/invitation.txt", context)
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        )
+    return invitation, token
+
+
+def invitation_find(token: str) -> Invitation | None:
+    """The pending invitation for this token, or None if unknown, used, revoked or expired."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+    if invitation is None or invitation.state != "pending":
+        return None
+    return invitation
+
+
+def invitation_accept(
+    *, token: str, full_name: str, password: str, job_title: str = "", phone: str = ""
+) -> User:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token_hash=Invitation.hash_token(token))
+            .first()
+        )
+        if invitation is None or invitation.state != "pending":
+            raise ValidationError(
+                _("This invitation link is no longer valid. Ask the coordinator for a new one.")
+            )
+        errors: dict[str, list[str]] = {}
+        if not full_name.strip():
+            errors["full_name"] = [_("Enter your full name.")]
+        candidate = User(email=invitation.email, full_name=full_name.strip())
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as exc:
+            errors["password1"] = list(exc.messages)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            errors.setdefault("__all__", []).append(
+                _("%(email)s already has an account.") % {"email": invitation.email}
+            )
+        if errors:
+            raise ValidationError(errors)
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            full_name=full_name.strip(),
+            job_title=job_title.strip(),
+            phone=phone.strip(),
+            organisation=invitation.organisation,
+            role=invitation.role,
+            is_superuser=invitation.role == Role.SYSTEM_ADMIN,
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_user = user
+        invitation.save(update_fields=["accepted_at", "accepted_user"])
+        audit.record(
+            actor=user,
+            action="user.accept_invitation",
+            target=user,
+            after=audit.snapshot(user, exclude=["last_login"]),
+        )
+    return user
+
+
+def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+    if not permissions.can_invite_users(actor, invitation.organisation):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if invitation.state != "pending":
+        return invitation
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="user.revoke_invitation", target=invitation)
+    return invitation
+
+
+def user_set_active(*, actor: Any, user: User, active: bool) -> User:
+    if not permissions.can_manage_user(actor, user):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if user.is_active == active:
+        return user
+    with transaction.atomic():
+        before = {"is_active": user.is_active}
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor,
+            action="user.reactivate" if active else "user.deactivate",
+            target=user,
+            before=before,
+            after={"is_active": active},
+        )
+    return user
+
+
+def user_create(
+    *,
+    actor: Any,
+    email: str,
+    password: str,
+    full_name: str,
+    organisation: Organisation,
+    role: str,
+    is_demo: bool = False,
+) -> User:
+    """Direct creation, for the demo generator and administrators' commands."""
+    errors: dict[str, list[str]] = {}
+    _check_role_fits(role, organisation, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            full_name=full_name,
+            organisation=organisation,
+            role=role,
+            is_demo=is_demo,
+            is_superuser=role == Role.SYSTEM_ADMIN,
+        )
+        audit.record(
+            actor=actor,
+            action="user.create",
+            target=user,
+            after=audit.snapshot(user, exclude=["last_login"]),
+        )
+    return user

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benvung.core import audit
+from benvung.core.views import apply_service_errors
+
+from . import permissions, selectors, services
+from .forms import AcceptInvitationForm, EmailPasswordResetForm, SignInForm
+from .models import Role, User
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = EmailPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    # Links in e-mails use the configured public address, not the request's Host header.
+    extra_email_context = {"site_url": settings.SITE_URL}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(actor=self.user, action="user.password_reset", target=self.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(
+            actor=self.request.user, action="user.password_change", target=self.request.user
+        )
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+ROLE_HOME_TEMPLATES = {
+    Role.SYSTEM_ADMIN: "accounts/home_system_admin.html",
+    Role.COORDINATOR: "accounts/home_coordinator.html",
+    Role.AGENCY_REPORTER: "accounts/home_agency.html",
+    Role.ENTERPRISE_USER: "accounts/home_enterprise.html",
+    Role.RETAIL_REPORTER: "accounts/home_retail.html",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own home page after signing in."""
+    user: User = request.user  # type: ignore[assignment]
+    context = selectors.home_context(viewer=user)
+    return render(request, ROLE_HOME_TEMPLATES[Role(user.role)], context)
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_find(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                job_title=form.cleaned_data["job_title"],
+                phone=form.cleaned_data["phone"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome. Your account is ready."))
+            return redirect("accounts:home")
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(selectors.invitation_list(viewer=request.user), pk=pk)
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(
+        request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+    )
+    return redirect("directory:organisation_detail", pk=invitation.organisation_id)
+
+
+@login_required
+@require_POST
+def set_user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    other = get_object_or_404(selectors.user_list(viewer=request.user), pk=pk)
+    if not permissions.can_manage_user(request.user, other):
+        raise PermissionDenied
+    active = request.POST.get("active") == "1"
+    services.user_set_active(actor=request.user, user=other, active=active)
+    if active:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": other.full_name})
+    else:
+        messages.success(request, _("%(name)s can no longer sign in.") % {"name": other.full_name})
+    return redirect("directory:organisation_detail", pk=other.organisation_id)
+
+
+def invitation_roles_for(organisation: Any) -> list[tuple[str, str]]:
+    """The roles a user of this organisation can have."""
+    from .models import ROLE_ORGANISATION_KIND
+
+    roles = [
+        (value, label)
+        for value, label in Role.choices
+        if ROLE_ORGANISATION_KIND[value] == organisation.kind
+    ]
+    if not getattr(organisation.specific, "is_coordinator", False):
+        roles = [r for r in roles if r[0] != Role.COORDINATOR]
+    return roles

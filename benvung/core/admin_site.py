@@ -1,0 +1,15 @@
+"""Django admin is a tool for the system administrator only, not for coordinators."""
+
+from django.contrib.admin import AdminSite
+from django.http import HttpRequest
+
+
+def restrict_admin_to_system_administrators(site: AdminSite) -> None:
+    def has_permission(request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and getattr(user, "role", None) == "system_admin")
+
+    site.has_permission = has_permission  # type: ignore[method-assign]
+    site.site_header = "Bền Vững"
+    site.site_title = "Bền Vững"
+    site.index_title = "Quản trị hệ thống"

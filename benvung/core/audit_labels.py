@@ -1,0 +1,45 @@
+"""Human names of audit actions, for the audit page. Each app's actions are listed here."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "organisation.create": _("organisation created"),
+    "organisation.update": _("organisation changed"),
+    "organisation.end": _("organisation ended"),
+    "organisation.load": _("agencies loaded from the reference file"),
+    "organisation_succession.add": _("successor recorded"),
+    "organisation_succession.update": _("successor link changed by the reference file"),
+    "organisation_succession.load": _("agency successions loaded from the reference file"),
+    "organisationsuccession.confirm": _("successor link confirmed"),
+    "industrialareasuccession.add": _("successor of an industrial area recorded"),
+    "industrialareasuccession.confirm": _("successor of an industrial area confirmed"),
+    "site.create": _("site created"),
+    "site.update": _("site changed"),
+    "industrial_area.create": _("industrial area created"),
+    "industrial_area.update": _("industrial area changed"),
+    "industrial_area.confirm": _("industrial area confirmed"),
+    "industrial_area.load": _("industrial parks and clusters loaded from the seed file"),
+    "administrative_unit.load": _("administrative units loaded"),
+    "administrative_unit.update": _("administrative unit changed by the loader"),
+    "administrative_unit_succession.load": _("administrative unit successions loaded"),
+    "administrative_unit_succession.update": _("administrative unit succession changed"),
+    "sector.load": _("VSIC codes loaded"),
+    "sector.update": _("VSIC code changed by the loader"),
+    "focus_sector.load": _("focus sectors loaded"),
+    "focus_sector.update": _("focus sector changed by the loader"),
+    "user.invite": _("user invited"),
+    "user.revoke_invitation": _("invitation revoked"),
+    "user.accept_invitation": _("invitation accepted, account created"),
+    "user.create": _("account created"),
+    "user.deactivate": _("account deactivated"),
+    "user.reactivate": _("account reactivated"),
+    "user.sign_in": _("signed in"),
+    "user.locked_out": _("account locked after failed sign-ins"),
+    "user.password_reset": _("password reset"),
+    "user.password_change": _("password changed"),
+    "demo.load": _("demo data generated"),
+}
+
+
+def label_of(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

@@ -1,0 +1,41 @@
+"""Form pieces shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that only parses input: the service validates the object and saves it.
+
+    Django's own model validation is skipped here so that every rule has one place (the
+    service) and one message, in the user's language, naming the field.
+    """
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class DateField(forms.DateField):
+    """A date typed as dd/mm/yyyy, the way Vietnamese forms write it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"}
+            ),
+        )
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a date as dd/mm/yyyy.")})
+        super().__init__(**kwargs)
+
+
+class FormRenderer(TemplatesSetting):
+    """Renders every form with the project's field template (label, hint, errors, widget)."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"

@@ -1,0 +1,128 @@
+"""Idempotent loading of reference rows: create what is new, update what changed, audit both.
+
+Loaders read reviewed data files or maintained packages and call `Upserter.upsert` once per row.
+Running a loader twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from . import audit
+
+
+@dataclass
+class LoadReport:
+    name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    created_keys: list[str] = field(default_factory=list)
+    updated_keys: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+class Upserter:
+    """Creates or updates rows of one model identified by `key_fields`, auditing changes.
+
+    Existing rows are read once up front, so a load of thousands of rows costs one query per
+    row written, none per row unchanged.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        key_fields: Iterable[str],
+        *,
+        report_name: str,
+        action: str,
+        actor: Any = None,
+        queryset: models.QuerySet | None = None,
+    ) -> None:
+        self.model = model
+        self.key_fields = tuple(key_fields)
+        self.action = action
+        self.actor = actor
+        self.report = LoadReport(report_name)
+        rows = queryset if queryset is not None else model._default_manager.all()
+        self.existing: dict[tuple[Any, ...], models.Model] = {
+            self._key_of(obj): obj for obj in rows
+        }
+
+    def _key_of(self, obj: models.Model) -> tuple[Any, ...]:
+        return tuple(getattr(obj, self._attname(name)) for name in self.key_fields)
+
+    def _attname(self, name: str) -> str:
+        return self.model._meta.get_field(name).attname
+
+    def _normalise(self, name: str, value: Any) -> Any:
+        if isinstance(value, models.Model):
+            return value.pk
+        field_obj = self.model._meta.get_field(name)
+        return field_obj.to_python(value) if value is not None else None
+
+    def upsert(self, key: Mapping[str, Any], values: Mapping[str, Any]) -> models.Model:
+        key_tuple = tuple(self._normalise(k, key[k]) for k in self.key_fields)
+        obj = self.existing.get(key_tuple)
+        label = "/".join(str(v) for v in key_tuple)
+        if obj is None:
+            obj = self.model(**key, **values)
+            obj.save()
+            self.existing[key_tuple] = obj
+            self.report.created += 1
+            self.report.created_keys.append(label)
+            return obj
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for name, value in values.items():
+            attname = self._attname(name)
+            new = self._normalise(name, value)
+            old = getattr(obj, attname)
+            if old != new:
+                before[attname] = audit.json_value(old)
+                after[attname] = audit.json_value(new)
+                setattr(obj, attname, new)
+        if after:
+            obj.save()
+            audit.record(
+                actor=self.actor,
+                action=f"{self.action}.update",
+                target=obj,
+                before=before,
+                after=after,
+                summary=f"{self.report.name}: {label}",
+            )
+            self.report.updated += 1
+            self.report.updated_keys.append(label)
+        else:
+            self.report.unchanged += 1
+        return obj
+
+    def finish(self, *, source: str) -> LoadReport:
+        """One summary event per load that changed anything (row updates have their own)."""
+        if self.report.created or self.report.updated:
+            audit.record(
+                actor=self.actor,
+                action=f"{self.action}.load",
+                summary=f"{self.report} — {source}"[:500],
+                after={
+                    "created": self.report.created_keys,
+                    "updated": self.report.updated_keys,
+                    "source": source,
+                },
+                target_repr=self.report.name,
+            )
+        return self.report

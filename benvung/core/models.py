@@ -1,0 +1,167 @@
+"""Shapes shared by every domain: validity periods, successor links and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EffectiveDatedQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date) -> EffectiveDatedQuerySet:
+        """Rows in force on `day` (an open bound counts as always)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def current(self) -> EffectiveDatedQuerySet:
+        return self.valid_on(timezone.localdate())
+
+
+class EffectiveDatedModel(models.Model):
+    """A row that holds between two dates: administrative units, organisations, parks.
+
+    Nothing regulatory or organisational is deleted when it ends; it gets a `valid_to` and,
+    where something takes its place, a successor link. Old data keeps pointing at it.
+    """
+
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Leave empty when unknown.")
+    )
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Leave empty while still in force.")
+    )
+
+    objects = EffectiveDatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_validity_order",
+            )
+        ]
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    @property
+    def is_current(self) -> bool:
+        return self.is_valid_on(timezone.localdate())
+
+
+class SuccessionStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    TO_BE_CONFIRMED = "to_be_confirmed", _("to be confirmed")
+
+
+class SuccessionKind(models.TextChoices):
+    MERGER = "merger", _("merger")
+    SPLIT = "split", _("split")
+    RENAME = "rename", _("renaming")
+    TRANSFER = "transfer", _("transfer of duties")
+    REARRANGEMENT = "rearrangement", _("administrative rearrangement")
+
+
+class SuccessionLink(models.Model):
+    """Common fields of a link 'predecessor is continued by successor from effective_date'.
+
+    Each domain declares its own link model with the two foreign keys named `predecessor` and
+    `successor`, related names `successor_links` and `predecessor_links`.
+    """
+
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SuccessionKind.choices, default=SuccessionKind.MERGER
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=SuccessionStatus.choices,
+        default=SuccessionStatus.TO_BE_CONFIRMED,
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")),
+                name="%(app_label)s_%(class)s_not_self",
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="%(app_label)s_%(class)s_unique_pair"
+            ),
+        ]
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == SuccessionStatus.CONFIRMED
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, with the state before and after."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text too, so the trail still reads after an account is removed.
+    actor_label = models.CharField(_("actor"), max_length=255)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=300, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["target_type", "target_id"], name="core_audit_target_idx"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"
+        )
+
+    @property
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for every field whose value differs."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,41 @@
+"""Display helpers: numbers grouped the way the active language writes them (1.234,5)."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def number(value: Any, decimals: int | None = None) -> str:
+    """`{{ x|number:1 }}` → 1.234,5 in Vietnamese, 1,234.5 in English; empty for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: Any) -> str:
+    """The current query string with some parameters replaced (pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    from benvung.core.audit_labels import label_of
+
+    return label_of(action)

@@ -1,0 +1,70 @@
+"""The audit trail page, and helpers every app's views share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from benvung.accounts import permissions
+
+from . import selectors
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form fields it names (others to the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label=_("Object or summary contains"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Actor's e-mail"), required=False)
+    since = forms.DateField(label=_("From"), required=False)
+    until = forms.DateField(label=_("To"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *selectors.audit_action_choices()]
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_audit(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    events = selectors.audit_event_list(viewer=request.user, **filters)
+    return render(
+        request,
+        "core/audit_list.html",
+        {"form": form, "page": paginate(request, events), "today": dt.date.today()},
+    )
+
+
+@login_required
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_view_audit(request.user):
+        raise PermissionDenied
+    event = get_object_or_404(selectors.audit_event_list(viewer=request.user), pk=pk)
+    return render(request, "core/audit_detail.html", {"event": event})

@@ -1,0 +1,391 @@
+"""A deterministic demo province: enterprises in real parks, retail outlets, one user per role.
+
+Everything created here carries is_demo=True and is shown with a "demo" badge; the pages show a
+banner while demo data is present. Names are generated from word lists and do not designate real
+companies; tax codes are valid in form (check digit) but generated.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from stdnum.vn import mst
+
+from benvung.accounts.models import Role, User
+from benvung.core import audit
+from benvung.core.loading import LoadReport, Upserter
+from benvung.directory import selectors
+from benvung.directory.models import (
+    AdministrativeUnit,
+    Agency,
+    Enterprise,
+    EnterpriseSector,
+    FocusSector,
+    IndustrialArea,
+    Organisation,
+    RetailOutlet,
+    Sector,
+    Site,
+)
+
+DEFAULT_SEED = 202
+DEMO_PASSWORD = "BenVung-demo-2025"
+DEMO_EMAIL_DOMAIN = "benvung.example"  # .example is reserved (RFC 2606): mail never leaves
+ENTERPRISES_PER_FOCUS_SECTOR = 22
+OTHER_ENTERPRISES = 24
+
+# Words that sound like Vietnamese company names without copying any real one.
+NAME_WORDS = [
+    "An Bình",
+    "Phước Tân",
+    "Long Hưng",
+    "Tân Phú Thịnh",
+    "Đại Việt Xanh",
+    "Hòa Lợi",
+    "Minh Khang",
+    "Thành Đạt",
+    "Phú Quý",
+    "Trường Sơn",
+    "Hưng Thịnh",
+    "Đông Nam Á",
+    "Sao Mai",
+    "Kim Long",
+    "Việt Tiến Phát",
+    "Bảo Ngọc",
+    "Nam Phong",
+    "Thiên Ân",
+    "Hoàng Gia",
+    "Đồng Tâm",
+    "Gia Khang",
+    "Vạn Lộc",
+    "Tín Thành",
+    "Phương Đông",
+]
+LEGAL_FORMS = ["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV"]
+SECTOR_WORDS = {
+    "textiles_garments": ["Dệt may", "May mặc", "Sợi", "Dệt nhuộm"],
+    "steel": ["Thép", "Luyện kim", "Cán thép"],
+    "plastics": ["Nhựa", "Bao bì nhựa", "Nhựa kỹ thuật"],
+    "chemicals": ["Hóa chất", "Sơn", "Hóa chất công nghiệp"],
+    "cement": ["Xi măng", "Vật liệu xây dựng"],
+    "beer_beverages": ["Bia", "Nước giải khát", "Đồ uống"],
+    "paper": ["Giấy", "Bao bì giấy", "Giấy công nghiệp"],
+    "seafood": ["Thủy sản", "Chế biến thủy sản", "Thực phẩm thủy sản"],
+    None: ["Điện tử", "Cơ khí", "Thực phẩm", "Gỗ", "Da giày"],
+}
+OTHER_SECTOR_PREFIXES = ["26", "25", "10", "16", "15"]
+OUTLETS = [
+    (RetailOutlet.OutletType.SUPERMARKET, "Siêu thị", 14),
+    (RetailOutlet.OutletType.TRADE_CENTRE, "Trung tâm thương mại", 6),
+    (RetailOutlet.OutletType.CONVENIENCE_STORE, "Cửa hàng tiện lợi", 16),
+    (RetailOutlet.OutletType.MARKET, "Chợ", 6),
+]
+CHAINS = ["Chuỗi Xanh Mart", "Chuỗi Phương Nam", "Chuỗi Tiện Lợi 24", ""]
+CRAFT_VILLAGES = [
+    ("Làng nghề gốm (mẫu)", "bienhoa"),
+    ("Làng nghề mây tre đan (mẫu)", "vinhcuu"),
+    ("Làng nghề điều (mẫu)", "dongphu"),
+]
+STREETS = ["Đường số 1", "Đường số 2", "Đường số 3", "Đường số 5", "Đường số 7", "Đường số 9"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: str
+    organisation_label: str
+
+
+def _tax_code(rng: random.Random, province_prefix: str) -> str:
+    body = province_prefix + "".join(str(rng.randrange(10)) for _ in range(7))
+    return body + mst.calc_check_digit(body)
+
+
+def _jitter(value: Decimal, rng: random.Random, spread: float = 0.006) -> Decimal:
+    """About ±600 m: a demo site near, not at, its commune's centre."""
+    return (value + Decimal(str(round(rng.uniform(-spread, spread), 6)))).quantize(
+        Decimal("0.000001")
+    )
+
+
+def generate(*, seed: int = DEFAULT_SEED) -> list[LoadReport]:
+    """Create or refresh the demo data; the same seed always gives the same province."""
+    if not AdministrativeUnit.objects.exists() or not FocusSector.objects.exists():
+        raise RuntimeError("Load the reference data first: benvung load_reference")
+    rng = random.Random(seed)
+    with transaction.atomic():
+        reports = [
+            *_enterprises(rng),
+            _retail_outlets(rng),
+            _craft_villages(),
+            _accounts(),
+        ]
+        audit.record(
+            actor=None,
+            action="demo.load",
+            summary=f"seed {seed}: " + "; ".join(str(r) for r in reports),
+            target_repr="demo data",
+        )
+    return reports
+
+
+def _communes_by_former_district() -> dict[int, list[AdministrativeUnit]]:
+    result: dict[int, list[AdministrativeUnit]] = {}
+    for district in selectors.former_districts():
+        result[district.pk] = [
+            link.successor
+            for link in district.successor_links.select_related("successor").order_by(
+                "successor__code"
+            )
+        ]
+    return result
+
+
+def _enterprises(rng: random.Random) -> list[LoadReport]:
+    enterprises = Upserter(
+        Enterprise,
+        ["tax_code"],
+        report_name="demo enterprises",
+        action="demo_enterprise",
+        queryset=Enterprise.objects.filter(is_demo=True),
+    )
+    sites = Upserter(
+        Site,
+        ["enterprise", "name"],
+        report_name="demo sites",
+        action="demo_site",
+        queryset=Site.objects.filter(is_demo=True),
+    )
+    parks = list(
+        IndustrialArea.objects.filter(is_demo=False)
+        .exclude(former_district__isnull=True)
+        .order_by("kind", "name")
+    )
+    communes_of = _communes_by_former_district()
+    used_codes = set(Enterprise.objects.exclude(is_demo=True).values_list("tax_code", flat=True))
+    plan: list[tuple[str | None, list[Sector]]] = []
+    for fs in FocusSector.objects.all():
+        classes = list(selectors.sectors_of_focus_sector(fs.key).filter(level=4).order_by("code"))
+        plan += [(fs.key, classes)] * ENTERPRISES_PER_FOCUS_SECTOR
+    others = list(
+        Sector.objects.filter(level=4, code__regex=r"^(" + "|".join(OTHER_SECTOR_PREFIXES) + ")")
+        .exclude(focus_sectors__isnull=False)
+        .order_by("code")
+    )
+    plan += [(None, others)] * OTHER_ENTERPRISES
+
+    for index, (key, classes) in enumerate(plan, start=1):
+        name_word = NAME_WORDS[index % len(NAME_WORDS)]
+        sector_word = rng.choice(SECTOR_WORDS[key])
+        name = f"{rng.choice(LEGAL_FORMS)} {sector_word} {name_word} {index:03d}"
+        park = rng.choice(parks)
+        prefix = "38" if park.former_district.parent.name.endswith("Bình Phước") else "36"
+        code = _tax_code(rng, prefix)
+        while code in used_codes:
+            code = _tax_code(rng, prefix)
+        used_codes.add(code)
+        commune = rng.choice(communes_of[park.former_district_id])
+        main = rng.choice(classes)
+        enterprise = enterprises.upsert(
+            {"tax_code": code},
+            {
+                "kind": Organisation.Kind.ENTERPRISE,
+                "name": name,
+                "short_name": f"{sector_word} {name_word}",
+                "address": f"{rng.choice(STREETS)}, {park}",
+                "administrative_unit": commune,
+                "email": f"lienhe{index:03d}@{DEMO_EMAIL_DOMAIN}",
+                "is_demo": True,
+                "note": "Doanh nghiệp mẫu, không có thật.",
+            },
+        )
+        wanted = [main]
+        if rng.random() < 0.3:
+            second = rng.choice(classes)
+            if second != main:
+                wanted.append(second)
+        _demo_sectors(enterprise, wanted)
+        site_count = 2 if rng.random() < 0.15 else 1
+        for n in range(1, site_count + 1):
+            site_commune = commune if n == 1 else rng.choice(communes_of[park.former_district_id])
+            sites.upsert(
+                {"enterprise": enterprise, "name": f"Nhà máy số {n}"},
+                {
+                    "address": f"Lô {rng.choice('ABCDEFGH')}{rng.randint(1, 40)}, {park}",
+                    "administrative_unit": site_commune,
+                    "industrial_area": park if n == 1 else None,
+                    "latitude": _jitter(site_commune.latitude, rng),
+                    "longitude": _jitter(site_commune.longitude, rng),
+                    "is_demo": True,
+                },
+            )
+    enterprises.finish(source="devtools.demo")
+    sites.finish(source="devtools.demo")
+    return [enterprises.report, sites.report]
+
+
+def _demo_sectors(enterprise: Enterprise, wanted: list[Sector]) -> None:
+    current = {
+        es.sector_id: es.is_primary for es in EnterpriseSector.objects.filter(enterprise=enterprise)
+    }
+    target = {s.pk: i == 0 for i, s in enumerate(wanted)}
+    if current != target:
+        EnterpriseSector.objects.filter(enterprise=enterprise).delete()
+        EnterpriseSector.objects.bulk_create(
+            EnterpriseSector(enterprise=enterprise, sector_id=pk, is_primary=primary)
+            for pk, primary in target.items()
+        )
+
+
+def _retail_outlets(rng: random.Random) -> LoadReport:
+    outlets = Upserter(
+        RetailOutlet,
+        ["key"],
+        report_name="demo retail outlets",
+        action="demo_retail_outlet",
+        queryset=RetailOutlet.objects.filter(is_demo=True),
+    )
+    # Outlets sit in wards more than in rural communes, as they do.
+    wards = list(selectors.current_communes().filter(unit_type="Phường"))
+    communes = list(selectors.current_communes())
+    for outlet_type, label, count in OUTLETS:
+        for n in range(1, count + 1):
+            unit = rng.choice(wards if outlet_type != RetailOutlet.OutletType.MARKET else communes)
+            short = unit.name.removeprefix("Phường ").removeprefix("Xã ")
+            name = f"{label} {short}" if n == 1 else f"{label} {short} {n}"
+            outlets.upsert(
+                {"key": f"demo-{outlet_type.replace('_', '-')}-{n:02d}"},
+                {
+                    "kind": Organisation.Kind.RETAIL_OUTLET,
+                    "name": name,
+                    "outlet_type": outlet_type,
+                    "chain": ""
+                    if outlet_type == RetailOutlet.OutletType.MARKET
+                    else rng.choice(CHAINS),
+                    "address": f"{rng.randint(1, 300)} {rng.choice(STREETS)}, {unit.name}",
+                    "administrative_unit": unit,
+                    "is_demo": True,
+                    "note": "Cơ sở bán lẻ mẫu, không có thật.",
+                },
+            )
+    return outlets.finish(source="devtools.demo")
+
+
+def _craft_villages() -> LoadReport:
+    villages = Upserter(
+        IndustrialArea,
+        ["kind", "name"],
+        report_name="demo craft villages",
+        action="demo_industrial_area",
+        queryset=IndustrialArea.objects.filter(is_demo=True),
+    )
+    districts = list(selectors.former_districts())
+    for name, district_key in CRAFT_VILLAGES:
+        district = next((d for d in districts if d.search_key.endswith(district_key)), None)
+        villages.upsert(
+            {"kind": IndustrialArea.Kind.CRAFT_VILLAGE, "name": name},
+            {
+                "former_district": district,
+                "is_demo": True,
+                "note": "Làng nghề mẫu để minh họa, không phải danh mục chính thức.",
+                "source": "dữ liệu mẫu",
+                "source_status": "unverified",
+            },
+        )
+    return villages.finish(source="devtools.demo")
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """One account per role; the organisations they belong to are looked up at load time."""
+    return [
+        DemoAccount(
+            f"quantri@{DEMO_EMAIL_DOMAIN}", "Nguyễn Văn Quản (mẫu)", Role.SYSTEM_ADMIN, "sct"
+        ),
+        DemoAccount(
+            f"dieuphoi@{DEMO_EMAIL_DOMAIN}", "Trần Thị Điều (mẫu)", Role.COORDINATOR, "sct"
+        ),
+        DemoAccount(
+            f"coquan@{DEMO_EMAIL_DOMAIN}", "Lê Văn Cơ (mẫu)", Role.AGENCY_REPORTER, "snnmt"
+        ),
+        DemoAccount(
+            f"doanhnghiep@{DEMO_EMAIL_DOMAIN}",
+            "Phạm Thị Doanh (mẫu)",
+            Role.ENTERPRISE_USER,
+            "enterprise",
+        ),
+        DemoAccount(
+            f"banle@{DEMO_EMAIL_DOMAIN}", "Hoàng Văn Lẻ (mẫu)", Role.RETAIL_REPORTER, "retail"
+        ),
+    ]
+
+
+def _organisation_for(label: str) -> Organisation:
+    if label == "enterprise":
+        return Enterprise.objects.filter(is_demo=True).order_by("name").first()  # type: ignore[return-value]
+    if label == "retail":
+        return (
+            RetailOutlet.objects.filter(
+                is_demo=True, outlet_type=RetailOutlet.OutletType.SUPERMARKET
+            )
+            .order_by("key")
+            .first()
+        )  # type: ignore[return-value]
+    return Agency.objects.get(key=label)
+
+
+def _accounts() -> LoadReport:
+    report = LoadReport("demo accounts")
+    for account in demo_accounts():
+        organisation = _organisation_for(account.organisation_label)
+        user = User.objects.filter(email=account.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=account.email,
+                password=DEMO_PASSWORD,
+                full_name=account.full_name,
+                organisation=organisation,
+                role=account.role,
+                is_demo=True,
+                is_superuser=account.role == Role.SYSTEM_ADMIN,
+            )
+            audit.record(actor=None, action="user.create", target=user, after=audit.snapshot(user))
+            report.created += 1
+            continue
+        changed = False
+        for field, value in (("organisation_id", organisation.pk), ("role", account.role)):
+            if getattr(user, field) != value:
+                setattr(user, field, value)
+                changed = True
+        if not user.is_active:
+            user.is_active = changed = True
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed = True
+        if changed:
+            user.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+def signins() -> list[dict[str, Any]]:
+    """The demo sign-ins to print for a new user of the system."""
+    rows = []
+    for account in demo_accounts():
+        user = User.objects.filter(email=account.email).select_related("organisation").first()
+        if user is not None:
+            rows.append(
+                {
+                    "role": Role(account.role).label,
+                    "email": account.email,
+                    "password": DEMO_PASSWORD,
+                    "organisation": user.organisation.name,
+                }
+            )
+    return rows

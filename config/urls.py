@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from benvung.core.admin_site import restrict_admin_to_system_administrators
+
+restrict_admin_to_system_administrators(admin.site)
+
+urlpatterns = [
+    path("", include("benvung.portal.urls")),
+    path("accounts/", include("benvung.accounts.urls")),
+    path("directory/", include("benvung.directory.urls")),
+    path("audit/", include("benvung.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
