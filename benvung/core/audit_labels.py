@@ -23,6 +23,9 @@ ACTION_LABELS = {
     "administrative_unit.update": _("administrative unit changed by the loader"),
     "administrative_unit_succession.load": _("administrative unit successions loaded"),
     "administrative_unit_succession.update": _("administrative unit succession changed"),
+    "administrative_unit_succession.delete": _(
+        "administrative unit succession removed by the loader"
+    ),
     "sector.load": _("VSIC codes loaded"),
     "sector.update": _("VSIC code changed by the loader"),
     "focus_sector.load": _("focus sectors loaded"),

@@ -21,14 +21,16 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
     created_keys: list[str] = field(default_factory=list)
     updated_keys: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.name}: {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged"
         )
+        return text + (f", {self.deleted} deleted" if self.deleted else "")
 
     @property
     def total(self) -> int:
@@ -61,6 +63,7 @@ class Upserter:
         self.existing: dict[tuple[Any, ...], models.Model] = {
             self._key_of(obj): obj for obj in rows
         }
+        self.touched: set[tuple[Any, ...]] = set()
 
     def _key_of(self, obj: models.Model) -> tuple[Any, ...]:
         return tuple(getattr(obj, self._attname(name)) for name in self.key_fields)
@@ -78,6 +81,7 @@ class Upserter:
         key_tuple = tuple(self._normalise(k, key[k]) for k in self.key_fields)
         obj = self.existing.get(key_tuple)
         label = "/".join(str(v) for v in key_tuple)
+        self.touched.add(key_tuple)
         if obj is None:
             obj = self.model(**key, **values)
             obj.save()
@@ -111,9 +115,32 @@ class Upserter:
             self.report.unchanged += 1
         return obj
 
-    def finish(self, *, source: str) -> LoadReport:
-        """One summary event per load that changed anything (row updates have their own)."""
-        if self.report.created or self.report.updated:
+    def skip(self, key_tuple: tuple[Any, ...]) -> None:
+        """Count a row the loader deliberately leaves as it is (e.g. confirmed by a person)."""
+        self.touched.add(key_tuple)
+        self.report.unchanged += 1
+
+    def finish(self, *, source: str, prune: bool = False) -> LoadReport:
+        """One summary event per load that changed anything (row updates have their own).
+
+        With `prune`, rows of the queryset that the source no longer lists are deleted, each
+        deletion audited with the row's last state.
+        """
+        if prune:
+            for key_tuple, obj in list(self.existing.items()):
+                if key_tuple in self.touched:
+                    continue
+                audit.record(
+                    actor=self.actor,
+                    action=f"{self.action}.delete",
+                    target=obj,
+                    before=audit.snapshot(obj),
+                    summary=f"{self.report.name}: no longer in {source}",
+                )
+                obj.delete()
+                del self.existing[key_tuple]
+                self.report.deleted += 1
+        if self.report.created or self.report.updated or self.report.deleted:
             audit.record(
                 actor=self.actor,
                 action=f"{self.action}.load",

@@ -102,6 +102,7 @@ class OrganisationForm(ServiceModelForm):
         required=False,
         help_text=_("The commune-level unit of the address, on today's map."),
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     valid_from = DateField(label=_("In operation from"), required=False)
     valid_to = DateField(label=_("In operation until"), required=False)
 

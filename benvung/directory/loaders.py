@@ -238,9 +238,16 @@ def _load_former_map(actor: Any) -> tuple[Upserter, Upserter]:
     new_province = Unit.objects.get(
         edition=Unit.Edition.Y2025, level=Unit.Level.PROVINCE, code=settings.PROVINCE_CODE
     )
+    # The conversion tables name new communes by the package's own keys, which keep their
+    # diacritics where plain keys would collide (Xã Lộc Thành and Xã Lộc Thạnh): match on them.
+    ours_by_name = {
+        u.name: u for u in Unit.objects.filter(edition=Unit.Edition.Y2025, parent=new_province)
+    }
     new_by_key = {
-        u.search_key: u
-        for u in Unit.objects.filter(edition=Unit.Edition.Y2025, parent=new_province)
+        row["wardKey"]: ours_by_name[row["ward"]]
+        for row in query(
+            f"SELECT wardKey, ward FROM admin_units WHERE provinceCode = '{new_province.code}'"
+        )
     }
     province_key = search_key(new_province.name)
     links = Upserter(
@@ -269,16 +276,13 @@ def _load_former_map(actor: Any) -> tuple[Upserter, Upserter]:
             },
         )
     successors_of_old: dict[int, list[tuple[Unit, bool]]] = defaultdict(list)
-    # Some keys in the package's tables still carry diacritics; normalise both sides.
     for new_key, old_keys in converter_2025.DICT_PROVINCE_WARD_NO_DIVIDED[province_key].items():
         for old_key in old_keys:
-            successors_of_old[by_old_key[old_key].pk].append(
-                (new_by_key[search_key(new_key)], True)
-            )
+            successors_of_old[by_old_key[old_key].pk].append((new_by_key[new_key], True))
     for old_key, parts in converter_2025.DICT_PROVINCE_WARD_DIVIDED.get(province_key, {}).items():
         for part in parts:
             successors_of_old[by_old_key[old_key].pk].append(
-                (new_by_key[search_key(part["newWardKey"])], bool(part["isDefaultNewWard"]))
+                (new_by_key[part["newWardKey"]], bool(part["isDefaultNewWard"]))
             )
     old_by_pk = {u.pk: u for u in by_old_key.values()}
     district_successors: dict[int, set[int]] = defaultdict(set)
@@ -311,7 +315,7 @@ def _load_former_map(actor: Any) -> tuple[Upserter, Upserter]:
                     ),
                 },
             )
-    links.finish(source=law)
+    links.finish(source=law, prune=True)
     return units, links
 
 
@@ -416,7 +420,7 @@ def load_industrial_areas(
                 key = {"kind": kind, "name": row["name"].strip()}
                 existing = areas.existing.get((kind, key["name"]))
                 if existing is not None and (existing.is_confirmed or _edited_by_hand(existing)):
-                    areas.report.unchanged += 1
+                    areas.skip((kind, key["name"]))
                     continue
                 district = districts.get(
                     (row["former_province"].strip(), row["former_district"].strip())
@@ -531,7 +535,7 @@ def load_agencies(
                 existing = links.existing.get((predecessor.pk, successor.pk))
                 if existing is not None and existing.status == SuccessionStatus.CONFIRMED:
                     # Confirmed by a coordinator in the system: the file does not undo that.
-                    links.report.unchanged += 1
+                    links.skip((predecessor.pk, successor.pk))
                     continue
                 links.upsert(
                     {"predecessor": predecessor, "successor": successor},

@@ -1,0 +1,147 @@
+"""Shared test set-up: reference data loaded once per run, and one persona per role.
+
+Personas:
+- `coordinator`: Department of Industry and Trade (the plan's coordinator);
+- `sysadmin`: system administrator, same department;
+- `agency_reporter`: Department of Agriculture and Environment;
+- `enterprise_a_user` / `enterprise_b_user`: two unrelated enterprises;
+- `retail_reporter`: a supermarket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from stdnum.vn import mst
+
+from benvung.accounts.models import Role, User
+from benvung.directory import selectors
+from benvung.directory.models import (
+    Agency,
+    Enterprise,
+    EnterpriseSector,
+    RetailOutlet,
+    Sector,
+    Site,
+)
+
+PASSWORD = "Mật-khẩu-thử-2025"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The whole reference data set, loaded once into the test database."""
+    from benvung.directory import loaders
+
+    with django_db_blocker.unblock():
+        loaders.load_administrative_units()
+        loaders.load_sectors()
+        loaders.load_industrial_areas()
+        loaders.load_agencies()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Any:
+    """Tests read messages the way users see them: in Vietnamese."""
+    with translation.override("vi"):
+        yield
+
+
+def valid_tax_code(body9: str) -> str:
+    return body9 + mst.calc_check_digit(body9)
+
+
+def make_user(organisation: Any, role: str, email: str) -> User:
+    return User.objects.create_user(
+        email=email,
+        password=PASSWORD,
+        full_name=email.split("@")[0].title(),
+        organisation=organisation,
+        role=role,
+        is_superuser=role == Role.SYSTEM_ADMIN,
+    )
+
+
+def make_enterprise(name: str, body9: str, sector_code: str = "1311") -> Enterprise:
+    enterprise = Enterprise.objects.create(
+        name=name,
+        tax_code=valid_tax_code(body9),
+        administrative_unit=selectors.current_communes().first(),
+    )
+    EnterpriseSector.objects.create(
+        enterprise=enterprise, sector=Sector.objects.get(code=sector_code), is_primary=True
+    )
+    return enterprise
+
+
+def make_site(enterprise: Enterprise, name: str = "Nhà máy 1") -> Site:
+    commune = selectors.current_communes().get(name="Phường Trấn Biên")
+    return Site.objects.create(
+        enterprise=enterprise,
+        name=name,
+        address="Số 1 đường thử",
+        administrative_unit=commune,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+    )
+
+
+@pytest.fixture
+def doit(db: Any) -> Agency:
+    return Agency.objects.get(key="sct")
+
+
+@pytest.fixture
+def enterprise_a(db: Any) -> Enterprise:
+    return make_enterprise("Công ty TNHH Dệt Thử A", "360000001")
+
+
+@pytest.fixture
+def enterprise_b(db: Any) -> Enterprise:
+    return make_enterprise("Công ty TNHH Thép Thử B", "360000002", "2410")
+
+
+@pytest.fixture
+def supermarket(db: Any) -> RetailOutlet:
+    return RetailOutlet.objects.create(
+        name="Siêu thị Thử", outlet_type=RetailOutlet.OutletType.SUPERMARKET
+    )
+
+
+@pytest.fixture
+def coordinator(doit: Agency) -> User:
+    return make_user(doit, Role.COORDINATOR, "dieuphoi@test.example")
+
+
+@pytest.fixture
+def sysadmin(doit: Agency) -> User:
+    return make_user(doit, Role.SYSTEM_ADMIN, "quantri@test.example")
+
+
+@pytest.fixture
+def agency_reporter(db: Any) -> User:
+    return make_user(Agency.objects.get(key="snnmt"), Role.AGENCY_REPORTER, "coquan@test.example")
+
+
+@pytest.fixture
+def enterprise_a_user(enterprise_a: Enterprise) -> User:
+    return make_user(enterprise_a, Role.ENTERPRISE_USER, "dn.a@test.example")
+
+
+@pytest.fixture
+def enterprise_b_user(enterprise_b: Enterprise) -> User:
+    return make_user(enterprise_b, Role.ENTERPRISE_USER, "dn.b@test.example")
+
+
+@pytest.fixture
+def retail_reporter(supermarket: RetailOutlet) -> User:
+    return make_user(supermarket, Role.RETAIL_REPORTER, "banle@test.example")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
