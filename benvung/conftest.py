@@ -36,7 +36,8 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """The whole reference data set, loaded once into the test database."""
     from benvung.directory import loaders
 
-    with django_db_blocker.unblock():
+    # As `benvung load_reference` does: the audit trail is written in Vietnamese.
+    with django_db_blocker.unblock(), translation.override("vi"):
         loaders.load_administrative_units()
         loaders.load_sectors()
         loaders.load_industrial_areas()

@@ -120,7 +120,7 @@ TEMPLATES = [
 # mode with IMMEDIATE transactions and a busy timeout so that the web server and the task
 # worker queue for the write lock instead of failing with "database is locked".
 SQLITE_TIMEOUT_SECONDS = int(env("SQLITE_TIMEOUT_SECONDS", "20"))
-DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'benvung.sqlite3'}")
+DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'benvung.sqlite3'}"
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] != ":memory:":
@@ -233,7 +233,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -244,7 +244,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Axes logs every sign-in at INFO; failures and lock-outs are in the audit trail.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- The province this installation serves ---------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent
 
@@ -61,7 +62,8 @@ def snapshot(
     """The state of a row as a dict: concrete fields (foreign keys by id) and chosen M2M ids."""
     if instance is None:
         return None
-    skip = {"password", *exclude}
+    # updated_at changes on every save: it would make every save look like a change.
+    skip = {"password", "updated_at", *exclude}
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in skip or getattr(field, "parent_link", False):
@@ -77,10 +79,10 @@ def actor_label(actor: Any) -> str:
         return str(actor.email)
     context = current_context()
     if context.get("command"):
-        return f"system ({context['command']})"
+        return _("system (command %(name)s)") % {"name": context["command"]}
     if context.get("task"):
-        return f"system (task {context['task']})"
-    return "system"
+        return _("system (task %(name)s)") % {"name": context["task"]}
+    return _("system")
 
 
 def record(

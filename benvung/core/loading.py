@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from . import audit
 
 
 @dataclass
 class LoadReport:
-    name: str
+    name: Any  # a (lazy) translatable string
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -26,11 +27,15 @@ class LoadReport:
     updated_keys: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        text = (
-            f"{self.name}: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged"
-        )
-        return text + (f", {self.deleted} deleted" if self.deleted else "")
+        text = _("%(name)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "name": self.name,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        if self.deleted:
+            text += _(", %(deleted)s deleted") % {"deleted": self.deleted}
+        return text
 
     @property
     def total(self) -> int:
@@ -135,7 +140,8 @@ class Upserter:
                     action=f"{self.action}.delete",
                     target=obj,
                     before=audit.snapshot(obj),
-                    summary=f"{self.report.name}: no longer in {source}",
+                    summary=_("%(name)s: no longer in %(source)s")
+                    % {"name": self.report.name, "source": source},
                 )
                 obj.delete()
                 del self.existing[key_tuple]
@@ -150,6 +156,6 @@ class Upserter:
                     "updated": self.report.updated_keys,
                     "source": source,
                 },
-                target_repr=self.report.name,
+                target_repr=str(self.report.name),
             )
         return self.report

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from stdnum.vn import mst
 
 from benvung.accounts.models import Role, User
@@ -102,8 +103,12 @@ class DemoAccount:
 
 
 def _tax_code(rng: random.Random, province_prefix: str) -> str:
-    body = province_prefix + "".join(str(rng.randrange(10)) for _ in range(7))
-    return body + mst.calc_check_digit(body)
+    while True:
+        body = province_prefix + "".join(str(rng.randrange(10)) for _ in range(7))
+        check = mst.calc_check_digit(body)
+        # A remainder of 10 gives no single check digit: no tax code uses such a body.
+        if len(check) == 1:
+            return body + check
 
 
 def _jitter(value: Decimal, rng: random.Random, spread: float = 0.006) -> Decimal:
@@ -128,8 +133,8 @@ def generate(*, seed: int = DEFAULT_SEED) -> list[LoadReport]:
         audit.record(
             actor=None,
             action="demo.load",
-            summary=f"seed {seed}: " + "; ".join(str(r) for r in reports),
-            target_repr="demo data",
+            summary=_("seed %(seed)s: ") % {"seed": seed} + "; ".join(str(r) for r in reports),
+            target_repr=str(_("demo data")),
         )
     return reports
 
@@ -150,14 +155,14 @@ def _enterprises(rng: random.Random) -> list[LoadReport]:
     enterprises = Upserter(
         Enterprise,
         ["tax_code"],
-        report_name="demo enterprises",
+        report_name=_("demo enterprises"),
         action="demo_enterprise",
         queryset=Enterprise.objects.filter(is_demo=True),
     )
     sites = Upserter(
         Site,
         ["enterprise", "name"],
-        report_name="demo sites",
+        report_name=_("demo sites"),
         action="demo_site",
         queryset=Site.objects.filter(is_demo=True),
     )
@@ -246,7 +251,7 @@ def _retail_outlets(rng: random.Random) -> LoadReport:
     outlets = Upserter(
         RetailOutlet,
         ["key"],
-        report_name="demo retail outlets",
+        report_name=_("demo retail outlets"),
         action="demo_retail_outlet",
         queryset=RetailOutlet.objects.filter(is_demo=True),
     )
@@ -280,7 +285,7 @@ def _craft_villages() -> LoadReport:
     villages = Upserter(
         IndustrialArea,
         ["kind", "name"],
-        report_name="demo craft villages",
+        report_name=_("demo craft villages"),
         action="demo_industrial_area",
         queryset=IndustrialArea.objects.filter(is_demo=True),
     )
@@ -339,7 +344,7 @@ def _organisation_for(label: str) -> Organisation:
 
 
 def _accounts() -> LoadReport:
-    report = LoadReport("demo accounts")
+    report = LoadReport(_("demo accounts"))
     for account in demo_accounts():
         organisation = _organisation_for(account.organisation_label)
         user = User.objects.filter(email=account.email).first()

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
 from benvung.core.loading import LoadReport, Upserter
@@ -86,7 +87,7 @@ def _load_current_map(actor: Any) -> Upserter:
     units = Upserter(
         Unit,
         ["edition", "level", "code"],
-        report_name="administrative units (current map)",
+        report_name=_("administrative units (current map)"),
         action="administrative_unit",
         actor=actor,
         queryset=Unit.objects.filter(edition=Unit.Edition.Y2025),
@@ -167,7 +168,7 @@ def _load_former_map(actor: Any) -> tuple[Upserter, Upserter]:
     units = Upserter(
         Unit,
         ["edition", "level", "code"],
-        report_name="administrative units (map until 30/06/2025)",
+        report_name=_("administrative units (map until 30/06/2025)"),
         action="administrative_unit",
         actor=actor,
         queryset=Unit.objects.filter(edition=Unit.Edition.PRE_2025),
@@ -253,7 +254,7 @@ def _load_former_map(actor: Any) -> tuple[Upserter, Upserter]:
     links = Upserter(
         AdministrativeUnitSuccession,
         ["predecessor", "successor"],
-        report_name="administrative unit successions",
+        report_name=_("administrative unit successions"),
         action="administrative_unit_succession",
         actor=actor,
         queryset=AdministrativeUnitSuccession.objects.filter(
@@ -332,7 +333,7 @@ def load_sectors(
         sectors = Upserter(
             Sector,
             ["version", "code"],
-            report_name="VSIC 2018 sectors",
+            report_name=_("VSIC 2018 sectors"),
             action="sector",
             actor=actor,
         )
@@ -356,7 +357,7 @@ def load_sectors(
         sectors.finish(source=vsic_path.name)
 
         focus = Upserter(
-            FocusSector, ["key"], report_name="focus sectors", action="focus_sector", actor=actor
+            FocusSector, ["key"], report_name=_("focus sectors"), action="focus_sector", actor=actor
         )
         with focus_path.open(encoding="utf-8", newline="") as fh:
             for line, row in enumerate(csv.DictReader(fh), start=2):
@@ -406,7 +407,7 @@ def load_industrial_areas(
         areas = Upserter(
             IndustrialArea,
             ["kind", "name"],
-            report_name="industrial parks and clusters (seed)",
+            report_name=_("industrial parks and clusters (seed)"),
             action="industrial_area",
             actor=actor,
             queryset=IndustrialArea.objects.filter(is_demo=False),
@@ -483,7 +484,7 @@ def load_agencies(
         agencies = Upserter(
             Agency,
             ["key"],
-            report_name="agencies",
+            report_name=_("agencies"),
             action="organisation",
             actor=actor,
             queryset=Agency.objects.filter(key__isnull=False),
@@ -518,7 +519,7 @@ def load_agencies(
         links = Upserter(
             OrganisationSuccession,
             ["predecessor", "successor"],
-            report_name="agency successions",
+            report_name=_("agency successions"),
             action="organisation_succession",
             actor=actor,
             queryset=OrganisationSuccession.objects.filter(predecessor__key__isnull=False),

@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from benvung.devtools import demo
 
@@ -11,16 +14,17 @@ class Command(BaseCommand):
     help = "Print the demo sign-ins (e-mail and password) for each role."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rows = demo.signins()
-        if not rows:
-            self.stdout.write("No demo accounts: run `benvung load_demo` first.")
-            return
-        self.stdout.write("")
-        self.stdout.write("Demo sign-ins (demo data, not real organisations):")
-        width = max(len(str(r["role"])) for r in rows)
-        for r in rows:
-            self.stdout.write(
-                f"  {str(r['role']).ljust(width)}  {r['email']:<32} {r['password']}"
-                f"  ({r['organisation']})"
-            )
-        self.stdout.write("")
+        with translation.override(settings.LANGUAGE_CODE):
+            rows = demo.signins()
+            if not rows:
+                self.stdout.write(_("No demo accounts: run `benvung load_demo` first."))
+                return
+            self.stdout.write("")
+            self.stdout.write(_("Demo sign-ins (demo data, not real organisations):"))
+            width = max(len(str(r["role"])) for r in rows)
+            for r in rows:
+                self.stdout.write(
+                    f"  {str(r['role']).ljust(width)}  {r['email']:<32} {r['password']}"
+                    f"  ({r['organisation']})"
+                )
+            self.stdout.write("")

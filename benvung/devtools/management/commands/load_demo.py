@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from benvung.core.commands import AuditedCommand
 from benvung.devtools import demo
@@ -32,4 +33,4 @@ class Command(AuditedCommand):
             raise CommandError(str(exc)) from exc
         for report in reports:
             self.stdout.write(f"  {report}")
-        self.stdout.write(self.style.SUCCESS("Demo data ready (marked as demo)."))
+        self.stdout.write(self.style.SUCCESS(_("Demo data ready (marked as demo).")))

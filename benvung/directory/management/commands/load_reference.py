@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
 
 from benvung.core.commands import AuditedCommand
 from benvung.directory import loaders
@@ -33,4 +34,4 @@ class Command(AuditedCommand):
                 continue
             for report in loader():
                 self.stdout.write(f"  {report}")
-        self.stdout.write(self.style.SUCCESS("Reference data loaded."))
+        self.stdout.write(self.style.SUCCESS(_("Reference data loaded.")))
