@@ -41,6 +41,14 @@ ACTION_LABELS = {
     "user.password_reset": _("password reset"),
     "user.password_change": _("password changed"),
     "demo.load": _("demo data generated"),
+    "demo_enterprise.load": _("demo enterprises generated"),
+    "demo_enterprise.update": _("demo enterprise regenerated"),
+    "demo_site.load": _("demo sites generated"),
+    "demo_site.update": _("demo site regenerated"),
+    "demo_retail_outlet.load": _("demo retail outlets generated"),
+    "demo_retail_outlet.update": _("demo retail outlet regenerated"),
+    "demo_industrial_area.load": _("demo craft villages generated"),
+    "demo_industrial_area.update": _("demo craft village regenerated"),
 }
 
 

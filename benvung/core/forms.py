@@ -16,6 +16,15 @@ class ServiceModelForm(forms.ModelForm):
     service) and one message, in the user's language, naming the field.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Required-ness is checked by the service too, with a message that names the field;
+        # leaving it to the service lets one submission report every missing field at once.
+        for field in self.fields.values():
+            if field.required:
+                field.required = False
+                field.show_required = True  # type: ignore[attr-defined]
+
     def _post_clean(self) -> None:
         pass
 

@@ -2,7 +2,10 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from .audit import audit_context
 
@@ -19,3 +22,18 @@ class AuditContextMiddleware:
             ip=request.META.get("REMOTE_ADDR", ""),
         ):
             return self.get_response(request)
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose another language with the switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many office
+    computers here run English browsers; the system's language is Vietnamese by decision.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -160,8 +160,26 @@ class AuditEvent(models.Model):
 
     @property
     def changes(self) -> list[tuple[str, Any, Any]]:
-        """(field, before, after) for every field whose value differs."""
+        """(field label, before, after) for every field whose value differs.
+
+        Fields are named the way the interface names them (the model's verbose names, in the
+        active language); names the model does not know (e.g. 'sectors') are kept as stored.
+        """
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [
+            (self.field_label(k), before.get(k), after.get(k))
+            for k in keys
+            if before.get(k) != after.get(k)
+        ]
+
+    def field_label(self, attname: str) -> str:
+        model = self.target_type.model_class() if self.target_type_id else None
+        if model is not None:
+            for field in model._meta.get_fields():
+                if getattr(field, "attname", None) == attname or field.name == attname:
+                    label = getattr(field, "verbose_name", None)
+                    if label:
+                        return str(label)
+        return attname

@@ -111,6 +111,11 @@ def _tax_code(rng: random.Random, province_prefix: str) -> str:
             return body + check
 
 
+def _park_label(park: IndustrialArea) -> str:
+    prefix = {"industrial_park": "KCN", "industrial_cluster": "CCN", "craft_village": "Làng nghề"}
+    return f"{prefix[park.kind]} {park.name}"
+
+
 def _jitter(value: Decimal, rng: random.Random, spread: float = 0.006) -> Decimal:
     """About ±600 m: a demo site near, not at, its commune's centre."""
     return (value + Decimal(str(round(rng.uniform(-spread, spread), 6)))).quantize(
@@ -202,7 +207,7 @@ def _enterprises(rng: random.Random) -> list[LoadReport]:
                 "kind": Organisation.Kind.ENTERPRISE,
                 "name": name,
                 "short_name": f"{sector_word} {name_word}",
-                "address": f"{rng.choice(STREETS)}, {park}",
+                "address": f"{rng.choice(STREETS)}, {_park_label(park)}",
                 "administrative_unit": commune,
                 "email": f"lienhe{index:03d}@{DEMO_EMAIL_DOMAIN}",
                 "is_demo": True,
@@ -221,7 +226,9 @@ def _enterprises(rng: random.Random) -> list[LoadReport]:
             sites.upsert(
                 {"enterprise": enterprise, "name": f"Nhà máy số {n}"},
                 {
-                    "address": f"Lô {rng.choice('ABCDEFGH')}{rng.randint(1, 40)}, {park}",
+                    "address": (
+                        f"Lô {rng.choice('ABCDEFGH')}{rng.randint(1, 40)}, {_park_label(park)}"
+                    ),
                     "administrative_unit": site_commune,
                     "industrial_area": park if n == 1 else None,
                     "latitude": _jitter(site_commune.latitude, rng),

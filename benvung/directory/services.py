@@ -494,6 +494,8 @@ AREA_FIELDS = frozenset(
 
 
 def _validate_area(area: IndustrialArea, errors: Errors) -> None:
+    if not area.kind:
+        _add(errors, "kind", _("Choose whether it is a park, a cluster or a craft village."))
     if not (area.name or "").strip():
         _add(errors, "name", _("Enter the name."))
     elif (

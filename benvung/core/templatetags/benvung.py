@@ -39,3 +39,10 @@ def audit_label(action: str) -> str:
     from benvung.core.audit_labels import label_of
 
     return label_of(action)
+
+
+@register.filter
+def minutes(value: Any) -> int:
+    """Whole minutes of a timedelta (or of a number of seconds)."""
+    seconds = value.total_seconds() if hasattr(value, "total_seconds") else float(value or 0)
+    return max(1, round(seconds / 60))

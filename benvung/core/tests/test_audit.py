@@ -30,7 +30,9 @@ def test_a_change_records_who_when_and_the_values_before_and_after(coordinator, 
     )
     event = AuditEvent.objects.get(action="organisation.update")
     assert event.actor == coordinator and event.actor_label == coordinator.email
-    assert [c for c in event.changes if c[0] == "phone"] == [("phone", "", "0251 111 222")]
+    assert [c for c in event.changes if c[0] == "điện thoại"] == [
+        ("điện thoại", "", "0251 111 222")
+    ]
     assert event.target_id == str(enterprise_a.pk)
 
 

@@ -140,3 +140,9 @@ def test_english_is_available_by_choice(client):
     body = response.content.decode()
     assert '<html lang="en">' in body
     assert "Sustainable production and consumption in Đồng Nai's industry" in body
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses(client):
+    body = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert '<html lang="vi">' in body.decode()

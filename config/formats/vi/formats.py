@@ -1,8 +1,8 @@
 # Vietnamese display: 01/12/2025, 14:30 01/12/2025, 1.234,5 (Django's own vi file uses d-m-Y).
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "H:i d/m/Y"
-SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 TIME_FORMAT = "H:i"
 YEAR_MONTH_FORMAT = r"\t\há\n\g m/Y"
 MONTH_DAY_FORMAT = "d/m"
