@@ -82,7 +82,19 @@ class Upserter:
         field_obj = self.model._meta.get_field(name)
         return field_obj.to_python(value) if value is not None else None
 
+    def _check_lengths(self, label: str, values: Mapping[str, Any]) -> None:
+        """Refuse a value longer than its column, whatever the database would do with it."""
+        for name, value in values.items():
+            field_obj = self.model._meta.get_field(name)
+            limit = getattr(field_obj, "max_length", None)
+            if limit and isinstance(value, str) and len(value) > limit:
+                raise ValueError(
+                    f"{self.report.name} {label}: {name} has {len(value)} characters, "
+                    f"at most {limit} fit"
+                )
+
     def upsert(self, key: Mapping[str, Any], values: Mapping[str, Any]) -> models.Model:
+        self._check_lengths("/".join(str(v) for v in key.values()), {**key, **values})
         key_tuple = tuple(self._normalise(k, key[k]) for k in self.key_fields)
         obj = self.existing.get(key_tuple)
         label = "/".join(str(v) for v in key_tuple)

@@ -59,7 +59,7 @@ class AdministrativeUnit(EffectiveDatedModel):
     area_km2 = models.DecimalField(
         _("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta(EffectiveDatedModel.Meta):
         ordering = ["edition", "level", "name"]
@@ -120,7 +120,7 @@ class Sector(models.Model):
     status = models.CharField(
         _("source status"), max_length=12, choices=SourceStatus.choices, default="partial"
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["version", "code"]
@@ -212,7 +212,7 @@ class IndustrialArea(EffectiveDatedModel, TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
     source_status = models.CharField(
         _("source status"), max_length=12, choices=SourceStatus.choices, default="partial"
     )
