@@ -25,6 +25,24 @@ class SignInForm(AuthenticationForm):
 
 
 class EmailPasswordResetForm(PasswordResetForm):
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Rendered now, sent by the background worker."""
+        from django.template import loader
+
+        from benvung.core.tasks import send_email_after_commit
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email_after_commit(subject=subject, body=body, to=[to_email])
+
     def get_users(self, email: str) -> Any:
         # Same rule as sign-in: addresses match whatever their case.
         from .models import User

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from benvung.core import audit
+from benvung.core.tasks import send_email_after_commit
 from benvung.directory.models import Organisation
 
 from . import permissions
@@ -95,9 +95,7 @@ def invitation_create(
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Invitation to Bền Vững")
             body = render_to_string("accounts/email/invitation.txt", context)
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-        )
+        send_email_after_commit(subject=subject, body=body, to=[email])
     return invitation, token
 
 

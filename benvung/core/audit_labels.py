@@ -53,4 +53,13 @@ ACTION_LABELS = {
 
 
 def label_of(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    if action.startswith("admin."):
+        _prefix, model, verb = [*action.split("."), "", ""][:3]
+        verbs = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
+        return str(_("%(verb)s in system administration (%(model)s)")) % {
+            "verb": verbs.get(verb, verb),
+            "model": model,
+        }
+    return action

@@ -12,9 +12,12 @@ from benvung.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_password_reset_by_email_sets_a_new_password(coordinator, settings):
+def test_password_reset_by_email_sets_a_new_password(
+    coordinator, settings, django_capture_on_commit_callbacks
+):
     client = Client()
-    client.post(reverse("accounts:password_reset"), {"email": coordinator.email.upper()})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": coordinator.email.upper()})
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "Bền Vững: đặt lại mật khẩu"
@@ -35,9 +38,12 @@ def test_password_reset_by_email_sets_a_new_password(coordinator, settings):
     assert AuditEvent.objects.filter(action="user.password_reset", actor=coordinator).exists()
 
 
-def test_an_unknown_address_gets_the_same_answer_and_no_mail(db):
-    response = Client().post(
-        reverse("accounts:password_reset"), {"email": "khongco@test.example"}, follow=True
-    )
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            reverse("accounts:password_reset"), {"email": "khongco@test.example"}, follow=True
+        )
     assert "Kiểm tra hộp thư" in response.content.decode()
     assert mail.outbox == []
