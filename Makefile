@@ -40,6 +40,7 @@ prepare: setup
 	$(BIN)/benvung load_reference
 	$(BIN)/benvung load_demo
 
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: prepare
 	@$(BIN)/benvung demo_signins
 	@echo "Serving http://$(HOST):$(PORT)/  (a background worker runs beside it; Ctrl+C stops both)"

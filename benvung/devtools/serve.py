@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
             if p.poll() is None:
                 p.terminate()
 
+    # Handle both explicitly: a process started in the background may inherit SIGINT ignored.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
