@@ -50,9 +50,20 @@ def can_invite_users(user: Any, organisation: Any | None = None) -> bool:
     return is_coordinator(user)
 
 
+def can_grant_role(user: Any, role: str) -> bool:
+    """Only a system administrator makes system administrators (they get Django admin)."""
+    if role == Role.SYSTEM_ADMIN:
+        return is_system_admin(user)
+    return is_coordinator(user)
+
+
 def can_manage_user(user: Any, other: Any) -> bool:
-    """Deactivate or reactivate an account."""
-    return is_coordinator(user) and user.pk != other.pk
+    """Deactivate or reactivate an account: never one's own, nor one of equal or higher rank."""
+    if user is None or user.pk == other.pk:
+        return False
+    if other.role in (Role.SYSTEM_ADMIN, Role.COORDINATOR):
+        return is_system_admin(user)
+    return is_coordinator(user)
 
 
 def can_view_audit(user: Any) -> bool:

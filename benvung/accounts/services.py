@@ -23,7 +23,8 @@ from . import permissions
 from .models import ROLE_ORGANISATION_KIND, Invitation, Role, User
 
 
-def _check_role_fits(role: str, organisation: Organisation, errors: dict[str, list[str]]) -> None:
+def check_role_fits(role: str, organisation: Organisation, errors: dict[str, list[str]]) -> None:
+    """Is the role one that members of this kind of organisation can have?"""
     wanted = ROLE_ORGANISATION_KIND.get(role)
     if wanted is None:
         errors.setdefault("role", []).append(_("Choose a role."))
@@ -56,11 +57,16 @@ def invitation_create(
         raise PermissionDenied(_("You are not allowed to do this."))
     email = (email or "").strip().lower()
     errors: dict[str, list[str]] = {}
+    if role and not permissions.can_grant_role(actor, role):
+        errors["role"] = [
+            _("Only a system administrator can give the role %(role)s.")
+            % {"role": Role(role).label}
+        ]
     if not email:
         errors["email"] = [_("Enter the e-mail address.")]
     elif User.objects.filter(email__iexact=email).exists():
         errors["email"] = [_("%(email)s already has an account.") % {"email": email}]
-    _check_role_fits(role, organisation, errors)
+    check_role_fits(role, organisation, errors)
     if not organisation.is_current:
         errors.setdefault("organisation", []).append(
             _("%(org)s is no longer in operation; invite users to its successor.")
@@ -72,9 +78,10 @@ def invitation_create(
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         # A new invitation replaces any pending one for the same address.
-        Invitation.objects.filter(
+        for earlier in Invitation.objects.filter(
             email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        ):
+            _revoke(actor, earlier, summary=str(_("replaced by a new invitation")))
         invitation = Invitation.objects.create(
             email=email,
             full_name=full_name.strip(),
@@ -160,16 +167,41 @@ def invitation_accept(
     return user
 
 
+def _revoke(actor: Any, invitation: Invitation, summary: str = "") -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action="user.revoke_invitation",
+        target=invitation,
+        after={"revoked_at": audit.json_value(invitation.revoked_at)},
+        summary=summary,
+    )
+
+
 def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     if not permissions.can_invite_users(actor, invitation.organisation):
         raise PermissionDenied(_("You are not allowed to do this."))
     if invitation.state != "pending":
         return invitation
     with transaction.atomic():
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action="user.revoke_invitation", target=invitation)
+        _revoke(actor, invitation)
     return invitation
+
+
+def invitations_revoke_for(*, actor: Any, organisation: Organisation) -> int:
+    """Pending invitations to an organisation that has just ended can no longer be used."""
+    pending = [
+        inv
+        for inv in Invitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        if inv.state == "pending"
+    ]
+    with transaction.atomic():
+        for invitation in pending:
+            _revoke(actor, invitation, summary=str(_("the organisation has ended")))
+    return len(pending)
 
 
 def user_set_active(*, actor: Any, user: User, active: bool) -> User:
@@ -203,7 +235,7 @@ def user_create(
 ) -> User:
     """Direct creation, for the demo generator and administrators' commands."""
     errors: dict[str, list[str]] = {}
-    _check_role_fits(role, organisation, errors)
+    check_role_fits(role, organisation, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -47,8 +48,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        audit.record(actor=self.user, action="user.password_reset", target=self.user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(actor=self.user, action="user.password_reset", target=self.user)
         return response
 
 
@@ -61,10 +63,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        audit.record(
-            actor=self.request.user, action="user.password_change", target=self.request.user
-        )
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(
+                actor=self.request.user, action="user.password_change", target=self.request.user
+            )
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -137,14 +140,15 @@ def set_user_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("directory:organisation_detail", pk=other.organisation_id)
 
 
-def invitation_roles_for(organisation: Any) -> list[tuple[str, str]]:
-    """The roles a user of this organisation can have."""
+def invitation_roles_for(organisation: Any, actor: Any) -> list[tuple[str, str]]:
+    """The roles this actor can give to a user of this organisation."""
     from .models import ROLE_ORGANISATION_KIND
 
     roles = [
         (value, label)
         for value, label in Role.choices
         if ROLE_ORGANISATION_KIND[value] == organisation.kind
+        and permissions.can_grant_role(actor, value)
     ]
     if not getattr(organisation.specific, "is_coordinator", False):
         roles = [r for r in roles if r[0] != Role.COORDINATOR]

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "user.locked_out": _("account locked after failed sign-ins"),
     "user.password_reset": _("password reset"),
     "user.password_change": _("password changed"),
+    "user.demo_reset": _("demo account restored"),
+    "admin.user.password": _("password set in system administration"),
     "demo.load": _("demo data generated"),
     "demo_enterprise.load": _("demo enterprises generated"),
     "demo_enterprise.update": _("demo enterprise regenerated"),

@@ -1,7 +1,9 @@
 """Idempotent loading of reference rows: create what is new, update what changed, audit both.
 
 Loaders read reviewed data files or maintained packages and call `Upserter.upsert` once per row.
-Running a loader twice changes nothing the second time.
+Running a loader twice changes nothing the second time. A row that a person has changed in the
+system (any audit event with an actor: an edit, a confirmation, an end of validity) is kept as
+they left it: the file does not overwrite, and never prunes, a human decision.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    kept: int = 0
     created_keys: list[str] = field(default_factory=list)
     updated_keys: list[str] = field(default_factory=list)
 
@@ -35,6 +38,8 @@ class LoadReport:
         }
         if self.deleted:
             text += _(", %(deleted)s deleted") % {"deleted": self.deleted}
+        if self.kept:
+            text += _(", %(kept)s kept as changed by users") % {"kept": self.kept}
         return text
 
     @property
@@ -69,6 +74,19 @@ class Upserter:
             self._key_of(obj): obj for obj in rows
         }
         self.touched: set[tuple[Any, ...]] = set()
+        self.changed_by_users = self._changed_by_users()
+
+    def _changed_by_users(self) -> set[str]:
+        from django.contrib.contenttypes.models import ContentType
+
+        from .models import AuditEvent
+
+        content_type = ContentType.objects.get_for_model(self.model, for_concrete_model=True)
+        return set(
+            AuditEvent.objects.filter(target_type=content_type, actor__isnull=False).values_list(
+                "target_id", flat=True
+            )
+        )
 
     def _key_of(self, obj: models.Model) -> tuple[Any, ...]:
         return tuple(getattr(obj, self._attname(name)) for name in self.key_fields)
@@ -106,6 +124,9 @@ class Upserter:
             self.report.created += 1
             self.report.created_keys.append(label)
             return obj
+        if str(obj.pk) in self.changed_by_users:
+            self.report.kept += 1
+            return obj
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for name, value in values.items():
@@ -132,11 +153,6 @@ class Upserter:
             self.report.unchanged += 1
         return obj
 
-    def skip(self, key_tuple: tuple[Any, ...]) -> None:
-        """Count a row the loader deliberately leaves as it is (e.g. confirmed by a person)."""
-        self.touched.add(key_tuple)
-        self.report.unchanged += 1
-
     def finish(self, *, source: str, prune: bool = False) -> LoadReport:
         """One summary event per load that changed anything (row updates have their own).
 
@@ -145,7 +161,7 @@ class Upserter:
         """
         if prune:
             for key_tuple, obj in list(self.existing.items()):
-                if key_tuple in self.touched:
+                if key_tuple in self.touched or str(obj.pk) in self.changed_by_users:
                     continue
                 audit.record(
                     actor=self.actor,

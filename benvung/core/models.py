@@ -120,6 +120,30 @@ class SuccessionLink(models.Model):
         return self.status == SuccessionStatus.CONFIRMED
 
 
+class OutgoingEmail(models.Model):
+    """An e-mail waiting for, or sent by, the background worker.
+
+    The task queue only carries this row's id. Messages such as invitations carry one-time
+    links, so the body is wiped once the message has left; the row keeps who got what, when.
+    """
+
+    to = models.JSONField(_("recipients"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
 class AuditEvent(models.Model):
     """Who changed what, when, with the state before and after."""
 

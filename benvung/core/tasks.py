@@ -5,17 +5,34 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
+
+from .models import OutgoingEmail
 
 
 @task()
-def send_email(*, subject: str, body: str, to: list[str]) -> int:
-    """Send one plain-text e-mail; a slow or unreachable mail server never blocks a page."""
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+def send_email(email_id: int) -> bool:
+    """Send one queued e-mail; a slow or unreachable mail server never blocks a page."""
+    email = OutgoingEmail.objects.get(pk=email_id)
+    if email.sent_at is not None:
+        return False  # already sent by an earlier run of this task
+    email.attempts += 1
+    try:
+        send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, email.to)
+    except Exception as exc:
+        email.last_error = str(exc)[:2000]
+        email.save(update_fields=["attempts", "last_error"])
+        raise
+    email.sent_at = timezone.now()
+    email.body = ""
+    email.last_error = ""
+    email.save(update_fields=["attempts", "sent_at", "body", "last_error"])
+    return True
 
 
-def send_email_after_commit(*, subject: str, body: str, to: list[str]) -> None:
-    """Queue the e-mail once the current transaction commits (never for a rolled-back write)."""
-    transaction.on_commit(
-        lambda: send_email.enqueue(subject=str(subject), body=str(body), to=list(to))
-    )
+def send_email_after_commit(*, subject: str, body: str, to: list[str]) -> OutgoingEmail:
+    """Store the e-mail with the current transaction and queue it once that commits."""
+    email = OutgoingEmail.objects.create(subject=str(subject)[:300], body=str(body), to=list(to))
+    transaction.on_commit(lambda: send_email.enqueue(email.pk))
+    return email

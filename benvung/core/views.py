@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -52,13 +51,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
-    if form.is_valid():
+    if form.is_bound:
+        form.is_valid()
+        # A mistyped date is reported on the form; the other filters still apply.
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     events = selectors.audit_event_list(viewer=request.user, **filters)
     return render(
-        request,
-        "core/audit_list.html",
-        {"form": form, "page": paginate(request, events), "today": dt.date.today()},
+        request, "core/audit_list.html", {"form": form, "page": paginate(request, events)}
     )
 
 

@@ -7,6 +7,7 @@ companies; tax codes are valid in form (check digit) but generated.
 
 from __future__ import annotations
 
+import csv
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +20,7 @@ from stdnum.vn import mst
 from benvung.accounts.models import Role, User
 from benvung.core import audit
 from benvung.core.loading import LoadReport, Upserter
-from benvung.directory import selectors
+from benvung.directory import loaders, selectors
 from benvung.directory.models import (
     AdministrativeUnit,
     Agency,
@@ -33,6 +34,7 @@ from benvung.directory.models import (
     Site,
 )
 
+SEED_PARKS = loaders.FIXTURES / "industrial-parks-seed.csv"
 DEFAULT_SEED = 202
 DEMO_PASSWORD = "BenVung-demo-2025"
 DEMO_EMAIL_DOMAIN = "benvung.example"  # .example is reserved (RFC 2606): mail never leaves
@@ -127,11 +129,10 @@ def generate(*, seed: int = DEFAULT_SEED) -> list[LoadReport]:
     """Create or refresh the demo data; the same seed always gives the same province."""
     if not AdministrativeUnit.objects.exists() or not FocusSector.objects.exists():
         raise RuntimeError("Load the reference data first: benvung load_reference")
-    rng = random.Random(seed)
     with transaction.atomic():
         reports = [
-            *_enterprises(rng),
-            _retail_outlets(rng),
+            *_enterprises(seed),
+            _retail_outlets(seed),
             _craft_villages(),
             _accounts(),
         ]
@@ -156,10 +157,27 @@ def _communes_by_former_district() -> dict[int, list[AdministrativeUnit]]:
     return result
 
 
-def _enterprises(rng: random.Random) -> list[LoadReport]:
+def _rng(seed: int, *parts: object) -> random.Random:
+    """One generator per generated row: a row never changes because another one did."""
+    return random.Random(":".join(str(p) for p in (seed, *parts)))
+
+
+def _seed_parks() -> list[IndustrialArea]:
+    """The parks and clusters of the seed file only, so that parks a coordinator adds later do
+    not reshuffle the demo province."""
+    with SEED_PARKS.open(encoding="utf-8", newline="") as fh:
+        names = {row["name"].strip() for row in csv.DictReader(fh)}
+    return list(
+        IndustrialArea.objects.filter(is_demo=False, name__in=names)
+        .exclude(former_district__isnull=True)
+        .order_by("kind", "name")
+    )
+
+
+def _enterprises(seed: int) -> list[LoadReport]:
     enterprises = Upserter(
         Enterprise,
-        ["tax_code"],
+        ["key"],
         report_name=_("demo enterprises"),
         action="demo_enterprise",
         queryset=Enterprise.objects.filter(is_demo=True),
@@ -171,11 +189,7 @@ def _enterprises(rng: random.Random) -> list[LoadReport]:
         action="demo_site",
         queryset=Site.objects.filter(is_demo=True),
     )
-    parks = list(
-        IndustrialArea.objects.filter(is_demo=False)
-        .exclude(former_district__isnull=True)
-        .order_by("kind", "name")
-    )
+    parks = _seed_parks()
     communes_of = _communes_by_former_district()
     used_codes = set(Enterprise.objects.exclude(is_demo=True).values_list("tax_code", flat=True))
     plan: list[tuple[str | None, list[Sector]]] = []
@@ -190,6 +204,7 @@ def _enterprises(rng: random.Random) -> list[LoadReport]:
     plan += [(None, others)] * OTHER_ENTERPRISES
 
     for index, (key, classes) in enumerate(plan, start=1):
+        rng = _rng(seed, "enterprise", index)
         name_word = NAME_WORDS[index % len(NAME_WORDS)]
         sector_word = rng.choice(SECTOR_WORDS[key])
         name = f"{rng.choice(LEGAL_FORMS)} {sector_word} {name_word} {index:03d}"
@@ -202,8 +217,9 @@ def _enterprises(rng: random.Random) -> list[LoadReport]:
         commune = rng.choice(communes_of[park.former_district_id])
         main = rng.choice(classes)
         enterprise = enterprises.upsert(
-            {"tax_code": code},
+            {"key": f"demo-enterprise-{index:03d}"},
             {
+                "tax_code": code,
                 "kind": Organisation.Kind.ENTERPRISE,
                 "name": name,
                 "short_name": f"{sector_word} {name_word}",
@@ -254,7 +270,7 @@ def _demo_sectors(enterprise: Enterprise, wanted: list[Sector]) -> None:
         )
 
 
-def _retail_outlets(rng: random.Random) -> LoadReport:
+def _retail_outlets(seed: int) -> LoadReport:
     outlets = Upserter(
         RetailOutlet,
         ["key"],
@@ -267,6 +283,7 @@ def _retail_outlets(rng: random.Random) -> LoadReport:
     communes = list(selectors.current_communes())
     for outlet_type, label, count in OUTLETS:
         for n in range(1, count + 1):
+            rng = _rng(seed, outlet_type, n)
             unit = rng.choice(wards if outlet_type != RetailOutlet.OutletType.MARKET else communes)
             short = unit.name.removeprefix("Phường ").removeprefix("Xã ")
             name = f"{label} {short}" if n == 1 else f"{label} {short} {n}"
@@ -368,18 +385,25 @@ def _accounts() -> LoadReport:
             audit.record(actor=None, action="user.create", target=user, after=audit.snapshot(user))
             report.created += 1
             continue
-        changed = False
-        for field, value in (("organisation_id", organisation.pk), ("role", account.role)):
-            if getattr(user, field) != value:
-                setattr(user, field, value)
-                changed = True
-        if not user.is_active:
-            user.is_active = changed = True
-        if not user.check_password(DEMO_PASSWORD):
+        # Demo accounts are put back as printed: their organisation, role and published password.
+        before = audit.snapshot(user, exclude=["last_login"])
+        user.organisation_id = organisation.pk
+        user.role = account.role
+        user.is_active = True
+        password_reset = not user.check_password(DEMO_PASSWORD)
+        if password_reset:
             user.set_password(DEMO_PASSWORD)
-            changed = True
-        if changed:
+        after = audit.snapshot(user, exclude=["last_login"])
+        if after != before or password_reset:
             user.save()
+            audit.record(
+                actor=None,
+                action="user.demo_reset",
+                target=user,
+                before=before,
+                after=after,
+                summary=str(_("demo account restored")),
+            )
             report.updated += 1
         else:
             report.unchanged += 1

@@ -109,9 +109,19 @@ def lookup_old_address(text: str) -> LookupResult:
             code=str(parsed.district_code).zfill(3),
         ).first()
     if old is None:
-        old = old_province
+        # Knowing only the province would answer nothing the user does not already know.
+        result.message = _(
+            "No former commune, ward or district of %(province)s was recognised in the "
+            "address. Check the spelling, or choose the unit from the list."
+        ) % {"province": old_province.name}
+        return result
     found = lookup_old_unit(old)
     found.query = query
+    if old.level == Unit.Level.DISTRICT and found.found:
+        found.message = _(
+            "Only the district was recognised, not a commune or ward: the units below together "
+            "took over the territory of %(district)s."
+        ) % {"district": old.name}
     return found
 
 

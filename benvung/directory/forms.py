@@ -23,16 +23,24 @@ from .models import (
 )
 
 
-class CoordinateField(forms.DecimalField):
-    """Accepts 10.9577 as copied from a map, and 10,9577 as typed the Vietnamese way."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_digits=9, decimal_places=6, required=False, **kwargs)
+class FlexibleDecimalField(forms.DecimalField):
+    """Accepts 10.9577 as copied from a map or a spreadsheet, and 10,9577 as typed the
+    Vietnamese way; grouped thousands (1.234,5) are read the Vietnamese way too."""
 
     def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str) and value.count(",") == 1 and "." not in value:
-            value = value.replace(",", ".")
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "")
+            if "," in text and "." in text:
+                text = text.replace(".", "").replace(",", ".")  # 1.234,5
+            elif text.count(",") == 1:
+                text = text.replace(",", ".")  # 10,5
+            value = text
         return super().to_python(value)
+
+
+class CoordinateField(FlexibleDecimalField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=9, decimal_places=6, required=False, **kwargs)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
@@ -46,6 +54,11 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class SectorChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("%(value)s is not one of the available sectors."),
+        "invalid_pk_value": _("%(pk)s is not one of the available sectors."),
+    }
+
     def label_from_instance(self, obj: Sector) -> str:
         return f"{obj.code} – {obj.name}"
 
@@ -53,6 +66,15 @@ class SectorChoiceField(forms.ModelMultipleChoiceField):
 class PrimarySectorField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Sector) -> str:
         return f"{obj.code} – {obj.name}"
+
+
+class IndustrialAreaFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *IndustrialArea.Kind.choices],
+    )
 
 
 class OrganisationFilterForm(forms.Form):
@@ -228,7 +250,7 @@ class EndOrganisationForm(forms.Form):
 
 class SuccessionForm(forms.Form):
     successor = OrganisationChoiceField(label=_("Successor"), queryset=Organisation.objects.none())
-    effective_date = DateField(label=_("Effective from"), required=False)
+    effective_date = DateField(label=_("Effective from"))
     kind = forms.ChoiceField(label=_("Kind of change"), choices=SuccessionKind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=SuccessionStatus.choices)
     note = forms.CharField(
@@ -238,9 +260,32 @@ class SuccessionForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = Organisation.objects.exclude(
-            pk=organisation.pk
-        ).order_by("kind", "name")
+        self.fields["successor"].queryset = (
+            Organisation.objects.filter(kind=organisation.kind)
+            .exclude(pk=organisation.pk)
+            .order_by("name")
+        )
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: IndustrialArea) -> str:
+        return str(obj)
+
+
+class AreaSuccessionForm(forms.Form):
+    successor = AreaChoiceField(label=_("Successor"), queryset=IndustrialArea.objects.none())
+    effective_date = DateField(label=_("Effective from"))
+    kind = forms.ChoiceField(label=_("Kind of change"), choices=SuccessionKind.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    source = forms.CharField(label=_("Legal basis or source"), required=False)
+
+    def __init__(self, *args: Any, area: IndustrialArea, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = IndustrialArea.objects.exclude(pk=area.pk).order_by(
+            "kind", "name"
+        )
 
 
 class SiteForm(ServiceModelForm):
@@ -292,6 +337,9 @@ class IndustrialAreaForm(ServiceModelForm):
     )
     latitude = CoordinateField(label=_("Latitude"))
     longitude = CoordinateField(label=_("Longitude"))
+    area_ha = FlexibleDecimalField(
+        label=_("Area (ha)"), max_digits=10, decimal_places=2, required=False
+    )
     valid_from = DateField(label=_("In operation from"), required=False)
     valid_to = DateField(label=_("In operation until"), required=False)
 

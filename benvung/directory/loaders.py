@@ -22,10 +22,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from unidecode import unidecode
 
+from benvung.core import audit
 from benvung.core.loading import LoadReport, Upserter
 from benvung.core.models import SuccessionKind, SuccessionStatus
+from benvung.core.text import search_key
 
 from .models import (
     AdministrativeUnit,
@@ -50,11 +51,6 @@ COMMUNE_ARRANGEMENT_SOURCE = (
 )
 # The former provinces that form today's province, by their vietnamadminunits short names.
 FORMER_PROVINCES = ("Đồng Nai", "Bình Phước")
-
-
-def search_key(name: str) -> str:
-    """Accent-free, space-free lower case: 'Phường Trảng Dài' → 'phuongtrangdai'."""
-    return "".join(ch for ch in unidecode(name).lower() if ch.isalnum())
 
 
 def _package_version(name: str) -> str:
@@ -375,9 +371,22 @@ def load_sectors(
                     raise ValueError(
                         f"{focus_path.name}, dòng {line}: mã VSIC không có: {', '.join(missing)}"
                     )
-                wanted = {by_code[c].pk for c in codes}
-                if set(fs.sectors.values_list("pk", flat=True)) != wanted:
-                    fs.sectors.set(wanted)
+                if str(fs.pk) in focus.changed_by_users:
+                    continue
+                wanted = sorted(codes)
+                current = sorted(fs.sectors.values_list("code", flat=True))
+                if current != wanted:
+                    fs.sectors.set([by_code[c] for c in codes])
+                    audit.record(
+                        actor=actor,
+                        action="focus_sector.update",
+                        target=fs,
+                        before={"sectors": current},
+                        after={"sectors": wanted},
+                        summary=f"{focus.report.name}: {fs.key}",
+                    )
+                    if current:  # a new row's codes are part of its creation
+                        focus.report.updated += 1
         focus.finish(source=focus_path.name)
     return [sectors.report, focus.report]
 
@@ -390,7 +399,7 @@ def load_industrial_areas(
 ) -> list[LoadReport]:
     """Seed parks and clusters; they stay 'unofficial' until an administrator confirms them.
 
-    A row already confirmed or corrected by an administrator is never overwritten by the seed.
+    A row confirmed or corrected by an administrator is never overwritten by the seed.
     """
     kinds = {
         "industrial park": IndustrialArea.Kind.PARK,
@@ -419,10 +428,6 @@ def load_industrial_areas(
                 if kind is None:
                     raise ValueError(f"{path.name}, dòng {line}: loại '{row['kind']}' không rõ")
                 key = {"kind": kind, "name": row["name"].strip()}
-                existing = areas.existing.get((kind, key["name"]))
-                if existing is not None and (existing.is_confirmed or _edited_by_hand(existing)):
-                    areas.skip((kind, key["name"]))
-                    continue
                 district = districts.get(
                     (row["former_province"].strip(), row["former_district"].strip())
                 )
@@ -455,14 +460,6 @@ def _short_district(name: str) -> str:
         if name.startswith(prefix):
             return name.removeprefix(prefix)
     return name
-
-
-def _edited_by_hand(area: IndustrialArea) -> bool:
-    from benvung.core.models import AuditEvent
-
-    return AuditEvent.objects.filter(
-        action="industrial_area.update", target_id=str(area.pk), actor__isnull=False
-    ).exists()
 
 
 # --- Agencies --------------------------------------------------------------------------------
@@ -533,11 +530,6 @@ def load_agencies(
                     raise ValueError(
                         f"{successions_path.name}, dòng {line}: không có cơ quan {exc}"
                     ) from exc
-                existing = links.existing.get((predecessor.pk, successor.pk))
-                if existing is not None and existing.status == SuccessionStatus.CONFIRMED:
-                    # Confirmed by a coordinator in the system: the file does not undo that.
-                    links.skip((predecessor.pk, successor.pk))
-                    continue
                 links.upsert(
                     {"predecessor": predecessor, "successor": successor},
                     {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.vn import mst
 
 from benvung.core.models import EffectiveDatedModel, SuccessionLink, TimeStampedModel
+from benvung.core.text import search_key
 
 
 class SourceStatus(models.TextChoices):
@@ -175,6 +176,7 @@ class IndustrialArea(EffectiveDatedModel, TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
+    search_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     administrative_unit = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("commune-level unit"),
@@ -234,6 +236,13 @@ class IndustrialArea(EffectiveDatedModel, TimeStampedModel):
     def is_confirmed(self) -> bool:
         return self.confirmation == self.Confirmation.CONFIRMED
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_key = search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
 
 class IndustrialAreaSuccession(SuccessionLink):
     predecessor = models.ForeignKey(
@@ -267,6 +276,8 @@ class Organisation(EffectiveDatedModel, TimeStampedModel):
     key = models.SlugField(_("key"), max_length=60, unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    # Accent-free name, short name and tax code, kept by save(), for searching.
+    search_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     administrative_unit = models.ForeignKey(
         AdministrativeUnit,
@@ -294,6 +305,14 @@ class Organisation(EffectiveDatedModel, TimeStampedModel):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.kind:
             self.kind = self.KIND_OF_CLASS
+        self.search_key = " ".join(
+            search_key(part)
+            for part in (self.name, self.short_name, getattr(self, "tax_code", ""))
+            if part
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     KIND_OF_CLASS: ClassVar[str] = ""

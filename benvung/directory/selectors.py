@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from benvung.accounts import permissions
+from benvung.core.text import search_key
 
 from . import geography
 from .models import (
@@ -47,12 +48,8 @@ def organisation_list(
         return Organisation.objects.none()
     if kind:
         qs = qs.filter(kind=kind)
-    if query:
-        qs = qs.filter(
-            Q(name__icontains=query)
-            | Q(short_name__icontains=query)
-            | Q(enterprise__tax_code__startswith=query.replace("-", "").strip())
-        )
+    if query and search_key(query):
+        qs = qs.filter(search_key__contains=search_key(query))
     today = timezone.localdate()
     if state == "current":
         qs = qs.valid_on(today)
@@ -159,8 +156,8 @@ def industrial_area_list(
         qs = qs.filter(kind=kind)
     if state == "current":
         qs = qs.valid_on(timezone.localdate())
-    if query:
-        qs = qs.filter(name__icontains=query)
+    if query and search_key(query):
+        qs = qs.filter(search_key__contains=search_key(query))
     return qs.annotate(site_count=Count("sites")).order_by("kind", "name")
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ MODEL_OF_KIND: dict[str, type[Organisation]] = {
 }
 # Fields an organisation's own users may keep up to date.
 PROFILE_FIELDS = frozenset(
-    {"name", "short_name", "address", "administrative_unit", "email", "phone", "website"}
+    {"short_name", "address", "administrative_unit", "email", "phone", "website"}
 )
 # Fields only a coordinator sets: identity, validity, classification.
 MANAGED_FIELDS: dict[str, frozenset[str]] = {
@@ -53,7 +53,9 @@ MANAGED_FIELDS: dict[str, frozenset[str]] = {
     Organisation.Kind.ENTERPRISE: frozenset({"tax_code"}),
     Organisation.Kind.RETAIL_OUTLET: frozenset({"outlet_type", "chain"}),
 }
-COMMON_MANAGED_FIELDS = frozenset({"valid_from", "valid_to", "note", "source"})
+# The registered name is identity (tied to the tax code or the founding decision): renaming is
+# a coordinator's act, recorded like the other changes of identity.
+COMMON_MANAGED_FIELDS = frozenset({"name", "valid_from", "valid_to", "note", "source"})
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
@@ -91,6 +93,18 @@ def _validate_organisation(org: Organisation, errors: Errors) -> None:
     if not (org.name or "").strip():
         _add(errors, "name", _("Enter the organisation's name."))
     _check_validity(org, errors)
+    unit = org.administrative_unit if org.administrative_unit_id else None
+    # Reference agencies (district committees) point at former units; new entries use today's.
+    if (
+        unit is not None
+        and not org.key
+        and not selectors.current_communes().filter(pk=unit.pk).exists()
+    ):
+        _add(
+            errors,
+            "administrative_unit",
+            _("%(unit)s is not a current commune or ward of the province.") % {"unit": unit},
+        )
     if isinstance(org, Enterprise):
         try:
             org.tax_code = clean_tax_code(org.tax_code)
@@ -123,6 +137,14 @@ def _check_sectors(
     chosen = list(sectors or [])
     if not chosen:
         _add(errors, "sectors", _("Choose at least one sector (VSIC code)."))
+    too_broad = [s.code for s in chosen if s.level < 4]
+    if too_broad:
+        _add(
+            errors,
+            "sectors",
+            _("Choose classes of activity (4 or 5 digits), not %(codes)s.")
+            % {"codes": ", ".join(too_broad)},
+        )
     elif primary is not None and primary not in chosen:
         _add(errors, "primary_sector", _("The main sector must be one of the chosen sectors."))
     return chosen
@@ -183,17 +205,38 @@ def organisation_create(
     if kind == Organisation.Kind.ENTERPRISE:
         chosen = _check_sectors(sectors, primary_sector, errors)
     _raise_if(errors)
-    with transaction.atomic():
-        org.save()
-        if isinstance(org, Enterprise):
-            _set_sectors(org, chosen, primary_sector)
-        audit.record(
-            actor=actor,
-            action="organisation.create",
-            target=org,
-            after=_organisation_snapshot(org),
-        )
+    try:
+        with transaction.atomic():
+            org.save()
+            if isinstance(org, Enterprise):
+                _set_sectors(org, chosen, primary_sector)
+            audit.record(
+                actor=actor,
+                action="organisation.create",
+                target=org,
+                after=_organisation_snapshot(org),
+            )
+    except IntegrityError as exc:
+        _raise_duplicate(org, exc)
     return org
+
+
+def _raise_duplicate(org: Organisation, exc: IntegrityError) -> None:
+    """Two people registered the same tax code at the same moment: the database kept one."""
+    if isinstance(org, Enterprise) and Enterprise.objects.filter(tax_code=org.tax_code).exists():
+        org.pk = None
+        raise ValidationError(
+            {
+                "tax_code": [
+                    _("Tax code %(value)s is already registered for %(name)s.")
+                    % {
+                        "value": org.tax_code_display,
+                        "name": Enterprise.objects.get(tax_code=org.tax_code).name,
+                    }
+                ]
+            }
+        ) from exc
+    raise exc
 
 
 def organisation_update(
@@ -222,15 +265,22 @@ def organisation_update(
     if isinstance(org, Enterprise) and sectors is not None:
         chosen = _check_sectors(sectors, primary_sector, errors)
     _raise_if(errors)
-    with transaction.atomic():
-        org.save()
-        if isinstance(org, Enterprise) and sectors is not None:
-            _set_sectors(org, chosen, primary_sector)
-        after = _organisation_snapshot(org)
-        if after != before:
-            audit.record(
-                actor=actor, action="organisation.update", target=org, before=before, after=after
-            )
+    try:
+        with transaction.atomic():
+            org.save()
+            if isinstance(org, Enterprise) and sectors is not None:
+                _set_sectors(org, chosen, primary_sector)
+            after = _organisation_snapshot(org)
+            if after != before:
+                audit.record(
+                    actor=actor,
+                    action="organisation.update",
+                    target=org,
+                    before=before,
+                    after=after,
+                )
+    except IntegrityError as exc:
+        _raise_duplicate(org, exc)
     return org
 
 
@@ -248,6 +298,15 @@ def _add_succession(
     action: str,
 ) -> SuccessionLink:
     errors: Errors = {}
+    if effective_date is None:
+        _add(errors, "effective_date", _("Enter the date from which the successor takes over."))
+    if isinstance(predecessor, Organisation) and predecessor.kind != successor.kind:
+        _add(
+            errors,
+            "successor",
+            _("%(successor)s is not of the same kind as %(predecessor)s.")
+            % {"successor": successor, "predecessor": predecessor},
+        )
     if predecessor.pk == successor.pk:
         _add(errors, "successor", _("An organisation cannot be its own successor."))
     elif link_model.objects.filter(predecessor=predecessor, successor=successor).exists():
@@ -333,9 +392,21 @@ def organisation_end(
     org.valid_to = valid_to
     errors: Errors = {}
     _check_validity(org, errors)
+    next_day = valid_to + dt.timedelta(days=1)
+    for successor in successors:
+        if not successor.is_valid_on(next_day):
+            _add(
+                errors,
+                "successors",
+                _("%(name)s is not in operation on %(day)s, so it cannot take over.")
+                % {"name": successor.name, "day": _format_date(next_day)},
+            )
     _raise_if(errors)
     with transaction.atomic():
         org.save(update_fields=["valid_to", "updated_at"])
+        from benvung.accounts.services import invitations_revoke_for
+
+        invitations_revoke_for(actor=actor, organisation=org)
         audit.record(
             actor=actor,
             action="organisation.end",

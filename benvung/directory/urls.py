@@ -22,6 +22,11 @@ urlpatterns = [
         "industrial-areas/<int:pk>/edit/", views.industrial_area_form, name="industrial_area_edit"
     ),
     path(
+        "industrial-areas/<int:pk>/successors/new/",
+        views.industrial_area_succession_add,
+        name="industrial_area_succession_add",
+    ),
+    path(
         "industrial-areas/<int:pk>/confirm/",
         views.industrial_area_confirm,
         name="industrial_area_confirm",

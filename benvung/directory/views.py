@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,9 @@ from . import address_lookup, selectors, services
 from .forms import (
     FORM_OF_KIND,
     AddressLookupForm,
+    AreaSuccessionForm,
     EndOrganisationForm,
+    IndustrialAreaFilterForm,
     IndustrialAreaForm,
     OrganisationFilterForm,
     SiteForm,
@@ -209,7 +213,12 @@ def succession_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(OrganisationSuccession, pk=pk)
     services.succession_confirm(actor=request.user, link=link)
     messages.success(request, _("The succession %(link)s is confirmed.") % {"link": link})
-    return redirect(request.POST.get("next") or "directory:succession_list")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("directory:succession_list")
+    return redirect(next_url)
 
 
 @login_required
@@ -234,7 +243,7 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
     org = _visible_organisation(request, pk)
     if not permissions.can_invite_users(request.user, org):
         raise PermissionDenied
-    roles = invitation_roles_for(org)
+    roles = invitation_roles_for(org, request.user)
     form = InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,17 +314,17 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def industrial_area_list(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind") or None
-    if kind not in (None, *IndustrialArea.Kind.values):
-        kind = None
-    areas = selectors.industrial_area_list(kind=kind, state="all", query=request.GET.get("q", ""))
+    form = IndustrialAreaFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    areas = selectors.industrial_area_list(
+        kind=filters.get("kind") or None, state="all", query=filters.get("q", "")
+    )
     return render(
         request,
         "directory/industrial_area_list.html",
         {
             "areas": areas,
-            "kind": kind,
-            "kinds": IndustrialArea.Kind.choices,
+            "form": form,
             "can_manage": permissions.can_confirm_reference_data(request.user),
         },
     )
@@ -328,6 +337,8 @@ def industrial_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "directory/industrial_area_detail.html",
         {
             "area": area,
+            "successor_links": area.successor_links.select_related("successor"),
+            "predecessor_links": area.predecessor_links.select_related("predecessor"),
             "can_manage": permissions.can_confirm_reference_data(request.user),
             # Enterprises in the area are private: only coordinators see which ones.
             "sites": selectors.site_list(viewer=request.user).filter(industrial_area=area)
@@ -357,6 +368,34 @@ def industrial_area_form(request: HttpRequest, pk: int | None = None) -> HttpRes
             messages.success(request, _("The changes were saved."))
             return redirect("directory:industrial_area_detail", pk=area.pk)
     return render(request, "directory/industrial_area_form.html", {"form": form, "area": area})
+
+
+@login_required
+def industrial_area_succession_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_confirm_reference_data(request.user):
+        raise PermissionDenied
+    area = get_object_or_404(IndustrialArea, pk=pk)
+    form = AreaSuccessionForm(request.POST or None, area=area)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.industrial_area_succession_add(
+                actor=request.user,
+                predecessor=area,
+                successor=data["successor"],
+                effective_date=data["effective_date"],
+                kind=data["kind"],
+                note=data["note"],
+                source=data["source"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The successor was recorded."))
+            return redirect("directory:industrial_area_detail", pk=area.pk)
+    return render(
+        request, "directory/industrial_area_succession_form.html", {"form": form, "area": area}
+    )
 
 
 @login_required

@@ -90,3 +90,16 @@ def test_former_districts_of_a_current_commune_are_known():
         .unit
     )
     assert "Thành phố Biên Hòa" in [d.name for d in address_lookup.former_districts_of(unit)]
+
+
+def test_an_unknown_commune_and_district_are_not_answered_with_the_province():
+    result = address_lookup.lookup_old_address("Xã Không Có, Huyện Không Có, Đồng Nai")
+    assert not result.found
+    assert "Không nhận ra" in result.message
+
+
+def test_a_district_only_answer_says_the_commune_was_not_recognised():
+    result = address_lookup.lookup_old_address("Xã Không Có, Huyện Nhơn Trạch, Đồng Nai")
+    assert result.found
+    assert result.old_unit.name == "Huyện Nhơn Trạch"
+    assert "Chỉ nhận ra huyện" in result.message

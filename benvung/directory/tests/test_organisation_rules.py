@@ -17,6 +17,7 @@ from benvung.directory.models import (
 )
 
 pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 7, 1)
 
 
 def _create_enterprise(actor, tax_code, **extra):
@@ -131,7 +132,10 @@ def test_a_successor_cycle_is_refused(coordinator):
     a = Agency.objects.get(key="skhdt")
     b = Agency.objects.get(key="stc")  # already the successor of a in the reference data
     with pytest.raises(ValidationError) as excinfo:
-        services.organisation_succession_add(actor=coordinator, predecessor=b, successor=a)
+        services.organisation_succession_add(
+            actor=coordinator, predecessor=b, successor=a, effective_date=DAY
+        )
+    assert list(excinfo.value.message_dict) == ["successor"]
     (message,) = excinfo.value.message_dict["successor"]
     assert "vòng" in message
     assert not OrganisationSuccession.objects.filter(predecessor=b, successor=a).exists()
@@ -139,17 +143,24 @@ def test_a_successor_cycle_is_refused(coordinator):
 
 def test_a_longer_successor_cycle_is_refused(coordinator):
     a, b, c = (Agency.objects.get(key=k) for k in ("sgddt", "snv", "svhttdl"))
-    services.organisation_succession_add(actor=coordinator, predecessor=a, successor=b)
-    services.organisation_succession_add(actor=coordinator, predecessor=b, successor=c)
-    with pytest.raises(ValidationError):
-        services.organisation_succession_add(actor=coordinator, predecessor=c, successor=a)
+    for pred, succ in ((a, b), (b, c)):
+        services.organisation_succession_add(
+            actor=coordinator, predecessor=pred, successor=succ, effective_date=DAY
+        )
+    with pytest.raises(ValidationError) as excinfo:
+        services.organisation_succession_add(
+            actor=coordinator, predecessor=c, successor=a, effective_date=DAY
+        )
+    assert list(excinfo.value.message_dict) == ["successor"]
 
 
 def test_an_organisation_cannot_succeed_itself(coordinator):
     a = Agency.objects.get(key="sct")
     with pytest.raises(ValidationError) as excinfo:
-        services.organisation_succession_add(actor=coordinator, predecessor=a, successor=a)
-    assert "successor" in excinfo.value.message_dict
+        services.organisation_succession_add(
+            actor=coordinator, predecessor=a, successor=a, effective_date=DAY
+        )
+    assert list(excinfo.value.message_dict) == ["successor"]
 
 
 def test_ending_with_a_successor_that_would_close_a_cycle_saves_nothing(coordinator):

@@ -91,3 +91,39 @@ def test_a_failed_form_shows_an_error_summary_first_and_keeps_the_input(coordina
     assert 'href="#id_tax_code"' in body
     assert 'value="Công ty Đã Gõ"' in body
     assert 'aria-invalid="true"' in body
+
+
+def test_error_pages_are_in_vietnamese_in_the_site_layout(enterprise_a_user, enterprise_b):
+    from benvung.conftest import client_for
+
+    response = Client().get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Không tìm thấy trang" in body and '<a class="skip-link"' in body
+    client = client_for(enterprise_a_user)
+    body = client.get(reverse("core:audit_list")).content.decode()
+    assert "Không được phép" in body
+    body = client.get(reverse("directory:organisation_detail", args=[enterprise_b.pk])).content
+    assert "Không tìm thấy trang" in body.decode()
+
+
+def test_a_form_sent_without_its_security_token_gets_an_explanation(coordinator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn" in response.content.decode()
+
+
+def test_the_system_error_page_needs_no_database_or_translation():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Lỗi hệ thống" in html and 'lang="vi"' in html
+
+
+def test_pages_forbid_scripts_and_assets_from_other_sites():
+    response = Client().get(reverse("portal:home"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
