@@ -24,6 +24,8 @@ class ServiceModelForm(forms.ModelForm):
             if field.required:
                 field.required = False
                 field.show_required = True  # type: ignore[attr-defined]
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = _("— choose —")
 
     def _post_clean(self) -> None:
         pass
