@@ -50,6 +50,7 @@ run: prepare
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy benvung config
 
 format: setup-test
 	$(BIN)/ruff format .

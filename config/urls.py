@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from benvung.core.admin_site import restrict_admin_to_system_administrators
 
 restrict_admin_to_system_administrators(admin.site)
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("benvung.portal.urls")),
     path("accounts/", include("benvung.accounts.urls")),
     path("directory/", include("benvung.directory.urls")),

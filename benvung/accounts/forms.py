@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from benvung.core.forms import choice_field
 
 from .models import Role
 
@@ -59,10 +62,12 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
-    def __init__(self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, roles: list[tuple[str, str | Promise]] | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         if roles is not None:
-            self.fields["role"].choices = roles
+            choice_field(self, "role").choices = roles
 
 
 class AcceptInvitationForm(forms.Form):
@@ -82,7 +87,8 @@ class AcceptInvitationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean returns cleaned_data; the stubs allow None for overrides that return nothing.
+        data = cast(dict[str, Any], super().clean())
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data

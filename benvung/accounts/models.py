@@ -10,6 +10,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,7 +98,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split()[-1] if self.full_name else self.email
 
     @property
-    def is_staff(self) -> bool:  # type: ignore[override]
+    def is_staff(self) -> bool:
         # Django admin is for system administrators only.
         return self.is_active and self.role == Role.SYSTEM_ADMIN
 
@@ -152,7 +153,7 @@ class Invitation(models.Model):
             return "expired"
         return "pending"
 
-    def get_state_display(self) -> str:
+    def get_state_display(self) -> str | Promise:
         return {
             "accepted": _("accepted"),
             "revoked": _("revoked"),

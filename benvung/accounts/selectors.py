@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils import timezone
 from benvung.core.models import AuditEvent, SuccessionStatus
 from benvung.directory import selectors as directory
 from benvung.directory.models import (
+    Enterprise,
     IndustrialArea,
     OrganisationSuccession,
     Site,
@@ -63,9 +64,11 @@ def home_context(*, viewer: User) -> dict[str, Any]:
             recent_events=AuditEvent.objects.select_related("actor")[:8],
         )
     if viewer.role == Role.ENTERPRISE_USER:
+        # An enterprise user's organisation is an enterprise (ROLE_ORGANISATION_KIND).
+        enterprise = cast(Enterprise, org)
         context.update(
-            sites=directory.site_list(viewer=viewer, enterprise=org),
-            sectors=directory.enterprise_sectors(org),
+            sites=directory.site_list(viewer=viewer, enterprise=enterprise),
+            sectors=directory.enterprise_sectors(enterprise),
         )
     if viewer.role in (Role.AGENCY_REPORTER, Role.COORDINATOR, Role.SYSTEM_ADMIN):
         context.update(predecessors=directory.predecessors_of(org))

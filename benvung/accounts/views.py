@@ -12,15 +12,16 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benvung.core import audit
-from benvung.core.views import apply_service_errors
+from benvung.core.views import apply_service_errors, signed_in_user
 
 from . import permissions, selectors, services
 from .forms import AcceptInvitationForm, EmailPasswordResetForm, SignInForm
-from .models import Role, User
+from .models import Role
 
 
 class SignInView(auth_views.LoginView):
@@ -65,9 +66,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
-            audit.record(
-                actor=self.request.user, action="user.password_change", target=self.request.user
-            )
+            user = signed_in_user(self.request)
+            audit.record(actor=user, action="user.password_change", target=user)
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -84,7 +84,7 @@ ROLE_HOME_TEMPLATES = {
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page after signing in."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     context = selectors.home_context(viewer=user)
     return render(request, ROLE_HOME_TEMPLATES[Role(user.role)], context)
 
@@ -140,11 +140,11 @@ def set_user_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("directory:organisation_detail", pk=other.organisation_id)
 
 
-def invitation_roles_for(organisation: Any, actor: Any) -> list[tuple[str, str]]:
+def invitation_roles_for(organisation: Any, actor: Any) -> list[tuple[str, str | Promise]]:
     """The roles this actor can give to a user of this organisation."""
     from .models import ROLE_ORGANISATION_KIND
 
-    roles = [
+    roles: list[tuple[str, str | Promise]] = [
         (value, label)
         for value, label in Role.choices
         if ROLE_ORGANISATION_KIND[value] == organisation.kind

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, which it declares as a ChoiceField.
+
+    The type checker sees `form.fields` as plain Fields, without choices or a queryset.
+    """
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, declared as a ModelChoiceField or ModelMultipleChoiceField."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 class ServiceModelForm(forms.ModelForm):

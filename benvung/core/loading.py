@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -47,7 +48,10 @@ class LoadReport:
         return self.created + self.updated + self.unchanged
 
 
-class Upserter:
+M = TypeVar("M", bound=models.Model)
+
+
+class Upserter(Generic[M]):
     """Creates or updates rows of one model identified by `key_fields`, auditing changes.
 
     Existing rows are read once up front, so a load of thousands of rows costs one query per
@@ -56,13 +60,13 @@ class Upserter:
 
     def __init__(
         self,
-        model: type[models.Model],
+        model: type[M],
         key_fields: Iterable[str],
         *,
-        report_name: str,
+        report_name: str | Promise,
         action: str,
         actor: Any = None,
-        queryset: models.QuerySet | None = None,
+        queryset: models.QuerySet[M] | None = None,
     ) -> None:
         self.model = model
         self.key_fields = tuple(key_fields)
@@ -70,9 +74,7 @@ class Upserter:
         self.actor = actor
         self.report = LoadReport(report_name)
         rows = queryset if queryset is not None else model._default_manager.all()
-        self.existing: dict[tuple[Any, ...], models.Model] = {
-            self._key_of(obj): obj for obj in rows
-        }
+        self.existing: dict[tuple[Any, ...], M] = {self._key_of(obj): obj for obj in rows}
         self.touched: set[tuple[Any, ...]] = set()
         self.changed_by_users = self._changed_by_users()
 
@@ -88,17 +90,20 @@ class Upserter:
             )
         )
 
-    def _key_of(self, obj: models.Model) -> tuple[Any, ...]:
+    def _key_of(self, obj: M) -> tuple[Any, ...]:
         return tuple(getattr(obj, self._attname(name)) for name in self.key_fields)
 
+    def _field(self, name: str) -> models.Field:
+        # Keys and values name the model's own fields, never the reverse side of a relation.
+        return cast(models.Field, self.model._meta.get_field(name))
+
     def _attname(self, name: str) -> str:
-        return self.model._meta.get_field(name).attname
+        return self._field(name).attname
 
     def _normalise(self, name: str, value: Any) -> Any:
         if isinstance(value, models.Model):
             return value.pk
-        field_obj = self.model._meta.get_field(name)
-        return field_obj.to_python(value) if value is not None else None
+        return self._field(name).to_python(value) if value is not None else None
 
     def _check_lengths(self, label: str, values: Mapping[str, Any]) -> None:
         """Refuse a value longer than its column, whatever the database would do with it."""
@@ -111,7 +116,7 @@ class Upserter:
                     f"at most {limit} fit"
                 )
 
-    def upsert(self, key: Mapping[str, Any], values: Mapping[str, Any]) -> models.Model:
+    def upsert(self, key: Mapping[str, Any], values: Mapping[str, Any]) -> M:
         self._check_lengths("/".join(str(v) for v in key.values()), {**key, **values})
         key_tuple = tuple(self._normalise(k, key[k]) for k in self.key_fields)
         obj = self.existing.get(key_tuple)

@@ -199,7 +199,7 @@ class AuditEvent(models.Model):
         ]
 
     def field_label(self, attname: str) -> str:
-        model = self.target_type.model_class() if self.target_type_id else None
+        model = self.target_type.model_class() if self.target_type is not None else None
         if model is not None:
             for field in model._meta.get_fields():
                 if getattr(field, "attname", None) == attname or field.name == attname:

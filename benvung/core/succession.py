@@ -33,8 +33,11 @@ def creates_cycle(
 
 def successor_ids_of(link_model: type[models.Model]) -> Callable[[int], list[int]]:
     def successors_of(pk: int) -> list[int]:
+        # The link model's `objects`: its abstract base declares no manager.
         return list(
-            link_model.objects.filter(predecessor_id=pk).values_list("successor_id", flat=True)
+            link_model._default_manager.filter(predecessor_id=pk).values_list(
+                "successor_id", flat=True
+            )
         )
 
     return successors_of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from benvung.accounts import permissions
 
 from . import selectors
+from .forms import choice_field
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """`request.user` in a view behind login_required, where it is never the anonymous user."""
+    return cast("User", request.user)
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
@@ -42,7 +51,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions")), *selectors.audit_action_choices()]
+        choice_field(self, "action").choices = [
+            ("", _("All actions")),
+            *selectors.audit_action_choices(),
+        ]
 
 
 @login_required

@@ -11,7 +11,7 @@ import csv
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -209,12 +209,15 @@ def _enterprises(seed: int) -> list[LoadReport]:
         sector_word = rng.choice(SECTOR_WORDS[key])
         name = f"{rng.choice(LEGAL_FORMS)} {sector_word} {name_word} {index:03d}"
         park = rng.choice(parks)
-        prefix = "38" if park.former_district.parent.name.endswith("Bình Phước") else "36"
+        # _seed_parks keeps parks with a former district, and a district lies in a province.
+        district = cast(AdministrativeUnit, park.former_district)
+        province = cast(AdministrativeUnit, district.parent)
+        prefix = "38" if province.name.endswith("Bình Phước") else "36"
         code = _tax_code(rng, prefix)
         while code in used_codes:
             code = _tax_code(rng, prefix)
         used_codes.add(code)
-        commune = rng.choice(communes_of[park.former_district_id])
+        commune = rng.choice(communes_of[district.pk])
         main = rng.choice(classes)
         enterprise = enterprises.upsert(
             {"key": f"demo-enterprise-{index:03d}"},
@@ -238,7 +241,7 @@ def _enterprises(seed: int) -> list[LoadReport]:
         _demo_sectors(enterprise, wanted)
         site_count = 2 if rng.random() < 0.15 else 1
         for n in range(1, site_count + 1):
-            site_commune = commune if n == 1 else rng.choice(communes_of[park.former_district_id])
+            site_commune = commune if n == 1 else rng.choice(communes_of[district.pk])
             sites.upsert(
                 {"enterprise": enterprise, "name": f"Nhà máy số {n}"},
                 {
@@ -247,8 +250,9 @@ def _enterprises(seed: int) -> list[LoadReport]:
                     ),
                     "administrative_unit": site_commune,
                     "industrial_area": park if n == 1 else None,
-                    "latitude": _jitter(site_commune.latitude, rng),
-                    "longitude": _jitter(site_commune.longitude, rng),
+                    # The packaged map data gives every commune of the province a centre.
+                    "latitude": _jitter(cast(Decimal, site_commune.latitude), rng),
+                    "longitude": _jitter(cast(Decimal, site_commune.longitude), rng),
                     "is_demo": True,
                 },
             )
@@ -354,16 +358,18 @@ def demo_accounts() -> list[DemoAccount]:
 
 
 def _organisation_for(label: str) -> Organisation:
+    # The demo enterprises and outlets are generated before the accounts.
     if label == "enterprise":
-        return Enterprise.objects.filter(is_demo=True).order_by("name").first()  # type: ignore[return-value]
+        return cast(Enterprise, Enterprise.objects.filter(is_demo=True).order_by("name").first())
     if label == "retail":
-        return (
+        return cast(
+            RetailOutlet,
             RetailOutlet.objects.filter(
                 is_demo=True, outlet_type=RetailOutlet.OutletType.SUPERMARKET
             )
             .order_by("key")
-            .first()
-        )  # type: ignore[return-value]
+            .first(),
+        )
     return Agency.objects.get(key=label)
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core.forms import DateField, ServiceModelForm
+from benvung.core.forms import DateField, ServiceModelForm, choice_field, model_choice_field
 from benvung.core.models import SuccessionKind, SuccessionStatus
 
 from . import selectors
@@ -27,7 +27,8 @@ class FlexibleDecimalField(forms.DecimalField):
     """Accepts 10.9577 as copied from a map or a spreadsheet, and 10,9577 as typed the
     Vietnamese way; grouped thousands (1.234,5) are read the Vietnamese way too."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # DecimalField extends IntegerField; the stubs ignore this same override in DecimalField.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             text = value.strip().replace(" ", "")
             if "," in text and "." in text:
@@ -95,7 +96,7 @@ class OrganisationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["focus_sector"].choices = [
+        choice_field(self, "focus_sector").choices = [
             ("", _("All sectors")),
             *((fs.key, fs.name) for fs in FocusSector.objects.all()),
         ]
@@ -130,7 +131,7 @@ class OrganisationForm(ServiceModelForm):
 
     def __init__(self, *args: Any, profile_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["administrative_unit"].queryset = selectors.current_communes()
+        model_choice_field(self, "administrative_unit").queryset = selectors.current_communes()
         if profile_only:
             from .services import PROFILE_FIELDS
 
@@ -184,7 +185,7 @@ class EnterpriseForm(OrganisationForm):
         super().__init__(*args, **kwargs)
         for name in ("sectors", "primary_sector"):
             if name in self.fields:
-                self.fields[name].queryset = selectors.selectable_sectors()
+                model_choice_field(self, name).queryset = selectors.selectable_sectors()
         if self.instance.pk and not self.is_bound:
             chosen = selectors.enterprise_sectors(self.instance)
             self.initial.setdefault("sectors", [es.sector_id for es in chosen])
@@ -240,7 +241,7 @@ class EndOrganisationForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["successors"].queryset = (
+        model_choice_field(self, "successors").queryset = (
             Organisation.objects.filter(kind=organisation.kind)
             .exclude(pk=organisation.pk)
             .current()
@@ -260,7 +261,7 @@ class SuccessionForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = (
+        model_choice_field(self, "successor").queryset = (
             Organisation.objects.filter(kind=organisation.kind)
             .exclude(pk=organisation.pk)
             .order_by("name")
@@ -283,9 +284,8 @@ class AreaSuccessionForm(forms.Form):
 
     def __init__(self, *args: Any, area: IndustrialArea, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = IndustrialArea.objects.exclude(pk=area.pk).order_by(
-            "kind", "name"
-        )
+        others = IndustrialArea.objects.exclude(pk=area.pk).order_by("kind", "name")
+        model_choice_field(self, "successor").queryset = others
 
 
 class SiteForm(ServiceModelForm):
@@ -322,8 +322,8 @@ class SiteForm(ServiceModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["administrative_unit"].queryset = selectors.current_communes()
-        self.fields["industrial_area"].queryset = selectors.industrial_area_list()
+        model_choice_field(self, "administrative_unit").queryset = selectors.current_communes()
+        model_choice_field(self, "industrial_area").queryset = selectors.industrial_area_list()
 
 
 class IndustrialAreaForm(ServiceModelForm):
@@ -362,8 +362,8 @@ class IndustrialAreaForm(ServiceModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["administrative_unit"].queryset = selectors.current_communes()
-        self.fields["former_district"].queryset = selectors.former_districts()
+        model_choice_field(self, "administrative_unit").queryset = selectors.current_communes()
+        model_choice_field(self, "former_district").queryset = selectors.former_districts()
 
 
 class OldUnitChoiceField(forms.ModelChoiceField):
@@ -386,7 +386,7 @@ class AddressLookupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["old_unit"].queryset = (
+        model_choice_field(self, "old_unit").queryset = (
             AdministrativeUnit.objects.filter(
                 edition=AdministrativeUnit.Edition.PRE_2025,
                 level__in=[AdministrativeUnit.Level.DISTRICT, AdministrativeUnit.Level.COMMUNE],
@@ -396,7 +396,8 @@ class AddressLookupForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean returns cleaned_data; the stubs allow None for overrides that return nothing.
+        data = cast(dict[str, Any], super().clean())
         if not data.get("address") and not data.get("old_unit"):
             raise forms.ValidationError(
                 _("Type an old address or choose a former commune or district.")

@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -75,7 +75,7 @@ def load_administrative_units(*, actor: Any = None) -> list[LoadReport]:
     return [current.report, former.report, successions.report]
 
 
-def _load_current_map(actor: Any) -> Upserter:
+def _load_current_map(actor: Any) -> Upserter[Unit]:
     from vietnam_provinces import Province, VietNamDivisionType, Ward
     from vietnamadminunits.database import query
 
@@ -155,7 +155,7 @@ def _load_current_map(actor: Any) -> Upserter:
     return units
 
 
-def _load_former_map(actor: Any) -> tuple[Upserter, Upserter]:
+def _load_former_map(actor: Any) -> tuple[Upserter[Unit], Upserter[AdministrativeUnitSuccession]]:
     from vietnamadminunits.converter import converter_2025
     from vietnamadminunits.database import query
 
@@ -296,7 +296,8 @@ def _load_former_map(actor: Any) -> tuple[Upserter, Upserter]:
                     "source": law,
                 },
             )
-            district_successors[old.parent_id].add(new.pk)
+            # Every commune of the former map lies in a district.
+            district_successors[cast(int, old.parent_id)].add(new.pk)
     new_units = {u.pk: u for u in new_by_key.values()}
     for district in districts_of_province.values():
         for new_pk in sorted(district_successors[district.pk]):
@@ -406,8 +407,9 @@ def load_industrial_areas(
         "industrial cluster": IndustrialArea.Kind.CLUSTER,
         "craft village": IndustrialArea.Kind.CRAFT_VILLAGE,
     }
+    # A district always lies in a province.
     districts = {
-        (u.parent.name.removeprefix("Tỉnh ").strip(), _short_district(u.name)): u
+        (cast(Unit, u.parent).name.removeprefix("Tỉnh ").strip(), _short_district(u.name)): u
         for u in Unit.objects.filter(
             edition=Unit.Edition.PRE_2025, level=Unit.Level.DISTRICT
         ).select_related("parent")
@@ -550,7 +552,7 @@ def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _committees(agencies: Upserter) -> dict[str, Agency]:
+def _committees(agencies: Upserter[Agency]) -> dict[str, Agency]:
     """People's committees of the former districts and of today's communes."""
     result: dict[str, Agency] = {}
     new_province = Unit.objects.get(
@@ -606,7 +608,9 @@ def _committees(agencies: Upserter) -> dict[str, Agency]:
     return result
 
 
-def _committee_successions(links: Upserter, committees: dict[str, Agency]) -> None:
+def _committee_successions(
+    links: Upserter[OrganisationSuccession], committees: dict[str, Agency]
+) -> None:
     by_unit = {a.governed_unit_id: a for a in committees.values()}
     for link in AdministrativeUnitSuccession.objects.filter(
         predecessor__level=Unit.Level.DISTRICT, predecessor__edition=Unit.Edition.PRE_2025

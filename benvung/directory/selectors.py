@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -211,8 +212,9 @@ def commune_centroids() -> list[geography.Centroid]:
             geography.Centroid(
                 unit_id=pk,
                 province_code=province_code,
-                latitude=float(lat),
-                longitude=float(lon),
+                # The queryset keeps only units with both coordinates.
+                latitude=float(cast(Decimal, lat)),
+                longitude=float(cast(Decimal, lon)),
                 area_km2=float(area) if area is not None else None,
             )
             for pk, province_code, lat, lon, area in qs.values_list(

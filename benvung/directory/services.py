@@ -287,7 +287,7 @@ def organisation_update(
 def _add_succession(
     *,
     actor: Any,
-    link_model: type[SuccessionLink],
+    link_model: type[OrganisationSuccession | IndustrialAreaSuccession],
     predecessor: Any,
     successor: Any,
     effective_date: dt.date | None,
@@ -297,6 +297,8 @@ def _add_succession(
     source: str,
     action: str,
 ) -> SuccessionLink:
+    # The link model's `objects`: its abstract base declares no manager.
+    links = link_model._default_manager
     errors: Errors = {}
     if effective_date is None:
         _add(errors, "effective_date", _("Enter the date from which the successor takes over."))
@@ -309,7 +311,7 @@ def _add_succession(
         )
     if predecessor.pk == successor.pk:
         _add(errors, "successor", _("An organisation cannot be its own successor."))
-    elif link_model.objects.filter(predecessor=predecessor, successor=successor).exists():
+    elif links.filter(predecessor=predecessor, successor=successor).exists():
         _add(
             errors,
             "successor",
@@ -328,7 +330,7 @@ def _add_succession(
             % {"successor": successor, "predecessor": predecessor},
         )
     _raise_if(errors)
-    link = link_model.objects.create(
+    link = links.create(
         predecessor=predecessor,
         successor=successor,
         effective_date=effective_date,

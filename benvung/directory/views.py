@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from benvung.accounts import selectors as account_selectors
 from benvung.accounts import services as account_services
 from benvung.accounts.forms import InvitationForm
 from benvung.accounts.views import invitation_roles_for
-from benvung.core.views import apply_service_errors, paginate
+from benvung.core.views import apply_service_errors, paginate, signed_in_user
 
 from . import address_lookup, selectors, services
 from .forms import (
@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import (
     AdministrativeUnit,
+    Enterprise,
     IndustrialArea,
     Organisation,
     OrganisationSuccession,
@@ -58,7 +59,8 @@ def _service_fields(form: Any) -> dict[str, Any]:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     if not permissions.is_coordinator(request.user):
         # Everyone else has exactly one organisation: their own.
-        return redirect("directory:organisation_detail", pk=request.user.organisation_id)
+        own = signed_in_user(request).organisation_id
+        return redirect("directory:organisation_detail", pk=own)
     form = OrganisationFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -89,8 +91,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_invite": permissions.can_invite_users(request.user, org) and org.is_current,
     }
     if org.kind == Organisation.Kind.ENTERPRISE:
-        context["sectors"] = selectors.enterprise_sectors(org)
-        context["sites"] = selectors.site_list(viewer=request.user, enterprise=org)
+        # `specific` gives an enterprise-kind organisation as its Enterprise row.
+        enterprise = cast(Enterprise, org)
+        context["sectors"] = selectors.enterprise_sectors(enterprise)
+        context["sites"] = selectors.site_list(viewer=request.user, enterprise=enterprise)
         context["can_manage_sites"] = permissions.can_manage_sites(request.user, org)
     return render(request, "directory/organisation_detail.html", context)
 
@@ -270,9 +274,11 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def site_create(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = _visible_organisation(request, pk)
-    if enterprise.kind != Organisation.Kind.ENTERPRISE:
+    org = _visible_organisation(request, pk)
+    if org.kind != Organisation.Kind.ENTERPRISE:
         raise Http404
+    # `specific` gives an enterprise-kind organisation as its Enterprise row.
+    enterprise = cast(Enterprise, org)
     if not permissions.can_manage_sites(request.user, enterprise):
         raise PermissionDenied
     form = SiteForm(request.POST or None)
