@@ -9,7 +9,7 @@ PORT ?= 8000
 # A laptop runs with DEBUG on unless told otherwise; production uses docs/deploy.md.
 export DEBUG ?= 1
 
-.PHONY: setup setup-test run prepare serve test lint format pytest lock messages clean help
+.PHONY: setup setup-test run prepare serve test lint format pytest lock messages benchmark clean help
 
 help:
 	@echo "make run    install, prepare the database with reference and demo data, serve the site"
@@ -75,6 +75,12 @@ lock: $(BIN)/python
 	  --output-file requirements/base.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --extra test --constraint requirements/base.txt --output-file requirements/test.txt pyproject.toml
+
+# Loader, lookup and page timings on a fresh SQLite database (printed, never asserted).
+benchmark: setup
+	rm -f var/benchmark.sqlite3*
+	DATABASE_URL=sqlite:///$(CURDIR)/var/benchmark.sqlite3 $(BIN)/benvung migrate --no-input -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/benchmark.sqlite3 ALLOWED_HOSTS=testserver $(BIN)/benvung benchmark
 
 # Re-extract and compile the translation catalogues (needs GNU gettext).
 messages: setup-test
