@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benvung.core import audit
-from benvung.core.views import apply_service_errors, signed_in_user
+from benvung.core.views import run_service, signed_in_user
 
 from . import permissions, selectors, services
 from .forms import AcceptInvitationForm, EmailPasswordResetForm, SignInForm
@@ -94,21 +94,21 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=410)
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invitation_accept(
-                token=token,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-                job_title=form.cleaned_data["job_title"],
-                phone=form.cleaned_data["phone"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome. Your account is ready."))
-            return redirect("accounts:home")
+    user = run_service(
+        request,
+        form,
+        lambda data: services.invitation_accept(
+            token=token,
+            full_name=data["full_name"],
+            password=data["password1"],
+            job_title=data["job_title"],
+            phone=data["phone"],
+        ),
+    )
+    if user is not None:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome. Your account is ready."))
+        return redirect("accounts:home")
     return render(
         request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -20,10 +21,29 @@ from .forms import choice_field
 if TYPE_CHECKING:
     from benvung.accounts.models import User
 
+T = TypeVar("T")
+
 
 def signed_in_user(request: HttpRequest) -> User:
     """`request.user` in a view behind login_required, where it is never the anonymous user."""
     return cast("User", request.user)
+
+
+def run_service(
+    request: HttpRequest, form: forms.BaseForm, call: Callable[[dict[str, Any]], T]
+) -> T | None:
+    """On a valid POST, call the service with the form's data; put its refusals on the form.
+
+    Returns what the service returned, or None when the form is to be shown (again) with
+    what the user typed and the errors.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:

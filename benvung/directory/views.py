@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from benvung.accounts import selectors as account_selectors
 from benvung.accounts import services as account_services
 from benvung.accounts.forms import InvitationForm
 from benvung.accounts.views import invitation_roles_for
-from benvung.core.views import apply_service_errors, paginate, signed_in_user
+from benvung.core.views import paginate, run_service, signed_in_user
 
 from . import address_lookup, selectors, services
 from .forms import (
@@ -106,20 +106,20 @@ def organisation_create(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in FORM_OF_KIND:
         raise Http404
     form = FORM_OF_KIND[kind](request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.organisation_create(
-                actor=request.user,
-                kind=kind,
-                fields=_service_fields(form),
-                sectors=form.cleaned_data.get("sectors"),
-                primary_sector=form.cleaned_data.get("primary_sector"),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was created.") % {"name": org.name})
-            return redirect("directory:organisation_detail", pk=org.pk)
+    org = run_service(
+        request,
+        form,
+        lambda data: services.organisation_create(
+            actor=request.user,
+            kind=kind,
+            fields=_service_fields(form),
+            sectors=data.get("sectors"),
+            primary_sector=data.get("primary_sector"),
+        ),
+    )
+    if org is not None:
+        messages.success(request, _("%(name)s was created.") % {"name": org.name})
+        return redirect("directory:organisation_detail", pk=org.pk)
     return render(
         request,
         "directory/organisation_form.html",
@@ -134,20 +134,20 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     profile_only = not permissions.can_manage_organisations(request.user)
     form = FORM_OF_KIND[org.kind](request.POST or None, instance=org, profile_only=profile_only)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                actor=request.user,
-                organisation=org,
-                fields=_service_fields(form),
-                sectors=form.cleaned_data.get("sectors") if "sectors" in form.fields else None,
-                primary_sector=form.cleaned_data.get("primary_sector"),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("directory:organisation_detail", pk=org.pk)
+    saved = run_service(
+        request,
+        form,
+        lambda data: services.organisation_update(
+            actor=request.user,
+            organisation=org,
+            fields=_service_fields(form),
+            sectors=data.get("sectors") if "sectors" in form.fields else None,
+            primary_sector=data.get("primary_sector"),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect("directory:organisation_detail", pk=org.pk)
     return render(
         request,
         "directory/organisation_form.html",
@@ -161,24 +161,14 @@ def organisation_end(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_organisations(request.user):
         raise PermissionDenied
     form = EndOrganisationForm(request.POST or None, organisation=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.organisation_end(
-                actor=request.user,
-                organisation=org,
-                valid_to=data["valid_to"],
-                successors=data["successors"],
-                kind=data["kind"],
-                status=data["status"],
-                note=data["note"],
-                source=data["source"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was marked as ended.") % {"name": org.name})
-            return redirect("directory:organisation_detail", pk=org.pk)
+    ended = run_service(
+        request,
+        form,
+        lambda data: services.organisation_end(actor=request.user, organisation=org, **data),
+    )
+    if ended is not None:
+        messages.success(request, _("%(name)s was marked as ended.") % {"name": org.name})
+        return redirect("directory:organisation_detail", pk=org.pk)
     return render(request, "directory/organisation_end.html", {"form": form, "organisation": org})
 
 
@@ -188,24 +178,16 @@ def succession_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_organisations(request.user):
         raise PermissionDenied
     form = SuccessionForm(request.POST or None, organisation=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.organisation_succession_add(
-                actor=request.user,
-                predecessor=org,
-                successor=data["successor"],
-                effective_date=data["effective_date"],
-                kind=data["kind"],
-                status=data["status"],
-                note=data["note"],
-                source=data["source"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The successor was recorded."))
-            return redirect("directory:organisation_detail", pk=org.pk)
+    link = run_service(
+        request,
+        form,
+        lambda data: services.organisation_succession_add(
+            actor=request.user, predecessor=org, **data
+        ),
+    )
+    if link is not None:
+        messages.success(request, _("The successor was recorded."))
+        return redirect("directory:organisation_detail", pk=org.pk)
     return render(request, "directory/succession_form.html", {"form": form, "organisation": org})
 
 
@@ -249,23 +231,19 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     roles = invitation_roles_for(org, request.user)
     form = InvitationForm(request.POST or None, roles=roles)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _token = account_services.invitation_create(
-                actor=request.user,
-                organisation=org,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                full_name=form.cleaned_data["full_name"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("An invitation was e-mailed to %(email)s.") % {"email": invitation.email},
-            )
-            return redirect("directory:organisation_detail", pk=org.pk)
+    created = run_service(
+        request,
+        form,
+        lambda data: account_services.invitation_create(
+            actor=request.user, organisation=org, **data
+        ),
+    )
+    if created is not None:
+        invitation, _token = created
+        messages.success(
+            request, _("An invitation was e-mailed to %(email)s.") % {"email": invitation.email}
+        )
+        return redirect("directory:organisation_detail", pk=org.pk)
     return render(request, "directory/invite_user.html", {"form": form, "organisation": org})
 
 
@@ -282,16 +260,14 @@ def site_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_sites(request.user, enterprise):
         raise PermissionDenied
     form = SiteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.site_create(
-                actor=request.user, enterprise=enterprise, fields=form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The site was added."))
-            return redirect("directory:organisation_detail", pk=enterprise.pk)
+    site = run_service(
+        request,
+        form,
+        lambda data: services.site_create(actor=request.user, enterprise=enterprise, fields=data),
+    )
+    if site is not None:
+        messages.success(request, _("The site was added."))
+        return redirect("directory:organisation_detail", pk=enterprise.pk)
     return render(request, "directory/site_form.html", {"form": form, "organisation": enterprise})
 
 
@@ -301,14 +277,14 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_sites(request.user, site.enterprise):
         raise PermissionDenied
     form = SiteForm(request.POST or None, instance=site)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.site_update(actor=request.user, site=site, fields=form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("directory:organisation_detail", pk=site.enterprise_id)
+    saved = run_service(
+        request,
+        form,
+        lambda data: services.site_update(actor=request.user, site=site, fields=data),
+    )
+    if saved is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect("directory:organisation_detail", pk=site.enterprise_id)
     return render(
         request,
         "directory/site_form.html",
@@ -360,19 +336,24 @@ def industrial_area_form(request: HttpRequest, pk: int | None = None) -> HttpRes
         raise PermissionDenied
     area = get_object_or_404(IndustrialArea, pk=pk) if pk else None
     form = IndustrialAreaForm(request.POST or None, instance=area)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if area is None:
-                area = services.industrial_area_create(actor=request.user, fields=form.cleaned_data)
-            else:
-                services.industrial_area_update(
-                    actor=request.user, area=area, fields=form.cleaned_data
-                )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("directory:industrial_area_detail", pk=area.pk)
+    if area is None:
+        saved = run_service(
+            request,
+            form,
+            lambda data: services.industrial_area_create(actor=request.user, fields=data),
+        )
+    else:
+        existing = area
+        saved = run_service(
+            request,
+            form,
+            lambda data: services.industrial_area_update(
+                actor=request.user, area=existing, fields=data
+            ),
+        )
+    if saved is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect("directory:industrial_area_detail", pk=saved.pk)
     return render(request, "directory/industrial_area_form.html", {"form": form, "area": area})
 
 
@@ -382,23 +363,16 @@ def industrial_area_succession_add(request: HttpRequest, pk: int) -> HttpRespons
         raise PermissionDenied
     area = get_object_or_404(IndustrialArea, pk=pk)
     form = AreaSuccessionForm(request.POST or None, area=area)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.industrial_area_succession_add(
-                actor=request.user,
-                predecessor=area,
-                successor=data["successor"],
-                effective_date=data["effective_date"],
-                kind=data["kind"],
-                note=data["note"],
-                source=data["source"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The successor was recorded."))
-            return redirect("directory:industrial_area_detail", pk=area.pk)
+    link = run_service(
+        request,
+        form,
+        lambda data: services.industrial_area_succession_add(
+            actor=request.user, predecessor=area, **data
+        ),
+    )
+    if link is not None:
+        messages.success(request, _("The successor was recorded."))
+        return redirect("directory:industrial_area_detail", pk=area.pk)
     return render(
         request, "directory/industrial_area_succession_form.html", {"form": form, "area": area}
     )
