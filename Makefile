@@ -38,6 +38,7 @@ setup-test: $(VENV)/.installed-test
 prepare: setup
 	$(BIN)/benvung migrate --no-input
 	$(BIN)/benvung load_reference
+	$(BIN)/benvung load_plan
 	$(BIN)/benvung load_demo
 
 run: export SITE_URL ?= http://$(HOST):$(PORT)

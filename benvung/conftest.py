@@ -42,6 +42,9 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         loaders.load_sectors()
         loaders.load_industrial_areas()
         loaders.load_agencies()
+        from benvung.plans.loader import load_plan
+
+        load_plan()
 
 
 @pytest.fixture(autouse=True)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "benvung.core",
     "benvung.accounts",
     "benvung.directory",
+    "benvung.plans",
     "benvung.portal",
     "benvung.devtools",
 ]

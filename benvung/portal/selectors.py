@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from benvung.directory import selectors as directory
 from benvung.directory.models import Enterprise, IndustrialArea
+from benvung.plans.models import Plan
 
 
 def home_figures() -> dict[str, Any]:
@@ -18,4 +19,5 @@ def home_figures() -> dict[str, Any]:
         "village_count": areas.filter(kind=IndustrialArea.Kind.CRAFT_VILLAGE).count(),
         "enterprise_count": Enterprise.objects.valid_on(today).count(),
         "focus_sectors": directory.focus_sectors_with_codes(),
+        "plans": Plan.objects.all(),
     }
