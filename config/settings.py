@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "benvung.accounts",
     "benvung.directory",
     "benvung.plans",
+    "benvung.reporting",
     "benvung.portal",
     "benvung.devtools",
 ]
@@ -149,6 +150,7 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "7"))
+REPORT_ATTACHMENT_MAX_BYTES = int(env("REPORT_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("benvung.accounts.urls")),
     path("directory/", include("benvung.directory.urls")),
     path("plans/", include("benvung.plans.urls")),
+    path("reporting/", include("benvung.reporting.urls")),
     path("audit/", include("benvung.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -72,3 +72,25 @@ def can_view_audit(user: Any) -> bool:
 
 def can_confirm_reference_data(user: Any) -> bool:
     return is_coordinator(user)
+
+
+# --- Reporting -------------------------------------------------------------------------------
+
+
+def can_manage_cycles(user: Any) -> bool:
+    """Create, open, close reporting cycles; review reports; consolidate."""
+    return is_coordinator(user)
+
+
+def can_view_report(user: Any, report: Any) -> bool:
+    return is_coordinator(user) or (
+        _role(user) is not None and user.organisation_id == report.agency_id
+    )
+
+
+def can_write_report(user: Any, agency: Any) -> bool:
+    """Prepare and submit the report of `agency`: its own reporters (and coordinators on its
+    behalf, e.g. when a paper report arrives)."""
+    return is_coordinator(user) or (
+        _role(user) == Role.AGENCY_REPORTER and user.organisation_id == agency.pk
+    )

@@ -120,6 +120,23 @@ class SuccessionLink(models.Model):
         return self.status == SuccessionStatus.CONFIRMED
 
 
+class ScheduledRun(models.Model):
+    """A periodic job enqueued for one day: the scheduler enqueues each job once a day, even
+    if it restarts."""
+
+    job = models.CharField(max_length=60)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["job", "day"], name="core_scheduled_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"
+
+
 class OutgoingEmail(models.Model):
     """An e-mail waiting for, or sent by, the background worker.
 

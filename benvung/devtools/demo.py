@@ -20,6 +20,7 @@ from stdnum.vn import mst
 from benvung.accounts.models import Role, User
 from benvung.core import audit
 from benvung.core.loading import LoadReport, Upserter
+from benvung.devtools import demo_reporting
 from benvung.directory import loaders, selectors
 from benvung.directory.models import (
     AdministrativeUnit,
@@ -135,6 +136,7 @@ def generate(*, seed: int = DEFAULT_SEED) -> list[LoadReport]:
             _retail_outlets(seed),
             _craft_villages(),
             _accounts(),
+            demo_reporting.generate(seed),
         ]
         audit.record(
             actor=None,

@@ -46,3 +46,16 @@ def minutes(value: Any) -> int:
     """Whole minutes of a timedelta (or of a number of seconds)."""
     seconds = value.total_seconds() if hasattr(value, "total_seconds") else float(value or 0)
     return max(1, round(seconds / 60))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def percent(value: Any, decimals: int = 1) -> str:
+    """0.8333 → 83,3 % (in Vietnamese)."""
+    if value is None or value == "":
+        return ""
+    return f"{number(Decimal(str(value)) * 100, decimals)} %"

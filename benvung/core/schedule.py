@@ -1,0 +1,46 @@
+"""Periodic jobs: each is enqueued on the task queue once a day, at or after its hour.
+
+`benvung scheduler` runs this loop (make run starts it beside the web server and the worker;
+production runs it as a third systemd service). Restarting it never enqueues a job twice for
+the same day: ScheduledRun records each day's run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import ScheduledRun
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str  # dotted path of a django-tasks task
+    hour: int  # local hour from which the job is due each day
+
+
+JOBS = [
+    Job("reporting.reminders", "benvung.reporting.tasks.send_cycle_reminders", hour=8),
+]
+
+
+def run_due(now: dt.datetime | None = None) -> list[str]:
+    """Enqueue every job due and not yet enqueued today; returns the names enqueued."""
+    local = timezone.localtime(now or timezone.now())
+    enqueued = []
+    for job in JOBS:
+        if local.hour < job.hour:
+            continue
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(job=job.name, day=local.date())
+        except IntegrityError:
+            continue
+        import_string(job.task).enqueue(local.date().isoformat())
+        enqueued.append(job.name)
+    return enqueued

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from benvung.core.forms import DateField, model_choice_field
+from benvung.plans.models import FundingSource, Plan
+
+from .models import TaskReport
+
+
+class DayListField(forms.CharField):
+    """'14, 7, 1' → [14, 7, 1]."""
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return []
+        try:
+            days = sorted(
+                {int(part) for part in text.replace(";", ",").split(",") if part.strip()},
+                reverse=True,
+            )
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("Write whole numbers of days separated by commas, for example 14, 7, 1.")
+            ) from exc
+        if any(d < 0 or d > 365 for d in days):
+            raise forms.ValidationError(_("Each number of days must be between 0 and 365."))
+        return days
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+
+class CycleCreateForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    data_start = DateField(
+        label=_("Data from"), required=False, help_text=_("Leave empty for 1 January.")
+    )
+    data_end = DateField(
+        label=_("Data until"), required=False, help_text=_("Leave empty for 31 December.")
+    )
+    report_deadline = DateField(
+        label=_("Reports due by"),
+        required=False,
+        help_text=_("Leave empty for the plan's deadline (1 December for Plan 202)."),
+    )
+    synthesis_deadline = DateField(
+        label=_("Synthesis report due by"),
+        required=False,
+        help_text=_("Leave empty for two weeks after the reports."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "plan").queryset = Plan.objects.all()
+
+
+class CycleEditForm(forms.Form):
+    data_start = DateField(label=_("Data from"))
+    data_end = DateField(label=_("Data until"))
+    report_deadline = DateField(label=_("Reports due by"))
+    synthesis_deadline = DateField(label=_("Synthesis report due by"))
+    reminder_days = DayListField(
+        label=_("Reminders, days before the deadline"),
+        required=False,
+        help_text=_("For example 14, 7, 1."),
+    )
+    overdue_reminder_days = DayListField(
+        label=_("Reminders, days after the deadline"),
+        required=False,
+        help_text=_("For example 1, 7."),
+    )
+
+
+class ReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label=_("General assessment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    difficulties = forms.CharField(
+        label=_("Difficulties and obstacles"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    proposals = forms.CharField(
+        label=_("Proposals and recommendations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _count(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=0)
+
+
+class TaskReportForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=TaskReport.Status.choices)
+    narrative = forms.CharField(
+        label=_("Results"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done in the year, with dates and figures."),
+    )
+    events_held = _count(_("Events held (campaigns, training, conferences)"))
+    participants = _count(_("Participants"))
+    enterprises_reached = _count(_("Enterprises reached"))
+    models_built = _count(_("SCP models built"))
+    documents_issued = _count(_("Documents issued"))
+    difficulties = forms.CharField(
+        label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    proposals = forms.CharField(
+        label=_("Proposals"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, task_report: TaskReport, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"t{task_report.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": task_report.status,
+                "narrative": task_report.narrative,
+                "events_held": task_report.events_held,
+                "participants": task_report.participants,
+                "enterprises_reached": task_report.enterprises_reached,
+                "models_built": task_report.models_built,
+                "documents_issued": task_report.documents_issued,
+                "difficulties": task_report.difficulties,
+                "proposals": task_report.proposals,
+                **{f"budget_{k}": v for k, v in task_report.budget_vnd.items()},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.task_report = task_report
+        for key, label in FundingSource.choices:
+            self.fields[f"budget_{key}"] = forms.IntegerField(
+                label=_("Budget spent from %(source)s (VND)") % {"source": label},
+                required=False,
+                min_value=0,
+            )
+
+    def budget_fields(self) -> list[forms.BoundField]:
+        return [self[f"budget_{key}"] for key in FundingSource.values]
+
+    def count_fields(self) -> list[forms.BoundField]:
+        return [
+            self[name]
+            for name in (
+                "events_held",
+                "participants",
+                "enterprises_reached",
+                "models_built",
+                "documents_issued",
+            )
+        ]
+
+    def values(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], self.cleaned_data)
+        values = {k: v for k, v in data.items() if not k.startswith("budget_")}
+        values["budget_vnd"] = {
+            key: data[f"budget_{key}"]
+            for key in FundingSource.values
+            if data.get(f"budget_{key}") is not None
+        }
+        return values
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What needs to be revised"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB."),
+    )
+
+
+class SynthesisForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("Consolidated text for the synthesis report"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )

@@ -1,0 +1,192 @@
+"""Reads of cycles and reports, scoped to the viewer; who is expected to report; who has."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from benvung.accounts import permissions
+from benvung.directory.models import Organisation
+from benvung.plans import selectors as plans
+from benvung.plans.models import Task
+
+from .models import AgencyReport, ReportingCycle, TaskReport
+
+
+def cycle_list(*, viewer: Any) -> QuerySet[ReportingCycle]:
+    """Coordinators see every cycle; agencies the cycles that are not in preparation."""
+    qs = ReportingCycle.objects.select_related("plan")
+    if permissions.is_coordinator(viewer):
+        return qs
+    if permissions._role(viewer) is None:
+        return qs.none()
+    return qs.exclude(state=ReportingCycle.State.DRAFT)
+
+
+def report_list(*, viewer: Any, cycle: ReportingCycle | None = None) -> QuerySet[AgencyReport]:
+    qs = AgencyReport.objects.select_related("cycle__plan", "agency")
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    if permissions.is_coordinator(viewer):
+        return qs
+    if permissions._role(viewer) is None:
+        return qs.none()
+    return qs.filter(agency_id=viewer.organisation_id)
+
+
+def expected_reporters(cycle: ReportingCycle) -> dict[int, list[Task]]:
+    """Agency id → its tasks for the cycle's year: the lead and co-agencies of every task
+    whose period contains the year, as they stand on the reporting deadline."""
+    result: dict[int, list[Task]] = defaultdict(list)
+    on = cycle.report_deadline
+    for group in plans.task_groups(cycle.plan):
+        for task in group.tasks.all():
+            if not task.covers(cycle.year):
+                continue
+            for agency_id in plans.responsible_agencies(task, on):
+                result[agency_id].append(task)
+    return dict(result)
+
+
+def tasks_for(cycle: ReportingCycle, agency: Organisation) -> list[Task]:
+    return expected_reporters(cycle).get(agency.pk, [])
+
+
+STATUS_LABELS = {
+    "not_started": _("not started"),
+    "draft": _("draft"),
+    "submitted_on_time": _("submitted on time"),
+    "submitted_late": _("submitted late"),
+    "returned": _("returned for revision"),
+    "accepted": _("accepted"),
+    "missing": _("missing"),
+}
+OWING = {"not_started", "draft", "missing", "returned"}
+
+
+@dataclass
+class AgencyStatus:
+    agency: Organisation
+    tasks: list[Task]
+    report: AgencyReport | None
+    status: str
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def owes(self) -> bool:
+        return self.status in OWING
+
+    @property
+    def on_time(self) -> bool:
+        return bool(self.report and self.report.was_on_time)
+
+
+@dataclass
+class CycleStatus:
+    cycle: ReportingCycle
+    as_of: dt.datetime
+    rows: list[AgencyStatus] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUS_LABELS, 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of expected agencies whose first submission came by the deadline."""
+        if not self.rows:
+            return None
+        return sum(1 for r in self.rows if r.on_time) / len(self.rows)
+
+    @property
+    def owing(self) -> list[AgencyStatus]:
+        return [r for r in self.rows if r.owes]
+
+
+def status_of(report: AgencyReport | None, cycle: ReportingCycle, now: dt.datetime) -> str:
+    if report is None or report.state == AgencyReport.State.DRAFT:
+        if now > cycle.deadline_end():
+            return "missing"
+        return "not_started" if report is None else "draft"
+    if report.state == AgencyReport.State.RETURNED:
+        return "returned"
+    if report.state == AgencyReport.State.ACCEPTED:
+        return "accepted"
+    return "submitted_on_time" if report.was_on_time else "submitted_late"
+
+
+def cycle_status(cycle: ReportingCycle, now: dt.datetime | None = None) -> CycleStatus:
+    moment = now or timezone.now()
+    expected = expected_reporters(cycle)
+    agencies = {o.pk: o for o in Organisation.objects.filter(pk__in=expected)}
+    reports = {r.agency_id: r for r in cycle.reports.select_related("cycle")}
+    result = CycleStatus(cycle=cycle, as_of=moment)
+    for agency_id, tasks in expected.items():
+        report = reports.get(agency_id)
+        result.rows.append(
+            AgencyStatus(
+                agency=agencies[agency_id],
+                tasks=tasks,
+                report=report,
+                status=status_of(report, cycle, moment),
+            )
+        )
+    result.rows.sort(key=lambda r: (not r.owes, r.agency.name))
+    return result
+
+
+def cycle_status_data(status: CycleStatus) -> dict[str, Any]:
+    """The status as plain data (the `cycle_status` command prints it as JSON)."""
+    cycle = status.cycle
+    return {
+        "plan": cycle.plan.number,
+        "year": cycle.year,
+        "state": cycle.state,
+        "data_window": [cycle.data_start.isoformat(), cycle.data_end.isoformat()],
+        "report_deadline": cycle.report_deadline.isoformat(),
+        "as_of": status.as_of.isoformat(),
+        "expected": status.expected,
+        "counts": status.counts,
+        "on_time_rate": round(status.on_time_rate, 4) if status.on_time_rate is not None else None,
+        "owing": [r.agency.name for r in status.owing],
+        "agencies": [
+            {
+                "agency": r.agency.name,
+                "status": r.status,
+                "tasks": [t.code for t in r.tasks],
+                "first_submitted_at": r.report.first_submitted_at.isoformat()
+                if r.report and r.report.first_submitted_at
+                else None,
+            }
+            for r in status.rows
+        ],
+    }
+
+
+def accepted_narratives(cycle: ReportingCycle, content_area_id: int) -> list[TaskReport]:
+    """Accepted reports' entries on the tasks of one content area, for consolidation."""
+    return list(
+        TaskReport.objects.filter(
+            report__cycle=cycle,
+            report__state=AgencyReport.State.ACCEPTED,
+            task__group__content_area_id=content_area_id,
+        )
+        .select_related("report__agency", "task__group")
+        .order_by("task__group__position", "task__number", "report__agency__name")
+    )
