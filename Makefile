@@ -44,7 +44,7 @@ prepare: setup
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: prepare
 	@$(BIN)/benvung demo_signins
-	@echo "Serving http://$(HOST):$(PORT)/  (a background worker runs beside it; Ctrl+C stops both)"
+	@echo "Serving http://$(HOST):$(PORT)/  (a task worker and the scheduler run beside it; Ctrl+C stops all)"
 	@$(BIN)/python -m benvung.devtools.serve --host $(HOST) --port $(PORT)
 
 # --- test --------------------------------------------------------------------------------------

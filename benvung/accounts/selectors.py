@@ -72,6 +72,14 @@ def home_context(*, viewer: User) -> dict[str, Any]:
         )
     if viewer.role in (Role.AGENCY_REPORTER, Role.COORDINATOR, Role.SYSTEM_ADMIN):
         context.update(predecessors=directory.predecessors_of(org))
+    from benvung.reporting.models import AgencyReport, ReportingCycle
+
+    open_cycles = list(ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN))
+    mine = {
+        r.cycle_id: r
+        for r in AgencyReport.objects.filter(cycle__in=open_cycles, agency=viewer.organisation)
+    }
+    context["open_cycles"] = [(c, mine.get(c.pk)) for c in open_cycles]
     context["colleagues"] = user_list(viewer=viewer, organisation=viewer.organisation).filter(
         is_active=True
     )

@@ -1,6 +1,6 @@
-"""`make run`: the development web server and a background task worker, side by side.
+"""`make run`: the development web server, the task worker and the scheduler, side by side.
 
-Ctrl+C (or either process dying) stops both, so no orphan worker keeps the database busy.
+Ctrl+C (or any of them dying) stops all three, so no orphan keeps the database busy.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     processes = [
         subprocess.Popen([*command, "runserver", f"{args.host}:{args.port}"]),
         subprocess.Popen([*command, "db_worker", "--no-reload", "--interval", "1"]),
+        subprocess.Popen([*command, "scheduler"]),
     ]
 
     def stop(*_: object) -> None:

@@ -85,40 +85,58 @@ class Assignee:
         return [o.pk for o in self.responsible] != [self.assigned.pk]
 
 
-def assignees(task: Task, on: dt.date | None = None) -> list[Assignee]:
+Memo = dict[tuple[str, int, dt.date], list[Organisation]]
+
+
+def assignees(task: Task, on: dt.date | None = None, memo: Memo | None = None) -> list[Assignee]:
+    """The task's lead and co-agencies, each with who answers for it on `on`.
+
+    Pass the same `memo` when resolving many tasks for one day: the same agencies and groups
+    recur across tasks, and their successors need resolving once.
+    """
     day = on or timezone.localdate()
+    cache: Memo = memo if memo is not None else {}
     result = []
     for assignment in task.assignments.all():
         if assignment.agency is not None:
             agency = assignment.agency
+            key = ("agency", agency.pk, day)
+            if key not in cache:
+                cache[key] = current_successors(agency, day)  # type: ignore[assignment]
             result.append(
                 Assignee(
                     role=assignment.role,
                     label=agency.short_name or agency.name,
                     assigned=agency,
                     group=None,
-                    responsible=current_successors(agency, day),  # type: ignore[arg-type]
+                    responsible=cache[key],
                 )
             )
         elif assignment.group is not None:
+            key = ("group", assignment.group.pk, day)
+            if key not in cache:
+                cache[key] = group_members(assignment.group, day)
             result.append(
                 Assignee(
                     role=assignment.role,
                     label=assignment.group.label,
                     assigned=None,
                     group=assignment.group,
-                    responsible=group_members(assignment.group, day),
+                    responsible=cache[key],
                 )
             )
     return result
 
 
 def responsible_agencies(
-    task: Task, on: dt.date, roles: tuple[str, ...] = ("lead", "co")
+    task: Task,
+    on: dt.date,
+    roles: tuple[str, ...] = ("lead", "co"),
+    memo: Memo | None = None,
 ) -> set[int]:
     """Ids of the organisations answering on `on` for the task, in the given roles."""
     ids: set[int] = set()
-    for assignee in assignees(task, on):
+    for assignee in assignees(task, on, memo):
         if assignee.role in roles:
             ids.update(o.pk for o in assignee.responsible)
     return ids
@@ -137,6 +155,7 @@ def tasks_of_agency(plan: Plan, agency: Organisation, on: dt.date, year: int) ->
 def plan_summary(plan: Plan, on: dt.date | None = None) -> dict[str, Any]:
     """The plan as plain data (the `plan_summary` command and the API use it)."""
     day = on or timezone.localdate()
+    memo: Memo = {}
 
     def decimal(value: Any) -> float | None:
         return float(value) if value is not None else None
@@ -145,7 +164,7 @@ def plan_summary(plan: Plan, on: dt.date | None = None) -> dict[str, Any]:
     for group in task_groups(plan):
         tasks = []
         for task in group.tasks.all():
-            people = assignees(task, day)
+            people = assignees(task, day, memo)
             tasks.append(
                 {
                     "code": task.code,

@@ -32,8 +32,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def task_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(selectors.plan_list(), pk=pk)
     today = timezone.localdate()
+    memo: selectors.Memo = {}
     rows = [
-        (group, [(task, selectors.assignees(task, today)) for task in group.tasks.all()])
+        (group, [(task, selectors.assignees(task, today, memo)) for task in group.tasks.all()])
         for group in selectors.task_groups(plan)
     ]
     return render(request, "plans/task_list.html", {"plan": plan, "rows": rows, "today": today})

@@ -88,6 +88,7 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
 
     row = header_row + 1
+    memo: plans.Memo = {}
     for group in plans.task_groups(plan):
         sheet.cell(row=row, column=1, value=group.numeral)
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
@@ -99,7 +100,7 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
         for task in group.tasks.all():
-            people = plans.assignees(task, on)
+            people = plans.assignees(task, on, memo)
             lead = task.lead_text + _changed_note(people, "lead")
             status, results = _year_summary(task, entries.get(task.pk, []), cycle)
             values = [

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from benvung.accounts import permissions
 from benvung.directory.models import Organisation
@@ -45,11 +46,12 @@ def expected_reporters(cycle: ReportingCycle) -> dict[int, list[Task]]:
     whose period contains the year, as they stand on the reporting deadline."""
     result: dict[int, list[Task]] = defaultdict(list)
     on = cycle.report_deadline
+    memo: plans.Memo = {}
     for group in plans.task_groups(cycle.plan):
         for task in group.tasks.all():
             if not task.covers(cycle.year):
                 continue
-            for agency_id in plans.responsible_agencies(task, on):
+            for agency_id in plans.responsible_agencies(task, on, memo=memo):
                 result[agency_id].append(task)
     return dict(result)
 
@@ -59,7 +61,7 @@ def tasks_for(cycle: ReportingCycle, agency: Organisation) -> list[Task]:
 
 
 STATUS_LABELS = {
-    "not_started": _("not started"),
+    "not_started": pgettext_lazy("report status", "not started"),
     "draft": _("draft"),
     "submitted_on_time": _("submitted on time"),
     "submitted_late": _("submitted late"),

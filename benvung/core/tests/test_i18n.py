@@ -116,9 +116,36 @@ def test_public_pages_in_vietnamese_contain_no_english_interface_text():
 
 
 @pytest.mark.django_db
-def test_signed_in_pages_in_vietnamese_contain_no_english_interface_text(coordinator, enterprise_a):
+def test_signed_in_pages_in_vietnamese_contain_no_english_interface_text(
+    coordinator, enterprise_a, agency_reporter
+):
+    from benvung.plans.models import Plan
+    from benvung.reporting import services as reporting
+
+    plan = Plan.objects.get(number="202/KH-UBND")
+    cycle = reporting.cycle_create(actor=coordinator, plan=plan, year=2026)
+    reporting.cycle_set_state(actor=coordinator, cycle=cycle, state="open")
+    report = reporting.report_start(
+        actor=agency_reporter, cycle=cycle, agency=agency_reporter.organisation
+    )
+    for url in (
+        reverse("reporting:report_detail", args=[report.pk]),
+        reverse("reporting:cycle_list"),
+        reverse("accounts:home"),
+    ):
+        response = client_for(agency_reporter).get(url)
+        assert response.status_code == 200, url
+        _assert_no_english(response.content.decode())
     client = client_for(coordinator)
     for url in (
+        reverse("reporting:cycle_list"),
+        reverse("reporting:cycle_detail", args=[cycle.pk]),
+        reverse("reporting:cycle_edit", args=[cycle.pk]),
+        reverse("reporting:consolidation", args=[cycle.pk]),
+        reverse("reporting:consolidation_area", args=[cycle.pk, 1]),
+        reverse("reporting:report_detail", args=[report.pk]),
+        reverse("plans:plan_detail", args=[plan.pk]),
+        reverse("plans:task_list", args=[plan.pk]),
         reverse("accounts:home"),
         reverse("directory:organisation_list"),
         reverse("directory:organisation_detail", args=[enterprise_a.pk]),

@@ -128,3 +128,16 @@ def test_the_scheduler_enqueues_each_job_once_a_day(cycle_2025, django_capture_o
         assert schedule.run_due() == []
     assert ScheduledRun.objects.filter(day=dt.date(2025, 11, 17)).count() == 1
     assert Reminder.objects.filter(kind="before-14").exists()  # the task ran (immediate backend)
+
+
+def test_a_cycle_is_run_from_the_shell_as_a_coordinator(plan, coordinator, agency_reporter):
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("cycle", "create", "--year", "2027", "--as", coordinator.email, stdout=out)
+    call_command("cycle", "open", "--year", "2027", "--as", coordinator.email, stdout=out)
+    assert ReportingCycle.objects.get(year=2027).state == "open"
+    with pytest.raises(CommandError):  # an agency reporter may not close it
+        call_command("cycle", "close", "--year", "2027", "--as", agency_reporter.email)
+    call_command("cycle", "close", "--year", "2027", "--as", coordinator.email, stdout=out)
+    assert ReportingCycle.objects.get(year=2027).state == "closed"

@@ -75,6 +75,16 @@ class Command(BaseCommand):
         samples = [_timed(partial(selectors.point_is_in_province, *p)) for p in points]
         out(f"point in province       {_percentiles(samples)}")
 
+        from benvung.plans.loader import load_plan
+        from benvung.reporting import selectors as reporting
+        from benvung.reporting.models import ReportingCycle
+
+        out(f"load_plan               {_timed(load_plan):6.2f} s, again {_timed(load_plan):6.2f} s")
+        cycle = ReportingCycle.objects.order_by("-year").first()
+        if cycle is not None:
+            samples = [_timed(partial(reporting.cycle_status, cycle)) for _ in range(10)]
+            out(f"cycle status {cycle.year}       {_percentiles(samples)}")
+
         from benvung.accounts.models import User
 
         coordinator = User.objects.filter(email__startswith="dieuphoi@").first()
@@ -87,7 +97,21 @@ class Command(BaseCommand):
             ("organisations (coord.)", reverse("directory:organisation_list"), coordinator),
             ("audit trail (coord.)", reverse("core:audit_list"), coordinator),
             ("enterprise home", reverse("accounts:home"), enterprise_user),
+            ("plan task table", reverse("plans:task_list", args=[1]), None),
         ]
+        if cycle is not None:
+            pages += [
+                (
+                    "cycle board (coord.)",
+                    reverse("reporting:cycle_detail", args=[cycle.pk]),
+                    coordinator,
+                ),
+                (
+                    "task table XLSX",
+                    reverse("reporting:task_table_xlsx", args=[cycle.pk]),
+                    coordinator,
+                ),
+            ]
         for label, url, user in pages:
             client = Client()
             if user is not None:
