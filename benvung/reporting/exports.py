@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,7 +59,9 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
     sheet.title = f"Nhiệm vụ {cycle.year}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    # One page wide, as many pages tall as the table needs; the header repeats on each.
     sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     last = get_column_letter(len(COLUMNS))
@@ -86,6 +89,10 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
         cell.fill = PatternFill("solid", fgColor="E7EEE9")
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.row_dimensions[header_row].height = _height(
+        [h.format(year=cycle.year) for h, _w in COLUMNS]
+    )
 
     row = header_row + 1
     memo: plans.Memo = {}
@@ -102,7 +109,8 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
         for task in group.tasks.all():
             people = plans.assignees(task, on, memo)
             lead = task.lead_text + _changed_note(people, "lead")
-            status, results = _year_summary(task, entries.get(task.pk, []), cycle)
+            leads = {o.pk for a in people if a.role == "lead" for o in a.responsible}
+            status, results = _year_summary(task, entries.get(task.pk, []), cycle, leads)
             values = [
                 task.number,
                 task.content,
@@ -115,6 +123,7 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
                 status,
                 results,
             ]
+            sheet.row_dimensions[row].height = _height(values)
             for col, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=col, value=value)
                 cell.font = Font(name=FONT, size=12)
@@ -129,6 +138,18 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
     return buffer.getvalue()
 
 
+def _height(values: list) -> float:
+    """Row height in points for wrapped text (spreadsheets do not compute it on opening)."""
+    lines = 1
+    for (_header, width), value in zip(COLUMNS, values, strict=False):
+        text = str(value or "")
+        wrapped = sum(
+            max(1, -(-len(part) // max(1, int(width * 1.1)))) for part in text.split("\n")
+        )
+        lines = max(lines, wrapped)
+    return 16.0 * lines + 4
+
+
 def _changed_note(people: list[plans.Assignee], role: str) -> str:
     changed = [a for a in people if a.role == role and a.changed]
     if not changed:
@@ -137,16 +158,28 @@ def _changed_note(people: list[plans.Assignee], role: str) -> str:
     return f" (nay: {names})"
 
 
-def _year_summary(task, entries: list[TaskReport], cycle: ReportingCycle) -> tuple[str, str]:
+def _year_summary(
+    task: Any, entries: list[TaskReport], cycle: ReportingCycle, leads: set[int]
+) -> tuple[str, str]:
+    """The lead agencies' status and results; co-agencies counted (their text is in the
+    consolidation pages), so that a row stays readable when fifty communes reported."""
     if not task.covers(cycle.year):
         return (_("not due this year"), "")
     if not entries:
         return (_("not reported"), "")
     statuses = []
     results = []
+    others = 0
     for entry in entries:
+        if entry.report.agency_id not in leads:
+            others += 1
+            continue
         agency = entry.report.agency.short_name or entry.report.agency.name
         statuses.append(f"{agency}: {entry.get_status_display()}")
         if entry.narrative:
             results.append(f"{agency}: {entry.narrative}")
+    if not statuses:
+        statuses.append(_("lead agency has not reported"))
+    if others:
+        results.append(_("%(count)s co-agencies also reported on this task.") % {"count": others})
     return ("\n".join(statuses), "\n".join(results))
