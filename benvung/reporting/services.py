@@ -247,7 +247,17 @@ def _check_version(report: AgencyReport, version: int | None) -> None:
         )
 
 
+def report_is_editable(actor: Any, report: AgencyReport) -> bool:
+    """May `actor` change the report's text now? (The pages show the form only then.)"""
+    return (
+        permissions.can_write_report(actor, report.agency)
+        and report.is_editable_state
+        and (report.cycle.state != ReportingCycle.State.CLOSED or report.reopened)
+    )
+
+
 def _check_editable(actor: Any, report: AgencyReport) -> None:
+    """Like report_is_editable, but says why not."""
     _require(permissions.can_write_report(actor, report.agency))
     if not report.is_editable_state:
         raise ValidationError(

@@ -206,11 +206,14 @@ def _task_forms(report: AgencyReport, data: Any = None) -> list[TaskReportForm]:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     user = signed_in_user(request)
-    editable = (
-        permissions.can_write_report(user, report.agency)
-        and report.is_editable_state
-        and (report.cycle.state != ReportingCycle.State.CLOSED or report.reopened)
-    )
+    editable = services.report_is_editable(user, report)
+    if request.method == "POST" and not editable:
+        messages.error(
+            request,
+            _("The report is %(state)s and can no longer be changed.")
+            % {"state": report.get_state_display()},
+        )
+        return redirect("reporting:report_detail", pk=report.pk)
     initial = {
         "version": report.version,
         "summary": report.summary,
