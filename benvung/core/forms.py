@@ -6,6 +6,9 @@ from typing import Any, cast
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +23,32 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     """The form's field `name`, declared as a ModelChoiceField or ModelMultipleChoiceField."""
     return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def _at_most(limit: int) -> str:
+    return gettext("Enter a number no larger than %(limit)s.") % {
+        "limit": number_format(limit, force_grouping=True)
+    }
+
+
+def amount_field(label: Any, *, max_value: int, **kwargs: Any) -> forms.IntegerField:
+    """A whole number from 0 to `max_value`, with errors a person can act on.
+
+    Django's own messages print the limit without digit grouping ("2147483647"); here it is
+    written the way the reader writes numbers (2.147.483.647), in the reader's language.
+    """
+    return forms.IntegerField(
+        label=label,
+        required=kwargs.pop("required", False),
+        min_value=0,
+        max_value=max_value,
+        error_messages={
+            "min_value": _("Enter a number that is zero or more."),
+            "max_value": lazy(_at_most, str)(max_value),
+            "invalid": _("Enter a whole number, without decimals."),
+        },
+        **kwargs,
+    )
 
 
 class ServiceModelForm(forms.ModelForm):

@@ -37,10 +37,11 @@ def run_due(now: dt.datetime | None = None) -> list[str]:
         if local.hour < job.hour:
             continue
         try:
+            # Recorded and enqueued together: a failed enqueue does not lose the day's run.
             with transaction.atomic():
                 ScheduledRun.objects.create(job=job.name, day=local.date())
+                import_string(job.task).enqueue(local.date().isoformat())
         except IntegrityError:
             continue
-        import_string(job.task).enqueue(local.date().isoformat())
         enqueued.append(job.name)
     return enqueued

@@ -87,6 +87,12 @@ class LoadResult:
 # --- Pass 1: YAML with line numbers ----------------------------------------------------------
 
 
+class DuplicateKey(Exception):
+    def __init__(self, key: str, path: Path_, line: int) -> None:
+        super().__init__(key)
+        self.key, self.path, self.line = key, path, line
+
+
 def parse(text: str, name: str) -> ParsedFile:
     loader = yaml.SafeLoader(text)
     try:
@@ -107,7 +113,21 @@ def parse(text: str, name: str) -> ParsedFile:
     if node is None:
         raise PlanFileError(name, [_("%(file)s: the file is empty.") % {"file": name}])
     lines: dict[Path_, int] = {}
-    data = _build(node, (), lines)
+    try:
+        data = _build(node, (), lines)
+    except DuplicateKey as dup:
+        raise PlanFileError(
+            name,
+            [
+                _("%(file)s, line %(line)s, field %(field)s: %(message)s.")
+                % {
+                    "file": name,
+                    "line": dup.line,
+                    "field": _field_name(dup.path),
+                    "message": _("the field “%(name)s” is written twice") % {"name": dup.key},
+                }
+            ],
+        ) from dup
     if not isinstance(data, dict):
         raise PlanFileError(
             name, [_("%(file)s, line 1: the file must be a mapping of sections.") % {"file": name}]
@@ -121,6 +141,9 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Any:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
+            if key in result:
+                # YAML would silently keep the last one; a plan file must not hide a value.
+                raise DuplicateKey(key, (*path, key), key_node.start_mark.line + 1)
             result[key] = _build(value_node, (*path, key), lines)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -157,8 +180,16 @@ def _schema_message(error: SchemaError) -> str:
         extra = re.findall(r"'([^']+)'", error.message)
         return _("unknown field “%(name)s”") % {"name": ", ".join(extra)}
     if validator == "type":
-        return _("must be of type %(type)s, not “%(value)s”") % {
-            "type": error.validator_value,
+        kinds = {
+            "string": _("text"),
+            "integer": _("a whole number"),
+            "number": _("a number"),
+            "array": _("a list"),
+            "object": _("a group of fields"),
+            "boolean": _("yes or no"),
+        }
+        return _("must be %(type)s, not “%(value)s”") % {
+            "type": kinds.get(str(error.validator_value), error.validator_value),
             "value": error.instance,
         }
     if validator == "enum":

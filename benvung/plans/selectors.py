@@ -13,7 +13,7 @@ from django.utils import timezone
 from benvung.core.succession import current_successors
 from benvung.directory.models import AdministrativeUnit, Agency, Organisation
 
-from .models import AgencyGroup, Plan, Target, Task, TaskAssignment, TaskGroup
+from .models import AgencyGroup, ContentPoint, Plan, Target, Task, TaskAssignment, TaskGroup
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -229,7 +229,9 @@ def plan_summary(plan: Plan, on: dt.date | None = None) -> dict[str, Any]:
         ],
         "content_areas": [
             {"number": a.number, "title": a.title, "points": [p.letter for p in a.points.all()]}
-            for a in plan.content_areas.filter(retired_at__isnull=True).prefetch_related("points")
+            for a in plan.content_areas.filter(retired_at__isnull=True).prefetch_related(
+                Prefetch("points", queryset=ContentPoint.objects.filter(retired_at__isnull=True))
+            )
         ],
         "groups": groups,
         "task_count": sum(g["task_count"] for g in groups),

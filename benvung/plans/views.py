@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from . import selectors
-from .models import Plan, Task
+from .models import ContentPoint, Plan, Task
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -16,7 +17,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(selectors.plan_list(), pk=pk)
-    areas = plan.content_areas.filter(retired_at__isnull=True).prefetch_related("points")
+    areas = plan.content_areas.filter(retired_at__isnull=True).prefetch_related(
+        Prefetch("points", queryset=ContentPoint.objects.filter(retired_at__isnull=True))
+    )
     return render(
         request,
         "plans/plan_detail.html",

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -125,6 +126,8 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
             ]
             sheet.row_dimensions[row].height = _height(values)
             for col, value in enumerate(values, start=1):
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 cell = sheet.cell(row=row, column=col, value=value)
                 cell.font = Font(name=FONT, size=12)
                 cell.border = BORDER

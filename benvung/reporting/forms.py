@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core.forms import DateField, model_choice_field
+from benvung.core.forms import DateField, amount_field, model_choice_field
 from benvung.plans.models import FundingSource, Plan
 
 from .models import TaskReport
@@ -96,8 +96,13 @@ class ReportForm(forms.Form):
     )
 
 
+# The database stores counts as 32-bit integers; budgets in đồng up to a hundred trillion.
+MAX_COUNT = 2_147_483_647
+MAX_BUDGET_VND = 100_000_000_000_000
+
+
 def _count(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0)
+    return amount_field(label, max_value=MAX_COUNT)
 
 
 class TaskReportForm(forms.Form):
@@ -140,10 +145,9 @@ class TaskReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.task_report = task_report
         for key, label in FundingSource.choices:
-            self.fields[f"budget_{key}"] = forms.IntegerField(
-                label=_("Budget spent from %(source)s (VND)") % {"source": label},
-                required=False,
-                min_value=0,
+            self.fields[f"budget_{key}"] = amount_field(
+                _("Budget spent from %(source)s (VND)") % {"source": label},
+                max_value=MAX_BUDGET_VND,
             )
 
     def budget_fields(self) -> list[forms.BoundField]:

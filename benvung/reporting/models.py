@@ -6,6 +6,7 @@ import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -66,10 +67,14 @@ class ReportingCycle(models.Model):
         return self.state == self.State.OPEN
 
     def deadline_end(self) -> dt.datetime:
-        """The last moment a report is on time: the end of the deadline day, local time."""
-        from django.utils import timezone
+        """The last moment a report is on time: the end of the deadline day in Việt Nam.
 
-        tz = timezone.get_current_timezone()
+        The plan says "trước ngày 01/12": the deadline set on a cycle is the last day a report
+        counts as on time (1 December by default, as the Department has always received it).
+        """
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(settings.TIME_ZONE)
         return dt.datetime.combine(self.report_deadline, dt.time.max, tzinfo=tz)
 
 
@@ -174,6 +179,10 @@ class TaskReport(models.Model):
         ]
 
 
+def private_storage() -> Storage:
+    return storages["private"]
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"reports/{instance.report.cycle.year}/{instance.report_id}/{instance.sha256[:16]}"
 
@@ -190,7 +199,7 @@ class Attachment(models.Model):
     task_report = models.ForeignKey(
         TaskReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
-    file = models.FileField(upload_to=attachment_path)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -239,7 +248,9 @@ class Reminder(models.Model):
 
     cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="reminders")
     agency = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("reminder"), max_length=20)  # "before-14", "after-1"
+    # "before-14@2025-12-01": the kind and the deadline it counted from, so that moving the
+    # deadline starts the reminders afresh.
+    kind = models.CharField(_("reminder"), max_length=40)
     sent_at = models.DateTimeField(_("sent at"))
     recipients = models.JSONField(_("recipients"), default=list)
     skipped = models.BooleanField(

@@ -64,51 +64,64 @@ def recipients_of(agency: Organisation) -> list[str]:
 
 
 def send_due(today: dt.date | None = None) -> int:
-    """Send today's reminders for every open cycle; returns how many were sent."""
+    """Send today's reminders for every open cycle; returns how many were sent.
+
+    Demo cycles are left alone: their agencies are real, their reports are not.
+    """
     day = today or timezone.localdate()
     sent = 0
-    for cycle in ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN).select_related(
-        "plan"
-    ):
+    cycles = ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN, is_demo=False)
+    for cycle in cycles.select_related("plan"):
         due = due_today(cycle, day)
         if due is None:
             continue
         status = selectors.cycle_status(cycle)
         for row in status.owing:
-            if _send_one(cycle, row.agency, due, day):
+            if _send_one(cycle, row.agency, due, returned=row.status == "returned"):
                 sent += 1
     return sent
 
 
-def _send_one(cycle: ReportingCycle, agency: Organisation, due: Due, today: dt.date) -> bool:
-    if Reminder.objects.filter(cycle=cycle, agency=agency, kind=due.kind).exists():
+def _key(kind: str, cycle: ReportingCycle, returned: bool) -> str:
+    """Reminder identity: kind, whether the report was returned, and the deadline counted from
+    (moving the deadline starts the reminders afresh)."""
+    prefix = "returned-" if returned else ""
+    return f"{prefix}{kind}@{cycle.report_deadline.isoformat()}"
+
+
+def _send_one(cycle: ReportingCycle, agency: Organisation, due: Due, *, returned: bool) -> bool:
+    kind = _key(due.kind, cycle, returned)
+    if Reminder.objects.filter(cycle=cycle, agency=agency, kind=kind).exists():
         return False
     recipients = recipients_of(agency)
+    if not recipients:
+        # Nobody to write to: nothing is recorded, so the reminder goes out once someone is.
+        return False
     now = timezone.now()
     try:
         with transaction.atomic():
             Reminder.objects.create(
-                cycle=cycle, agency=agency, kind=due.kind, sent_at=now, recipients=recipients
+                cycle=cycle, agency=agency, kind=kind, sent_at=now, recipients=recipients
             )
-            for kind in due.superseded:
+            for earlier in due.superseded:
                 Reminder.objects.get_or_create(
                     cycle=cycle,
                     agency=agency,
-                    kind=kind,
+                    kind=_key(earlier, cycle, returned),
                     defaults={"sent_at": now, "recipients": [], "skipped": True},
                 )
-            if recipients:
-                with translation.override(settings.LANGUAGE_CODE):
-                    context = {
-                        "agency": agency,
-                        "cycle": cycle,
-                        "due": due,
-                        "late": due.kind.startswith("after"),
-                        "link": settings.SITE_URL + reverse("reporting:my_report", args=[cycle.pk]),
-                    }
-                    subject = render_to_string("reporting/email/reminder_subject.txt", context)
-                    body = render_to_string("reporting/email/reminder.txt", context)
-                send_email_after_commit(subject=" ".join(subject.split()), body=body, to=recipients)
+            with translation.override(settings.LANGUAGE_CODE):
+                context = {
+                    "agency": agency,
+                    "cycle": cycle,
+                    "due": due,
+                    "late": due.kind.startswith("after"),
+                    "returned": returned,
+                    "link": settings.SITE_URL + reverse("reporting:my_report", args=[cycle.pk]),
+                }
+                subject = render_to_string("reporting/email/reminder_subject.txt", context)
+                body = render_to_string("reporting/email/reminder.txt", context)
+            send_email_after_commit(subject=" ".join(subject.split()), body=body, to=recipients)
     except IntegrityError:
         return False  # another worker sent it at the same moment
     return True

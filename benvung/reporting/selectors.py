@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from benvung.accounts import permissions
-from benvung.directory.models import Organisation
+from benvung.directory.models import Agency, Organisation
 from benvung.plans import selectors as plans
 from benvung.plans.models import Task
 
@@ -53,7 +53,14 @@ def expected_reporters(cycle: ReportingCycle) -> dict[int, list[Task]]:
                 continue
             for agency_id in plans.responsible_agencies(task, on, memo=memo):
                 result[agency_id].append(task)
-    return dict(result)
+    # Central bodies (Tổng cục Hải quan) cooperate on tasks but do not report to the
+    # province: section VI.1 addresses the province's departments and people's committees.
+    central = set(
+        Agency.objects.filter(pk__in=result, agency_type=Agency.AgencyType.CENTRAL).values_list(
+            "pk", flat=True
+        )
+    )
+    return {pk: tasks for pk, tasks in result.items() if pk not in central}
 
 
 def tasks_for(cycle: ReportingCycle, agency: Organisation) -> list[Task]:

@@ -48,7 +48,23 @@ TASK_FIELDS = (
 
 
 class StaleVersion(ValidationError):
-    """Someone saved the same text since this person opened it."""
+    """Someone saved the same text since this person opened it.
+
+    `current_version` lets the page offer the typed text again on top of the saved version.
+    """
+
+    def __init__(self, message: str, current_version: int) -> None:
+        super().__init__(message, code="stale")
+        self.current_version = current_version
+
+
+# Characters a paste from a word processor can bring that no document format accepts
+# (everything below U+0020 except tab and newline).
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def clean_text(value: str | None) -> str:
+    return (value or "").translate(_CONTROL).replace("\r\n", "\n").strip()
 
 
 def _require(allowed: bool) -> None:
@@ -101,16 +117,26 @@ def cycle_create(
     *, actor: Any, plan: Plan, year: int, fields: Mapping[str, Any] | None = None
 ) -> ReportingCycle:
     _require(permissions.can_manage_cycles(actor))
-    values = {**cycle_defaults(plan, year), **{k: v for k, v in (fields or {}).items() if v}}
+    given = {k: v for k, v in (fields or {}).items() if v}
+    values = {**cycle_defaults(plan, year), **given}
+    if "synthesis_deadline" not in given:
+        # Two weeks after the reports, whichever deadline was chosen for them.
+        values["synthesis_deadline"] = values["report_deadline"] + dt.timedelta(days=14)
     cycle = ReportingCycle(plan=plan, year=year, **values)
     _validate_cycle(cycle)
+    duplicate = ValidationError(
+        {"year": [_("There is already a cycle for %(year)s.") % {"year": year}]}
+    )
     if ReportingCycle.objects.filter(plan=plan, year=year).exists():
-        raise ValidationError(
-            {"year": [_("There is already a cycle for %(year)s.") % {"year": year}]}
-        )
-    with transaction.atomic():
-        cycle.save()
-        audit.record(actor=actor, action="cycle.create", target=cycle, after=audit.snapshot(cycle))
+        raise duplicate
+    try:
+        with transaction.atomic():
+            cycle.save()
+            audit.record(
+                actor=actor, action="cycle.create", target=cycle, after=audit.snapshot(cycle)
+            )
+    except IntegrityError:
+        raise duplicate from None  # a double click: the first one created it
     return cycle
 
 
@@ -143,6 +169,8 @@ def cycle_update(*, actor: Any, cycle: ReportingCycle, fields: Mapping[str, Any]
 def cycle_set_state(*, actor: Any, cycle: ReportingCycle, state: str) -> ReportingCycle:
     """Open a cycle for reports, or close it (no submission after that without a reopening)."""
     _require(permissions.can_manage_cycles(actor))
+    if state not in ReportingCycle.State.values:
+        raise ValidationError(_("Choose whether to open or close the cycle."))
     allowed = {
         ReportingCycle.State.DRAFT: {ReportingCycle.State.OPEN},
         ReportingCycle.State.OPEN: {ReportingCycle.State.CLOSED},
@@ -192,7 +220,9 @@ def report_start(*, actor: Any, cycle: ReportingCycle, agency: Organisation) -> 
             _("%(agency)s has no task of the plan in %(year)s, so it has no report to make.")
             % {"agency": agency.name, "year": cycle.year}
         )
-    if cycle.state != ReportingCycle.State.OPEN:
+    # After the close, only a coordinator can let an agency in (a late report it accepts).
+    late_entry = cycle.state == ReportingCycle.State.CLOSED and permissions.can_manage_cycles(actor)
+    if cycle.state != ReportingCycle.State.OPEN and not late_entry:
         errors.append(
             _("The %(year)s cycle is %(state)s: reports cannot be started.")
             % {"year": cycle.year, "state": cycle.get_state_display()}
@@ -202,7 +232,7 @@ def report_start(*, actor: Any, cycle: ReportingCycle, agency: Organisation) -> 
     try:
         with transaction.atomic():
             report = AgencyReport.objects.create(
-                cycle=cycle, agency=agency, updated_by=_user(actor)
+                cycle=cycle, agency=agency, updated_by=_user(actor), reopened=late_entry
             )
             TaskReport.objects.bulk_create(TaskReport(report=report, task=t) for t in tasks)
             _transition(report, "", State.DRAFT, actor, "")
@@ -243,7 +273,7 @@ def _check_version(report: AgencyReport, version: int | None) -> None:
                 "who": who,
                 "time": date_format(timezone.localtime(latest.updated_at), "SHORT_DATETIME_FORMAT"),
             },
-            code="stale",
+            current_version=latest.version,
         )
 
 
@@ -309,7 +339,7 @@ def report_save(
         before = _report_snapshot(locked)
         for name in ("summary", "difficulties", "proposals"):
             if name in fields:
-                setattr(locked, name, (fields[name] or "").strip())
+                setattr(locked, name, clean_text(fields[name]))
         by_id = {tr.pk: tr for tr in locked.task_reports.select_related("task")}
         for entry in entries:
             task_report = by_id.get(entry.task_report_id)
@@ -322,7 +352,7 @@ def report_save(
                 if name == "budget_vnd":
                     value = _clean_budget(value or {}, task_report.task.code)
                 elif isinstance(value, str):
-                    value = value.strip()
+                    value = clean_text(value)
                 setattr(task_report, name, value)
             task_report.save()
         locked.version += 1
@@ -364,6 +394,7 @@ def report_submit(*, actor: Any, report: AgencyReport, version: int | None) -> A
         old = locked.state
         now = timezone.now()
         locked.state = State.SUBMITTED
+        locked.reopened = False  # a late entry, once used, is closed again
         locked.first_submitted_at = locked.first_submitted_at or now
         locked.submitted_at = now
         locked.version += 1
@@ -397,7 +428,11 @@ def _review(
         locked.state = new
         if new == State.ACCEPTED:
             locked.accepted_at = timezone.now()
-        if action == "reopened":
+            locked.reopened = False
+        # A report sent back for revision must be fixable even after the cycle closed.
+        if action == "reopened" or (
+            action == "returned" and locked.cycle.state == ReportingCycle.State.CLOSED
+        ):
             locked.reopened = True
         locked.version += 1
         locked.updated_by = _user(actor)
@@ -410,8 +445,34 @@ def _review(
             before={"state": old},
             after={"state": new, "comment": comment},
         )
+        _notify_agency(locked, action, comment)
     report.refresh_from_db()
     return report
+
+
+def _notify_agency(report: AgencyReport, action: str, comment: str) -> None:
+    """Tell the agency's reporters what the coordinator decided (sent after commit)."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from benvung.core.tasks import send_email_after_commit
+
+    from .reminders import recipients_of
+
+    recipients = recipients_of(report.agency)
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "report": report,
+            "action": action,
+            "comment": comment,
+            "link": settings.SITE_URL + reverse("reporting:report_detail", args=[report.pk]),
+        }
+        subject = render_to_string("reporting/email/review_subject.txt", context)
+        body = render_to_string("reporting/email/review.txt", context)
+    send_email_after_commit(subject=" ".join(subject.split()), body=body, to=recipients)
 
 
 def _action_word(action: str) -> str:
@@ -532,8 +593,11 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
             target=report,
             before={"file": attachment.original_name, "sha256": attachment.sha256},
         )
-        attachment.file.delete(save=False)
+        storage, name = attachment.file.storage, attachment.file.name
         attachment.delete()
+        # The file goes only once the row is gone for good (not if the transaction rolls back).
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Consolidation ---------------------------------------------------------------------------
@@ -544,10 +608,12 @@ def synthesis_save(
 ) -> Synthesis:
     _require(permissions.can_manage_cycles(actor))
     with transaction.atomic():
-        synthesis, _created = Synthesis.objects.select_for_update().get_or_create(
+        synthesis, created = Synthesis.objects.select_for_update().get_or_create(
             cycle=cycle, content_area=area
         )
-        if version is not None and synthesis.version != version:
+        # version None means "there was no text when I opened the page".
+        opened_empty_but_exists = version is None and not created
+        if opened_empty_but_exists or (version is not None and synthesis.version != version):
             who = synthesis.updated_by.full_name if synthesis.updated_by else _("someone")
             raise StaleVersion(
                 _(
@@ -555,10 +621,10 @@ def synthesis_save(
                     "compare, then save again."
                 )
                 % {"who": who},
-                code="stale",
+                current_version=synthesis.version,
             )
         before = {"text": synthesis.text}
-        synthesis.text = (text or "").strip()
+        synthesis.text = clean_text(text)
         synthesis.version += 1
         synthesis.updated_by = _user(actor)
         synthesis.save()

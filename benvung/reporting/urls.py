@@ -19,7 +19,6 @@ urlpatterns = [
     ),
     path("<int:pk>/tasks.xlsx", views.task_table_xlsx, name="task_table_xlsx"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
-    path("reports/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("reports/<int:pk>/<str:action>/", views.report_review, name="report_review"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -204,48 +204,33 @@ def _task_forms(report: AgencyReport, data: Any = None) -> list[TaskReportForm]:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report: a form while the agency may change it, a read-only page otherwise.
+
+    Whatever happens to a submission (someone saved in between, the cycle closed, a refused
+    attachment), the text the person typed comes back on the page.
+    """
     report = _report(request, pk)
     user = signed_in_user(request)
     editable = services.report_is_editable(user, report)
-    if request.method == "POST" and not editable:
-        messages.error(
-            request,
-            _("The report is %(state)s and can no longer be changed.")
-            % {"state": report.get_state_display()},
-        )
-        return redirect("reporting:report_detail", pk=report.pk)
     initial = {
         "version": report.version,
         "summary": report.summary,
         "difficulties": report.difficulties,
         "proposals": report.proposals,
     }
-    if request.method == "POST" and editable:
+    saved: AgencyReport | None = None  # the stored version, shown beside the typed text
+    locked_reason = ""
+    attachment_form = AttachmentForm()
+    if request.method == "POST":
         form = ReportForm(request.POST, initial=initial)
         task_forms = _task_forms(report, request.POST)
-        if form.is_valid() and all(f.is_valid() for f in task_forms):
-            entries = [
-                services.TaskEntry(task_report_id=f.task_report.pk, values=f.values())
-                for f in task_forms
-            ]
-            try:
-                report = services.report_save(
-                    actor=user,
-                    report=report,
-                    version=form.cleaned_data["version"],
-                    fields=form.cleaned_data,
-                    entries=entries,
-                )
-                if "submit" in request.POST:
-                    report = services.report_submit(
-                        actor=user, report=report, version=report.version
-                    )
-                    messages.success(request, _("The report was submitted to the coordinator."))
-                else:
-                    messages.success(request, _("The report was saved."))
-                return redirect("reporting:report_detail", pk=report.pk)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
+        if not editable:
+            locked_reason = _why_locked(user, report)
+        elif form.is_valid() and all(f.is_valid() for f in task_forms):
+            outcome = _save_report(request, user, report, form, task_forms)
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            report, saved, attachment_form = outcome
     else:
         form = ReportForm(initial=initial)
         task_forms = _task_forms(report)
@@ -253,15 +238,19 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reporting/report_detail.html",
         {
-            "all_forms": [form, *task_forms],
-            "has_errors": bool(form.errors) or any(f.errors for f in task_forms),
+            "all_forms": [form, *task_forms, attachment_form],
+            "has_errors": bool(form.errors)
+            or bool(attachment_form.errors)
+            or any(f.errors for f in task_forms),
             "report": report,
             "cycle": report.cycle,
             "form": form,
             "task_forms": task_forms,
             "editable": editable,
+            "locked_reason": locked_reason,
+            "saved": saved,
             "can_review": permissions.can_manage_cycles(user),
-            "attachment_form": AttachmentForm(),
+            "attachment_form": attachment_form,
             "comment_form": CommentForm(),
             "reopen_form": ReopenForm(),
             "transitions": report.transitions.select_related("actor"),
@@ -270,6 +259,83 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": selectors.STATUS_LABELS,
         },
     )
+
+
+def _why_locked(user: Any, report: AgencyReport) -> str:
+    try:
+        services._check_editable(user, report)
+    except (ValidationError, PermissionDenied) as exc:
+        return " ".join(getattr(exc, "messages", [str(exc)]))
+    return ""
+
+
+def _save_report(
+    request: HttpRequest,
+    user: Any,
+    report: AgencyReport,
+    form: ReportForm,
+    task_forms: list[TaskReportForm],
+) -> HttpResponse | tuple[AgencyReport, AgencyReport | None, AttachmentForm]:
+    """Save (then submit or attach, as asked). A redirect when all went well; otherwise the
+    report, the stored version to compare with, and the attachment form with its errors."""
+    entries = [
+        services.TaskEntry(task_report_id=f.task_report.pk, values=f.values()) for f in task_forms
+    ]
+    attachment_form = (
+        AttachmentForm(request.POST, request.FILES)
+        if "attach" in request.POST
+        else AttachmentForm()
+    )
+    try:
+        report = services.report_save(
+            actor=user,
+            report=report,
+            version=form.cleaned_data["version"],
+            fields=form.cleaned_data,
+            entries=entries,
+        )
+    except services.StaleVersion as exc:
+        apply_service_errors(form, exc)
+        # The next save is meant to replace what is stored: it is based on the current version.
+        _carry_version(form, exc.current_version)
+        report.refresh_from_db()
+        return report, report, AttachmentForm()
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return report, None, AttachmentForm()
+    # From here on the text is saved; the form must carry the new version.
+    _carry_version(form, report.version)
+    if "submit" in request.POST:
+        try:
+            services.report_submit(actor=user, report=report, version=report.version)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return report, None, AttachmentForm()
+        messages.success(request, _("The report was submitted to the coordinator."))
+    elif "attach" in request.POST:
+        if not attachment_form.is_valid():
+            return report, None, attachment_form
+        upload = attachment_form.cleaned_data["file"]
+        # An oversized file is refused on its declared size, without reading it into memory.
+        data = upload.read() if upload.size <= services.MAX_ATTACHMENT_BYTES else b""
+        try:
+            services.attachment_add(
+                actor=user, report=report, filename=upload.name, data=data, size=upload.size
+            )
+        except ValidationError as exc:
+            apply_service_errors(attachment_form, exc)
+            return report, None, attachment_form
+        messages.success(request, _("%(name)s was attached.") % {"name": upload.name})
+    else:
+        messages.success(request, _("The report was saved."))
+    return redirect("reporting:report_detail", pk=report.pk)
+
+
+def _carry_version(form: ReportForm, version: int) -> None:
+    """Put `version` in the re-displayed form (the request's own data cannot be changed)."""
+    data = cast(QueryDict, form.data).copy()
+    data["version"] = str(version)
+    form.data = data
 
 
 @login_required
@@ -300,30 +366,6 @@ def report_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    return redirect("reporting:report_detail", pk=report.pk)
-
-
-@login_required
-@require_POST
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for message in form.errors.get("file", []):
-            messages.error(request, str(message))
-        return redirect("reporting:report_detail", pk=report.pk)
-    upload = form.cleaned_data["file"]
-    # An oversized file is refused on its declared size, without reading it into memory.
-    data = upload.read() if upload.size <= services.MAX_ATTACHMENT_BYTES else b""
-    try:
-        services.attachment_add(
-            actor=request.user, report=report, filename=upload.name, data=data, size=upload.size
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("%(name)s was attached.") % {"name": upload.name})
     return redirect("reporting:report_detail", pk=report.pk)
 
 

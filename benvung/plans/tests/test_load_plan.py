@@ -130,6 +130,13 @@ def test_a_task_removed_from_the_file_is_retired_not_deleted(plan, plan_copy):
             None,
             "không phải YAML hợp lệ",
         ),
+        (
+            # YAML itself would keep the second value silently.
+            "        lead: [skhdt]\n",
+            "        lead: [skhdt]\n        lead: [sct]  # viết trùng\n",
+            "# viết trùng",
+            "trường task_groups[6].tasks[1].lead: trường “lead” được ghi hai lần",
+        ),
     ],
 )
 def test_a_bad_file_names_line_and_field_and_changes_nothing(

@@ -17,6 +17,28 @@ def at(day: str, hour: int = 10):
     )
 
 
+def report_post_data(report, narrative="Đã tổ chức 2 hội nghị."):
+    """What the report page posts when every task is filled in."""
+    data = {
+        "version": report.version,
+        "summary": "Đánh giá chung.",
+        "difficulties": "",
+        "proposals": "Đề xuất.",
+    }
+    for tr in report.task_reports.all():
+        prefix = f"t{tr.pk}"
+        data.update(
+            {
+                f"{prefix}-status": "in_progress",
+                f"{prefix}-narrative": f"{narrative} ({tr.task.code})",
+                f"{prefix}-events_held": "2",
+                f"{prefix}-participants": "150",
+                f"{prefix}-budget_provincial_budget": "20000000",
+            }
+        )
+    return data
+
+
 @pytest.fixture
 def plan(db) -> Plan:
     return Plan.objects.get(number="202/KH-UBND")

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from benvung.conftest import client_for
 from benvung.reporting import attachments, services
-from benvung.reporting.tests.conftest import at
+from benvung.reporting.tests.conftest import at, report_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +108,32 @@ def test_uploading_through_the_page_refuses_a_fake_and_keeps_the_text(report, ag
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(agency_reporter)
-    response = client.post(
-        reverse("reporting:attachment_add", args=[report.pk]),
-        {"file": SimpleUploadedFile("bao-cao.pdf", EXE)},
-        follow=True,
-    )
+    data = report_post_data(report, "Kết quả vừa gõ")
+    with at("2025-11-12"):
+        response = client.post(
+            reverse("reporting:report_detail", args=[report.pk]),
+            {**data, "attach": "1", "file": SimpleUploadedFile("bao-cao.pdf", EXE)},
+        )
     body = response.content.decode()
+    assert response.status_code == 200
     assert "không thực sự là tệp PDF" in body
-    assert "Nội dung đã nhập." in body
+    assert "Kết quả vừa gõ" in body  # the text is in the form, and it was saved too
+    report.refresh_from_db()
+    assert "Kết quả vừa gõ" in report.task_reports.first().narrative
+    assert not report.attachments.exists()
+
+
+def test_attaching_through_the_page_saves_the_text_and_the_file(report, agency_reporter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(agency_reporter)
+    with at("2025-11-12"):
+        response = client.post(
+            reverse("reporting:report_detail", args=[report.pk]),
+            {**report_post_data(report), "attach": "1", "file": SimpleUploadedFile("bc.pdf", PDF)},
+            follow=True,
+        )
+    assert "bc.pdf" in response.content.decode()
+    report.refresh_from_db()
+    assert [a.original_name for a in report.attachments.all()] == ["bc.pdf"]
+    assert report.summary == "Đánh giá chung."

@@ -9,30 +9,9 @@ from openpyxl import load_workbook
 
 from benvung.conftest import client_for
 from benvung.reporting.models import AgencyReport, Synthesis
-from benvung.reporting.tests.conftest import at
+from benvung.reporting.tests.conftest import at, report_post_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _task_post(report, narrative="Đã tổ chức 2 hội nghị."):
-    data = {
-        "version": report.version,
-        "summary": "Đánh giá chung.",
-        "difficulties": "",
-        "proposals": "Đề xuất.",
-    }
-    for tr in report.task_reports.all():
-        prefix = f"t{tr.pk}"
-        data.update(
-            {
-                f"{prefix}-status": "in_progress",
-                f"{prefix}-narrative": f"{narrative} ({tr.task.code})",
-                f"{prefix}-events_held": "2",
-                f"{prefix}-participants": "150",
-                f"{prefix}-budget_provincial_budget": "20000000",
-            }
-        )
-    return data
 
 
 def test_an_agency_reports_and_the_coordinator_accepts_through_the_pages(
@@ -47,7 +26,7 @@ def test_an_agency_reports_and_the_coordinator_accepts_through_the_pages(
         assert response["Location"] == reverse("reporting:report_detail", args=[report.pk])
         response = agency_client.post(
             reverse("reporting:report_detail", args=[report.pk]),
-            {**_task_post(report), "submit": "1"},
+            {**report_post_data(report), "submit": "1"},
             follow=True,
         )
         assert "Đã gửi báo cáo đến Sở Công Thương." in response.content.decode()
@@ -71,10 +50,10 @@ def test_a_stale_save_through_the_page_keeps_the_typed_text(
     with at("2025-11-15"):
         client_for(agency_reporter).post(reverse("reporting:my_report", args=[cycle_2025.pk]))
         report = AgencyReport.objects.get(cycle=cycle_2025, agency=agency_reporter.organisation)
-        stale = _task_post(report, "Văn bản của cơ quan")
+        stale = report_post_data(report, "Văn bản của cơ quan")
         client_for(coordinator).post(
             reverse("reporting:report_detail", args=[report.pk]),
-            _task_post(report, "Văn bản của điều phối viên"),
+            report_post_data(report, "Văn bản của điều phối viên"),
         )
         response = client_for(agency_reporter).post(
             reverse("reporting:report_detail", args=[report.pk]), stale
@@ -93,7 +72,7 @@ def test_a_returned_report_needs_a_comment_and_shows_it(cycle_2025, agency_repor
         report = AgencyReport.objects.get(cycle=cycle_2025, agency=agency_reporter.organisation)
         client_for(agency_reporter).post(
             reverse("reporting:report_detail", args=[report.pk]),
-            {**_task_post(report), "submit": "1"},
+            {**report_post_data(report), "submit": "1"},
         )
         coordinator_client = client_for(coordinator)
         response = coordinator_client.post(
@@ -122,7 +101,8 @@ def test_other_organisations_cannot_see_or_change_a_report(
                 client.get(reverse("reporting:report_detail", args=[report.pk])).status_code == 404
             )
             response = client.post(
-                reverse("reporting:report_detail", args=[report.pk]), _task_post(report, "Sửa trộm")
+                reverse("reporting:report_detail", args=[report.pk]),
+                report_post_data(report, "Sửa trộm"),
             )
             assert response.status_code == 404
             for action in ("accept", "return", "reopen"):
@@ -151,7 +131,7 @@ def test_an_agency_reporter_cannot_review_its_own_report(cycle_2025, agency_repo
         report = AgencyReport.objects.get(cycle=cycle_2025, agency=agency_reporter.organisation)
         client.post(
             reverse("reporting:report_detail", args=[report.pk]),
-            {**_task_post(report), "submit": "1"},
+            {**report_post_data(report), "submit": "1"},
         )
         client.post(reverse("reporting:report_review", args=[report.pk, "accept"]))
     report.refresh_from_db()
@@ -167,7 +147,7 @@ def test_consolidation_shows_accepted_narratives_and_saves_the_text(
         report = AgencyReport.objects.get(cycle=cycle_2025, agency=agency_reporter.organisation)
         client_for(agency_reporter).post(
             reverse("reporting:report_detail", args=[report.pk]),
-            {**_task_post(report, "Tuyên truyền giảm túi nilon"), "submit": "1"},
+            {**report_post_data(report, "Tuyên truyền giảm túi nilon"), "submit": "1"},
         )
         coordinator_client = client_for(coordinator)
         coordinator_client.post(reverse("reporting:report_review", args=[report.pk, "accept"]))
@@ -192,7 +172,7 @@ def test_the_task_table_in_the_appendix_layout_with_the_years_results(
         report = AgencyReport.objects.get(cycle=cycle_2025, agency=agency_reporter.organisation)
         client_for(agency_reporter).post(
             reverse("reporting:report_detail", args=[report.pk]),
-            {**_task_post(report, "Kiểm tra 12 cơ sở"), "submit": "1"},
+            {**report_post_data(report, "Kiểm tra 12 cơ sở"), "submit": "1"},
         )
         response = client_for(coordinator).get(
             reverse("reporting:task_table_xlsx", args=[cycle_2025.pk])

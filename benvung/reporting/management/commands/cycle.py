@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from benvung.accounts.models import User
 from benvung.core.commands import AuditedCommand
@@ -38,7 +39,10 @@ class Command(AuditedCommand):
                 state = "open" if options["action"] == "open" else "closed"
                 services.cycle_set_state(actor=actor, cycle=cycle, state=state)
         except ReportingCycle.DoesNotExist as exc:
-            raise CommandError(f"No {options['year']} cycle for {plan.number}.") from exc
+            raise CommandError(
+                _("There is no %(year)s reporting cycle for plan %(plan)s.")
+                % {"year": options["year"], "plan": plan.number}
+            ) from exc
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         self.stdout.write(f"{cycle}: {cycle.get_state_display()}")

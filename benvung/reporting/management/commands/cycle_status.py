@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from benvung.reporting import selectors
 from benvung.reporting.models import ReportingCycle
@@ -24,9 +25,12 @@ class Command(BaseCommand):
                 plan__number=options["plan"], year=options["year"]
             )
         except ReportingCycle.DoesNotExist as exc:
-            raise CommandError(
-                f"No {options['year']} reporting cycle for plan {options['plan']}."
-            ) from exc
+            with translation.override("vi"):
+                message = _("There is no %(year)s reporting cycle for plan %(plan)s.") % {
+                    "year": options["year"],
+                    "plan": options["plan"],
+                }
+            raise CommandError(message) from exc
         with translation.override("vi"):
             status = selectors.cycle_status(cycle)
             data = selectors.cycle_status_data(status)

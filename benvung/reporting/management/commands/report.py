@@ -1,0 +1,235 @@
+"""benvung report start|fill|submit|return|accept|reopen|show --year Y --agency KEY --as EMAIL
+
+An agency's yearly report from the shell, through the same services (and the same form
+validation) as the report page, acting as the named user and audited as them.
+
+`fill --file FILE.json` takes what the page takes:
+
+    {"summary": "...", "difficulties": "...", "proposals": "...",
+     "tasks": {"II.1": {"status": "done", "narrative": "...", "events_held": 2,
+                        "participants": 150, "budget_vnd": {"provincial_budget": 20000000}}}}
+
+Only the fields present are changed; a task not listed keeps what it had.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from benvung.accounts.models import User
+from benvung.core.commands import AuditedCommand
+from benvung.directory.models import Agency
+from benvung.plans.models import FundingSource
+from benvung.reporting import selectors, services
+from benvung.reporting.forms import ReportForm, TaskReportForm
+from benvung.reporting.models import AgencyReport, ReportingCycle
+
+ACTIONS = ["start", "fill", "submit", "return", "accept", "reopen", "show"]
+
+
+class Command(AuditedCommand):
+    help = "Start, fill, submit, return, accept, reopen or show an agency's yearly report."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=ACTIONS)
+        parser.add_argument("--plan", default="202/KH-UBND")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--agency", required=True, help="agency key, e.g. sct, snnmt")
+        parser.add_argument("--as", dest="email", required=True, help="the acting user's e-mail")
+        parser.add_argument("--file", type=Path, help="fill: the report's content as JSON")
+        parser.add_argument("--comment", default="", help="return: what needs to be revised")
+        parser.add_argument("--reason", default="", help="reopen: why the report is reopened")
+        parser.add_argument("--json", action="store_true", help="show: print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor, cycle, agency = self._lookup(options)
+        action = options["action"]
+        try:
+            if action == "start":
+                report = services.report_start(actor=actor, cycle=cycle, agency=agency)
+            else:
+                report = self._report(actor, cycle, agency)
+                if action == "fill":
+                    report = self._fill(actor, report, options["file"])
+                elif action == "submit":
+                    report = services.report_submit(
+                        actor=actor, report=report, version=report.version
+                    )
+                elif action == "return":
+                    report = services.report_return(
+                        actor=actor, report=report, comment=options["comment"]
+                    )
+                elif action == "accept":
+                    report = services.report_accept(actor=actor, report=report)
+                elif action == "reopen":
+                    report = services.report_reopen(
+                        actor=actor, report=report, reason=options["reason"]
+                    )
+                elif action == "show":
+                    self._show(report, as_json=options["json"])
+                    return
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        self.stdout.write(
+            _("%(agency)s, %(year)s: %(state)s (version %(version)s)")
+            % {
+                "agency": agency.name,
+                "year": cycle.year,
+                "state": report.get_state_display(),
+                "version": report.version,
+            }
+        )
+
+    def _lookup(self, options: dict[str, Any]) -> tuple[User, ReportingCycle, Agency]:
+        actor = User.objects.filter(email__iexact=options["email"], is_active=True).first()
+        if actor is None:
+            raise CommandError(_("No active user %(email)s.") % {"email": options["email"]})
+        cycle = (
+            ReportingCycle.objects.select_related("plan")
+            .filter(plan__number=options["plan"], year=options["year"])
+            .first()
+        )
+        if cycle is None:
+            raise CommandError(
+                _("There is no %(year)s reporting cycle for plan %(plan)s.")
+                % {"year": options["year"], "plan": options["plan"]}
+            )
+        agency = Agency.objects.filter(key=options["agency"]).first()
+        if agency is None:
+            raise CommandError(_("There is no agency “%(key)s”.") % {"key": options["agency"]})
+        return actor, cycle, agency
+
+    def _report(self, actor: User, cycle: ReportingCycle, agency: Agency) -> AgencyReport:
+        # Read through the selector, so a user sees no more here than on the pages.
+        report = selectors.report_list(viewer=actor).filter(cycle=cycle, agency=agency).first()
+        if report is None:
+            raise CommandError(
+                _("There is no %(year)s report of %(agency)s that you may see.")
+                % {"agency": agency.name, "year": cycle.year}
+            )
+        return report
+
+    def _fill(self, actor: User, report: AgencyReport, path: Path | None) -> AgencyReport:
+        if path is None:
+            raise CommandError(_("Give the report's content with --file FILE.json."))
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(
+                _("%(file)s cannot be read as JSON: %(problem)s") % {"file": path, "problem": exc}
+            ) from exc
+        if not isinstance(content, dict):
+            raise CommandError(_("%(file)s must hold a JSON object.") % {"file": path})
+        fields, entries = _validated(report, content)
+        return services.report_save(
+            actor=actor, report=report, version=report.version, fields=fields, entries=entries
+        )
+
+    def _show(self, report: AgencyReport, *, as_json: bool) -> None:
+        tasks: dict[str, dict[str, Any]] = {
+            tr.task.code: {
+                "status": tr.status,
+                "narrative": tr.narrative,
+                **{n: getattr(tr, n) for n in _COUNTS if getattr(tr, n) is not None},
+                "budget_vnd": tr.budget_vnd,
+            }
+            for tr in report.task_reports.select_related("task__group").order_by(
+                "task__group__position", "task__number"
+            )
+        }
+        data: dict[str, Any] = {
+            "agency": report.agency.key,
+            "year": report.cycle.year,
+            "state": report.state,
+            "version": report.version,
+            "summary": report.summary,
+            "difficulties": report.difficulties,
+            "proposals": report.proposals,
+            "tasks": tasks,
+        }
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"{report.agency.name} — {report.cycle.year}: {report.get_state_display()}"
+        )
+        for code, task in tasks.items():
+            self.stdout.write(f"  {code}: {task['status']} — {task['narrative'][:70]}")
+
+
+_COUNTS = ("events_held", "participants", "enterprises_reached", "models_built", "documents_issued")
+_TASK_KEYS = {"status", "narrative", "difficulties", "proposals", "budget_vnd", *_COUNTS}
+
+
+def _validated(
+    report: AgencyReport, content: dict[str, Any]
+) -> tuple[dict[str, Any], list[services.TaskEntry]]:
+    """The file's content checked by the report page's own forms; every problem named."""
+    problems: list[str] = []
+    unknown = set(content) - {"summary", "difficulties", "proposals", "tasks"}
+    if unknown:
+        problems.append(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    head: dict[str, Any] = {
+        k: content[k] for k in ("summary", "difficulties", "proposals") if k in content
+    }
+    form = ReportForm({"version": report.version, **head})
+    if not form.is_valid():
+        problems += _form_problems(form, "")
+    by_code = {tr.task.code: tr for tr in report.task_reports.select_related("task__group")}
+    entries = []
+    tasks = content.get("tasks", {})
+    if not isinstance(tasks, dict):
+        problems.append(_("“tasks” must map task numbers (e.g. II.1) to their results."))
+        tasks = {}
+    for code, values in tasks.items():
+        task_report = by_code.get(code)
+        if task_report is None:
+            problems.append(
+                _("Task %(code)s is not in this report (its tasks: %(codes)s).")
+                % {"code": code, "codes": ", ".join(by_code)}
+            )
+            continue
+        if not isinstance(values, dict) or set(values) - _TASK_KEYS:
+            problems.append(
+                _("Task %(code)s: allowed fields are %(names)s.")
+                % {"code": code, "names": ", ".join(sorted(_TASK_KEYS))}
+            )
+            continue
+        # Fields not given keep their stored value: start from what the page would show.
+        bound = TaskReportForm(task_report=task_report)
+        data = {name: bound[name].value() for name in bound.fields}
+        data.update({k: v for k, v in values.items() if k != "budget_vnd"})
+        for key, amount in (values.get("budget_vnd") or {}).items():
+            if key not in FundingSource.values:
+                problems.append(
+                    _("Task %(code)s: unknown funding source “%(key)s” (known: %(keys)s).")
+                    % {"code": code, "key": key, "keys": ", ".join(FundingSource.values)}
+                )
+            data[f"budget_{key}"] = amount
+        task_form = TaskReportForm(
+            {f"t{task_report.pk}-{k}": ("" if v is None else v) for k, v in data.items()},
+            task_report=task_report,
+        )
+        if task_form.is_valid():
+            entries.append(services.TaskEntry(task_report.pk, task_form.values()))
+        else:
+            problems += _form_problems(task_form, code)
+    if problems:
+        raise CommandError("\n".join(problems))
+    fields = {k: v for k, v in form.cleaned_data.items() if k in head}
+    return fields, entries
+
+
+def _form_problems(form: Any, code: str) -> list[str]:
+    result = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        prefix = f"{code}, {label}" if code else str(label)
+        result += [f"{prefix}: {message}" for message in errors]
+    return result
