@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core.forms import DateField, amount_field, model_choice_field
@@ -189,10 +190,20 @@ class ReopenForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB."),
-    )
+    # Optional on the page (the same form saves the draft); required when "attach" is pressed.
+    file = forms.FileField(label=_("File to attach"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, DOCX, XLSX, PNG or JPEG, at most %(size)s MB.") % {
+            "size": settings.REPORT_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        }
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            raise forms.ValidationError(_("Choose the file to attach."))
+        return upload
 
 
 class SynthesisForm(forms.Form):

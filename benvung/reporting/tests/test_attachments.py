@@ -137,3 +137,16 @@ def test_attaching_through_the_page_saves_the_text_and_the_file(report, agency_r
     report.refresh_from_db()
     assert [a.original_name for a in report.attachments.all()] == ["bc.pdf"]
     assert report.summary == "Đánh giá chung."
+
+
+def test_pressing_attach_without_a_file_says_so_and_saving_needs_no_file(report, agency_reporter):
+    client = client_for(agency_reporter)
+    url = reverse("reporting:report_detail", args=[report.pk])
+    with at("2025-11-12"):
+        page = client.get(url).content.decode()
+        assert "tối đa 10 MB" in page
+        response = client.post(url, {**report_post_data(report), "attach": "1"})
+        assert "Chọn tệp cần đính kèm." in response.content.decode()
+        report.refresh_from_db()
+        response = client.post(url, {**report_post_data(report), "save": "1"})
+    assert response.status_code == 302
