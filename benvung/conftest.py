@@ -43,6 +43,9 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         loaders.load_industrial_areas()
         loaders.load_agencies()
         from benvung.plans.loader import load_plan
+        from benvung.resources.loaders import load_resource_reference
+
+        load_resource_reference()
 
         load_plan()
 

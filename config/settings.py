@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "benvung.directory",
     "benvung.plans",
     "benvung.reporting",
+    "benvung.resources",
     "benvung.portal",
     "benvung.devtools",
 ]

@@ -10,7 +10,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _load(rows, prune=False):
-    upserter = Upserter(FocusSector, ["key"], report_name="test", action="focus_sector")
+    # The loader's scope is its own rows (position 99), as each real loader passes a queryset.
+    upserter = Upserter(
+        FocusSector,
+        ["key"],
+        report_name="test",
+        action="focus_sector",
+        queryset=FocusSector.objects.filter(position=99),
+    )
     for key, name in rows:
         upserter.upsert({"key": key}, {"name": name, "name_en": "Test", "position": 99})
     return upserter.finish(source="test", prune=prune)
@@ -33,8 +40,9 @@ def test_a_changed_row_is_updated_and_its_old_value_kept_in_the_audit():
 
 
 def test_pruning_deletes_rows_the_source_no_longer_lists():
-    _load([("thu-a", "Thử A")])
-    report = _load([], prune=True)
-    # The eight real focus sectors are not in this source either, so all go: prune is opt-in.
-    assert report.deleted == FocusSector.objects.count() + report.deleted
-    assert AuditEvent.objects.filter(action="focus_sector.delete").count() == report.deleted
+    _load([("thu-a", "Thử A"), ("thu-b", "Thử B")])
+    report = _load([("thu-b", "Thử B")], prune=True)
+    assert report.deleted == 1
+    assert list(FocusSector.objects.filter(position=99).values_list("key", flat=True)) == ["thu-b"]
+    assert AuditEvent.objects.filter(action="focus_sector.delete").count() == 1
+    assert FocusSector.objects.exclude(position=99).count() == 8  # outside the scope: untouched

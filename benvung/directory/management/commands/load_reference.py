@@ -7,17 +7,22 @@ from django.utils.translation import gettext as _
 
 from benvung.core.commands import AuditedCommand
 from benvung.directory import loaders
+from benvung.resources.loaders import load_resource_reference
 
 PARTS = {
     "units": loaders.load_administrative_units,
     "sectors": loaders.load_sectors,
     "areas": loaders.load_industrial_areas,
     "agencies": loaders.load_agencies,
+    "resources": load_resource_reference,
 }
 
 
 class Command(AuditedCommand):
-    help = "Load or refresh the reference data (administrative units, VSIC, parks, agencies)."
+    help = (
+        "Load or refresh the reference data (administrative units, VSIC, parks, agencies, "
+        "energy factors and norms)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

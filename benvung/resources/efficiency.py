@@ -1,0 +1,447 @@
+"""The resource-efficiency figures of a year, assembled from the stored data.
+
+Reads every site's yearly (or monthly) data in a few queries, hands plain numbers to
+`calculations`, and returns per product and per sector what was computed and from what:
+factors, allocation rule, norm, baseline year, method and the reason for any fallback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from benvung.core import units
+from benvung.directory.models import FocusSector
+from benvung.plans.models import Target
+
+from . import calculations as calc
+from . import selectors
+from .models import Carrier, Driver, EnergyUse, MaterialUse, Output, ProductCategory, SiteYear
+
+DEFAULT_BASELINE_YEAR = 2021  # the last year before the plan period (the plan names none)
+INDICATOR = "resource_consumption_reduction"
+
+RATIO = "ratio"
+NORMALISED = "normalised"
+
+
+# --- What is read from the database ----------------------------------------------------------
+
+
+@dataclass
+class YearData:
+    site_year_id: int
+    allocation_rule: str
+    outputs: dict[str, calc.Output] = field(default_factory=dict)  # product → yearly total
+    monthly_output: dict[str, dict[int, float]] = field(default_factory=dict)
+    energy: list[tuple[str, float, str, str, int | None]] = field(default_factory=list)
+    materials: dict[str, dict[str, float]] = field(default_factory=dict)  # product → material → t
+    drivers: dict[str, dict[int, float]] = field(default_factory=dict)
+    capacity: dict[str, tuple[float | None, str]] = field(default_factory=dict)
+
+
+@dataclass
+class SiteInfo:
+    site_id: int
+    site_name: str
+    enterprise_id: int
+    enterprise_name: str
+    is_demo: bool
+    years: dict[int, YearData] = field(default_factory=dict)
+
+
+def _load(year: int, site_ids: Iterable[int] | None = None) -> dict[int, SiteInfo]:
+    """Every site year up to `year` (earlier years give the baselines)."""
+    site_years = SiteYear.objects.filter(year__lte=year).select_related("site__enterprise")
+    if site_ids is not None:
+        site_years = site_years.filter(site_id__in=list(site_ids))
+    sites: dict[int, SiteInfo] = {}
+    by_id: dict[int, YearData] = {}
+    for sy in site_years:
+        info = sites.setdefault(
+            sy.site_id,
+            SiteInfo(
+                sy.site_id,
+                sy.site.name,
+                sy.site.enterprise_id,
+                sy.site.enterprise.name,
+                sy.is_demo,
+            ),
+        )
+        data = YearData(sy.pk, sy.allocation_rule)
+        info.years[sy.year] = data
+        by_id[sy.pk] = data
+    ids = list(by_id)
+    categories = {c.pk: c for c in ProductCategory.objects.all()}
+    outputs = Output.objects.filter(site_year_id__in=ids).values_list(
+        "site_year_id",
+        "product",
+        "category_id",
+        "month",
+        "quantity",
+        "unit",
+        "capacity",
+        "value_vnd",
+    )
+    totals: dict[tuple[int, str], list[Any]] = {}
+    for sy_id, product, category_id, month, quantity, unit, capacity, value in outputs:
+        data = by_id[sy_id]
+        category = categories[category_id]
+        amount = units.convert(float(quantity), unit, category.output_unit)
+        entry = totals.setdefault((sy_id, product), [category.key, 0.0, None])
+        entry[1] += amount
+        if value is not None:
+            entry[2] = (entry[2] or 0.0) + float(value)
+        if month:
+            data.monthly_output.setdefault(product, {})
+            data.monthly_output[product][month] = (
+                data.monthly_output[product].get(month, 0.0) + amount
+            )
+        if capacity is not None:
+            data.capacity[product] = (float(capacity), category.capacity_unit)
+    for (sy_id, product), (category_key, amount, value) in totals.items():
+        unit = next(c.output_unit for c in categories.values() if c.key == category_key)
+        by_id[sy_id].outputs[product] = calc.Output(product, category_key, amount, unit, value)
+    carriers = {c.pk: c for c in Carrier.objects.all()}
+    for sy_id, carrier_id, month, quantity, unit, product in EnergyUse.objects.filter(
+        site_year_id__in=ids
+    ).values_list("site_year_id", "carrier_id", "month", "quantity", "unit", "product"):
+        carrier = carriers[carrier_id]
+        if carrier.counts_in_total:
+            by_id[sy_id].energy.append((carrier.key, float(quantity), unit, product, month))
+    for sy_id, product, material, quantity, unit in MaterialUse.objects.filter(
+        site_year_id__in=ids, product__gt=""
+    ).values_list("site_year_id", "product", "material", "quantity", "unit"):
+        if units.dimension_of(unit) != "mass":
+            continue  # water (m3) is reported, not part of the materials-per-tonne figure
+        per_product = by_id[sy_id].materials.setdefault(product, {})
+        per_product[material] = per_product.get(material, 0.0) + units.convert(
+            float(quantity), unit, "t"
+        )
+    for sy_id, name, month, value in Driver.objects.filter(site_year_id__in=ids).values_list(
+        "site_year_id", "name", "month", "value"
+    ):
+        by_id[sy_id].drivers.setdefault(name, {})[month] = float(value)
+    return sites
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ProductResult:
+    site: SiteInfo
+    product: str
+    category: ProductCategory
+    output: float
+    energy: calc.Energy
+    allocation: str
+    sec: float
+    norm: Any  # EnergyNorm | None
+    baseline: calc.BaselineChoice | None
+    sec_baseline: float | None
+    method: str | None
+    improvement: float | None
+    fallback: list[str]
+    contribution: calc.Contribution | None
+    material_contribution: calc.Contribution | None
+    materials_per_unit: dict[str, float]
+
+    @property
+    def norm_value(self) -> float | None:
+        return (
+            float(self.norm.value)
+            if self.norm is not None and self.norm.value is not None
+            else None
+        )
+
+    @property
+    def above_norm(self) -> bool | None:
+        value = self.norm_value
+        return None if value is None else self.sec > value
+
+
+@dataclass
+class SectorResult:
+    key: str
+    name: str
+    energy: calc.RollUp
+    materials: calc.RollUp
+    status: str
+    expected: float | None
+    band: tuple[float, float] | None
+    milestone_year: int | None
+    enterprises: int
+    energy_share: float | None  # of the sector's reported energy, the part behind the figure
+    output_shares: dict[str, float]  # per product category: share of its output behind it
+
+
+@dataclass
+class EfficiencyResult:
+    year: int
+    baseline_setting: int
+    products: list[ProductResult]
+    sectors: list[SectorResult]
+    province: SectorResult
+    problems: list[str]
+
+
+def compute(
+    year: int,
+    *,
+    baseline_setting: int = DEFAULT_BASELINE_YEAR,
+    site_ids: Iterable[int] | None = None,
+) -> EfficiencyResult:
+    sites = _load(year, site_ids)
+    categories = {c.key: c for c in ProductCategory.objects.select_related("focus_sector")}
+    factor_cache: dict[int, list[calc.Factor]] = {}
+    norms = selectors.norms_by_category(dt.date(year, 12, 31))
+    products: list[ProductResult] = []
+    problems: list[str] = []
+    reported_energy: dict[str, float] = defaultdict(float)
+    reported_output: dict[str, float] = defaultdict(float)
+    for info in sites.values():
+        if year not in info.years:
+            continue
+        try:
+            computed = _site(info, year, baseline_setting, categories, norms, factor_cache)
+        except (calc.CalculationError, units.UnitError) as exc:
+            problems.append(f"{info.enterprise_name} — {info.site_name}, {year}: {exc}")
+            continue
+        products.extend(computed)
+        for r in computed:
+            reported_energy[r.category.focus_sector.key] += r.energy.gj
+            reported_output[r.category.key] += r.output
+    sectors = []
+    for sector in FocusSector.objects.order_by("position"):
+        mine = [p for p in products if p.category.focus_sector_id == sector.pk]
+        sectors.append(
+            _roll(
+                sector.key,
+                sector.name,
+                mine,
+                year,
+                baseline_setting,
+                reported_energy,
+                reported_output,
+            )
+        )
+    total_energy = {"*": sum(reported_energy.values())}
+    province = _roll(
+        "*", _("Province"), products, year, baseline_setting, total_energy, reported_output
+    )
+    return EfficiencyResult(year, baseline_setting, products, sectors, province, problems)
+
+
+def _factors(year: int, cache: dict[int, list[calc.Factor]]) -> list[calc.Factor]:
+    if year not in cache:
+        cache[year] = selectors.factors_on(dt.date(year, 12, 31))
+    return cache[year]
+
+
+def _energy_by_product(
+    data: YearData, year: int, cache: dict[int, list[calc.Factor]]
+) -> tuple[calc.Energy, calc.Allocation, dict[str, float]]:
+    factors = _factors(year, cache)
+    total = calc.ZERO
+    metered: dict[str, float] = defaultdict(float)
+    for carrier, quantity, unit, product, _month in data.energy:
+        energy = calc.energy_of(carrier, quantity, unit, factors)
+        total = total + energy
+        if product:
+            metered[product] += energy.gj
+    if total.gj <= 0:
+        raise calc.CalculationError(_("Output is reported without any energy."))
+    allocation = calc.allocate(list(data.outputs.values()), data.allocation_rule, metered)
+    return total, allocation, {k: total.gj * s for k, s in allocation.shares.items()}
+
+
+def _monthly_energy(
+    data: YearData, year: int, cache: dict[int, list[calc.Factor]]
+) -> dict[int, float]:
+    factors = _factors(year, cache)
+    months: dict[int, float] = defaultdict(float)
+    for carrier, quantity, unit, _product, month in data.energy:
+        if month is None:
+            return {}
+        months[month] += calc.energy_of(carrier, quantity, unit, factors).gj
+    return dict(months)
+
+
+def _months(data: YearData, energy: dict[int, float], variables: list[str]) -> list[calc.Month]:
+    result = []
+    for month in sorted(energy):
+        values = {}
+        for name in variables:
+            series = data.monthly_output.get(name) or data.drivers.get(name) or {}
+            if month not in series:
+                break
+            values[name] = series[month]
+        else:
+            result.append(calc.Month(energy[month], values))
+    return result
+
+
+def _site(
+    info: SiteInfo,
+    year: int,
+    baseline_setting: int,
+    categories: dict[str, ProductCategory],
+    norms: dict[int, list[Any]],
+    cache: dict[int, list[calc.Factor]],
+) -> list[ProductResult]:
+    data = info.years[year]
+    if not data.outputs:
+        if data.energy:
+            raise calc.CalculationError(_("Energy is reported without any output."))
+        return []
+    total, allocation, _split = _energy_by_product(data, year, cache)
+    choice = calc.choose_baseline(sorted(info.years), baseline_setting)
+    base = info.years.get(choice.year) if choice and choice.year < year else None
+    # The normalised method works on the whole site, month by month.
+    normalised: calc.Normalised | None = None
+    fallback: list[str] = []
+    if base is not None:
+        base_energy = _monthly_energy(base, choice.year, cache)  # type: ignore[union-attr]
+        year_energy = _monthly_energy(data, year, cache)
+        if base_energy and year_energy:
+            variables = sorted(set(base.monthly_output) | set(base.drivers))
+            normalised, fallback = calc.normalised_improvement(
+                _months(base, base_energy, variables),
+                _months(data, year_energy, variables),
+                variables,
+            )
+        else:
+            fallback = [_("no monthly data for both years")]
+    base_split: dict[str, float] = {}
+    if base is not None:
+        try:
+            _t, _a, base_split = _energy_by_product(base, choice.year, cache)  # type: ignore[union-attr]
+        except calc.CalculationError as exc:
+            fallback.append(str(exc))
+    results = []
+    for product, output in data.outputs.items():
+        category = categories[output.category]
+        share = allocation.shares[product]
+        energy = calc.Energy(total.gj * share, total.toe * share, total.factors, total.notes)
+        sec = calc.sec(energy.gj, output.quantity, output.unit, category.sec_unit)
+        capacity, capacity_unit = data.capacity.get(product, (None, ""))
+        norm = selectors.norm_for(
+            norms.get(category.pk, []),
+            category,
+            None if capacity is None else Decimal(str(capacity)),
+            capacity_unit,
+        )
+        sec_base = None
+        method = None
+        improvement = None
+        contribution = None
+        base_output = base.outputs.get(product) if base is not None else None
+        if base_output and base_output.quantity > 0 and product in base_split:
+            sec_base = calc.sec(
+                base_split[product], base_output.quantity, base_output.unit, category.sec_unit
+            )
+        if normalised is not None:
+            method = NORMALISED
+            improvement = normalised.improvement
+            contribution = calc.Contribution(
+                normalised.actual * share, normalised.adjusted_baseline * share
+            )
+        elif sec_base:
+            method = RATIO
+            improvement = calc.ratio_improvement(sec, sec_base)
+            per_unit = base_split[product] / base_output.quantity  # type: ignore[union-attr]
+            # At baseline performance this year's output would have taken per_unit × output.
+            contribution = calc.Contribution(energy.gj, per_unit * output.quantity)
+        materials_per_unit = {
+            m: t / output.quantity for m, t in data.materials.get(product, {}).items()
+        }
+        material_contribution = None
+        if base is not None and base_output and base_output.quantity > 0:
+            base_materials = base.materials.get(product, {})
+            now = sum(data.materials.get(product, {}).values())
+            before = sum(base_materials.values())
+            if now > 0 and before > 0:
+                material_contribution = calc.Contribution(
+                    now, before / base_output.quantity * output.quantity
+                )
+        results.append(
+            ProductResult(
+                site=info,
+                product=product,
+                category=category,
+                output=output.quantity,
+                energy=energy,
+                allocation=allocation.rule,
+                sec=sec,
+                norm=norm,
+                baseline=choice,
+                sec_baseline=sec_base,
+                method=method,
+                improvement=improvement,
+                fallback=fallback if method == RATIO else [],
+                contribution=contribution,
+                material_contribution=material_contribution,
+                materials_per_unit=materials_per_unit,
+            )
+        )
+    return results
+
+
+def band_for(year: int) -> tuple[float, float, int] | None:
+    """(lower, upper, milestone year) of the plan's target band for `year`, as fractions."""
+    targets = Target.objects.filter(
+        indicator_code=INDICATOR, milestone_year__gte=year, retired_at__isnull=True
+    ).order_by("milestone_year")
+    target = targets.first()
+    if target is None or target.min_value is None or target.max_value is None:
+        return None
+    return float(target.min_value) / 100, float(target.max_value) / 100, target.milestone_year
+
+
+def _roll(
+    key: str,
+    name: str,
+    products: list[ProductResult],
+    year: int,
+    baseline_setting: int,
+    reported_energy: dict[str, float],
+    reported_output: dict[str, float],
+) -> SectorResult:
+    energy = calc.roll_up([p.contribution for p in products if p.contribution])
+    materials = calc.roll_up([p.material_contribution for p in products if p.material_contribution])
+    band = band_for(year)
+    status, expected = (
+        calc.band_status(energy.improvement, band[0], year, baseline_setting, band[2])
+        if band
+        else (calc.INSUFFICIENT, None)
+    )
+    behind = [p for p in products if p.contribution]
+    sector_energy = reported_energy.get(key, 0.0) if key != "*" else reported_energy["*"]
+    covered = sum(p.energy.gj for p in behind)
+    output_shares: dict[str, float] = {}
+    for category_key in {p.category.key for p in products}:
+        total = reported_output.get(category_key, 0.0)
+        if total > 0:
+            output_shares[category_key] = (
+                sum(p.output for p in behind if p.category.key == category_key) / total
+            )
+    return SectorResult(
+        key=key,
+        name=name,
+        energy=energy,
+        materials=materials,
+        status=status,
+        expected=expected,
+        band=(band[0], band[1]) if band else None,
+        milestone_year=band[2] if band else None,
+        enterprises=len({p.site.enterprise_id for p in behind}),
+        energy_share=covered / sector_energy if sector_energy > 0 else None,
+        output_shares=output_shares,
+    )

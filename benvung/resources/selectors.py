@@ -1,0 +1,87 @@
+"""Reads of the resource-efficiency data: factors and norms in force, sites a viewer may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from benvung.accounts import permissions
+from benvung.core import units
+
+from . import calculations as calc
+from .models import ConversionFactor, EnergyNorm, ProductCategory, SiteYear
+
+
+def factors_on(day: dt.date) -> list[calc.Factor]:
+    """Every conversion factor in force on `day`, newest first within a carrier and target."""
+    rows = (
+        ConversionFactor.objects.valid_on(day)
+        .select_related("carrier")
+        .order_by("carrier__position", "target", "-valid_from")
+    )
+    return [
+        calc.Factor(
+            carrier=f.carrier.key,
+            unit=f.unit,
+            target=f.target,
+            value=float(f.value),
+            instrument=f.instrument,
+            status=f.source_status,
+            id=f.pk,
+        )
+        for f in rows
+    ]
+
+
+def norms_by_category(day: dt.date) -> dict[int, list[EnergyNorm]]:
+    """The norms in force on `day`, per category, the newest instrument first."""
+    result: dict[int, list[EnergyNorm]] = {}
+    for norm in EnergyNorm.objects.valid_on(day).order_by("-valid_from", "pk"):
+        result.setdefault(norm.category_id, []).append(norm)
+    return result
+
+
+def norm_for(
+    norms: list[EnergyNorm], category: ProductCategory, capacity: Decimal | None, capacity_unit: str
+) -> EnergyNorm | None:
+    """The norm of the newest instrument in force whose capacity band holds `capacity`.
+
+    A band needs the capacity; without it only an unbanded norm applies. The returned norm may
+    have no value (set by an instrument nobody has transcribed yet): "no norm known".
+    """
+    if not norms:
+        return None
+    newest = norms[0].instrument
+    amount: float | None = None
+    if capacity is not None and category.capacity_unit:
+        try:
+            amount = units.convert(float(capacity), capacity_unit, category.capacity_unit)
+        except units.UnitError:
+            amount = None
+    for norm in norms:
+        if norm.instrument != newest:
+            break
+        banded = norm.capacity_min is not None or norm.capacity_max is not None
+        if not banded:
+            return norm
+        if amount is None:
+            continue
+        low = float(norm.capacity_min) if norm.capacity_min is not None else 0.0
+        high = float(norm.capacity_max) if norm.capacity_max is not None else float("inf")
+        if low <= amount < high:
+            return norm
+    return None
+
+
+def site_year_list(*, viewer: Any) -> QuerySet[SiteYear]:
+    """Site years the viewer may read: its own enterprise's, or all for coordinators."""
+    qs = SiteYear.objects.select_related("site__enterprise")
+    if permissions.is_coordinator(viewer) or permissions.is_system_admin(viewer):
+        return qs
+    organisation_id = getattr(viewer, "organisation_id", None)
+    if organisation_id is None:
+        return qs.none()
+    return qs.filter(Q(site__enterprise_id=organisation_id))

@@ -1,0 +1,284 @@
+"""Writes of the resource-efficiency data: a site's year, replaced as a whole, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from benvung.accounts import permissions
+from benvung.core import audit, units
+from benvung.directory.models import Site
+
+from .models import (
+    AllocationRule,
+    Carrier,
+    Driver,
+    EnergyUse,
+    MaterialUse,
+    Output,
+    ProductCategory,
+    SiteYear,
+)
+
+MIN_YEAR, MAX_YEAR = 2015, 2035
+
+
+def can_write_site(user: Any, site: Site) -> bool:
+    return permissions.can_manage_sites(user, site.enterprise)
+
+
+class _Rows:
+    """Collects every problem of a submission, named by section, row and field."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def add(self, section: str, row: int, field: str, message: str) -> None:
+        self.errors.append(
+            _("%(section)s, row %(row)s, %(field)s: %(message)s")
+            % {"section": section, "row": row, "field": field, "message": message}
+        )
+
+    def number(self, section: str, row: int, field: str, value: Any) -> Decimal | None:
+        if value in (None, ""):
+            self.add(section, row, field, _("required"))
+            return None
+        try:
+            number = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            self.add(section, row, field, _("“%(value)s” is not a number") % {"value": value})
+            return None
+        if not number.is_finite() or number < 0:
+            self.add(section, row, field, _("must be zero or more"))
+            return None
+        return number
+
+    def amount(self, section: str, row: int, field: str, value: Any) -> Decimal:
+        """A required quantity. When it is wrong the error is recorded and nothing will be
+        saved; the 0 returned only lets the other rows be checked too."""
+        number = self.number(section, row, field, value)
+        return number if number is not None else Decimal(0)
+
+    def month(self, section: str, row: int, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        try:
+            month = int(value)
+        except (TypeError, ValueError):
+            month = 0
+        if not 1 <= month <= 12:
+            self.add(section, row, _("month"), _("must be from 1 to 12"))
+            return None
+        return month
+
+    def unit(self, section: str, row: int, value: Any, allowed: Sequence[str]) -> str:
+        code = str(value or "").strip()
+        if code not in allowed:
+            self.add(
+                section,
+                row,
+                _("unit"),
+                _("“%(unit)s” is not accepted here (use %(units)s)")
+                % {"unit": code, "units": ", ".join(units.label(u) for u in allowed)},
+            )
+        return code
+
+
+def site_year_save(
+    *,
+    actor: Any,
+    site: Site,
+    year: int,
+    allocation_rule: str = AllocationRule.MASS,
+    outputs: Sequence[Mapping[str, Any]] = (),
+    energy: Sequence[Mapping[str, Any]] = (),
+    materials: Sequence[Mapping[str, Any]] = (),
+    drivers: Sequence[Mapping[str, Any]] = (),
+    is_demo: bool = False,
+) -> SiteYear:
+    """Replace the site's data for `year`. Every problem is reported at once; nothing is saved
+    unless all rows are good."""
+    if not can_write_site(actor, site):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    check = _Rows()
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        check.errors.append(
+            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    if allocation_rule not in AllocationRule.values:
+        check.errors.append(_("Choose how energy is shared between products."))
+    categories = {c.key: c for c in ProductCategory.objects.all()}
+    carriers = {c.key: c for c in Carrier.objects.all()}
+    section = _("Output")
+    new_outputs = []
+    products: dict[str, ProductCategory] = {}
+    for i, row in enumerate(outputs, start=1):
+        product = str(row.get("product") or "").strip()
+        if not product:
+            check.add(section, i, _("product"), _("required"))
+        category = categories.get(str(row.get("category") or ""))
+        if category is None:
+            check.add(section, i, _("product category"), _("unknown"))
+            continue
+        if products.setdefault(product, category) != category:
+            check.add(section, i, _("product category"), _("differs from an earlier row"))
+        allowed = [u for u in units.UNITS if _same_kind(u, category.output_unit)]
+        new_outputs.append(
+            Output(
+                product=product,
+                category=category,
+                month=check.month(section, i, row.get("month")),
+                quantity=check.amount(section, i, _("quantity"), row.get("quantity")),
+                unit=check.unit(section, i, row.get("unit"), allowed),
+                capacity=_optional(check, section, i, _("capacity"), row.get("capacity")),
+                value_vnd=_optional(check, section, i, _("value"), row.get("value_vnd")),
+            )
+        )
+    section = _("Energy")
+    new_energy = []
+    for i, row in enumerate(energy, start=1):
+        carrier = carriers.get(str(row.get("carrier") or ""))
+        if carrier is None:
+            check.add(
+                section,
+                i,
+                _("carrier"),
+                _("“%(value)s” is unknown (use %(keys)s)")
+                % {"value": row.get("carrier"), "keys": ", ".join(carriers)},
+            )
+            continue
+        product = str(row.get("product") or "").strip()
+        if product and product not in products:
+            check.add(section, i, _("product"), _("not among the outputs"))
+        new_energy.append(
+            EnergyUse(
+                carrier=carrier,
+                month=check.month(section, i, row.get("month")),
+                quantity=check.amount(section, i, _("quantity"), row.get("quantity")),
+                unit=check.unit(section, i, row.get("unit"), carrier.units),
+                product=product,
+            )
+        )
+    section = _("Materials and water")
+    new_materials = []
+    for i, row in enumerate(materials, start=1):
+        material = str(row.get("material") or "").strip()
+        if not material:
+            check.add(section, i, _("material"), _("required"))
+        product = str(row.get("product") or "").strip()
+        if product and product not in products:
+            check.add(section, i, _("product"), _("not among the outputs"))
+        new_materials.append(
+            MaterialUse(
+                product=product,
+                material=material,
+                month=check.month(section, i, row.get("month")),
+                quantity=check.amount(section, i, _("quantity"), row.get("quantity")),
+                unit=check.unit(section, i, row.get("unit"), ["t", "kg", "m3"]),
+            )
+        )
+    section = _("Energy drivers")
+    new_drivers = []
+    for i, row in enumerate(drivers, start=1):
+        name = str(row.get("name") or "").strip()
+        if not name:
+            check.add(section, i, _("variable"), _("required"))
+        month = check.month(section, i, row.get("month"))
+        if month is None and row.get("month") in (None, ""):
+            check.add(section, i, _("month"), _("required"))
+        value = row.get("value")
+        try:
+            number = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            check.add(section, i, _("value"), _("“%(value)s” is not a number") % {"value": value})
+            continue
+        new_drivers.append(Driver(name=name, month=month or 0, value=number))
+    _check_yearly_or_monthly(check, new_outputs, new_energy)
+    if check.errors:
+        raise ValidationError(check.errors)
+    with transaction.atomic():
+        site_year, created = SiteYear.objects.select_for_update().get_or_create(
+            site=site, year=year, defaults={"is_demo": is_demo}
+        )
+        before = None if created else _snapshot(site_year)
+        site_year.outputs.all().delete()
+        site_year.energy.all().delete()
+        site_year.materials.all().delete()
+        site_year.drivers.all().delete()
+        for group in (new_outputs, new_energy, new_materials, new_drivers):
+            for obj in group:
+                obj.site_year = site_year
+        Output.objects.bulk_create(new_outputs)
+        EnergyUse.objects.bulk_create(new_energy)
+        MaterialUse.objects.bulk_create(new_materials)
+        Driver.objects.bulk_create(new_drivers)
+        site_year.allocation_rule = allocation_rule
+        site_year.version += 0 if created else 1
+        site_year.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        site_year.save()
+        audit.record(
+            actor=actor,
+            action="site_year.create" if created else "site_year.update",
+            target=site_year,
+            before=before,
+            after=_snapshot(site_year),
+        )
+    return site_year
+
+
+def _same_kind(code: str, reference: str) -> bool:
+    try:
+        units.convert(1, code, reference)
+    except units.UnitError:
+        return False
+    return True
+
+
+def _optional(check: _Rows, section: str, row: int, field: str, value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    return check.number(section, row, field, value)
+
+
+def _check_yearly_or_monthly(check: _Rows, outputs: list[Output], energy: list[EnergyUse]) -> None:
+    """A product or carrier is given for the year or month by month, not both (the total
+    would count twice)."""
+    for label, items, key in (
+        (_("Output"), outputs, lambda o: o.product),
+        (_("Energy"), energy, lambda e: (e.carrier_id, e.product)),
+    ):
+        kinds: dict[Any, set[bool]] = {}
+        for item in items:
+            kinds.setdefault(key(item), set()).add(item.month is None)
+        if any(len(k) > 1 for k in kinds.values()):
+            check.errors.append(
+                _(
+                    "%(section)s: give each item either for the whole year or month by month, "
+                    "not both."
+                )
+                % {"section": label}
+            )
+
+
+def _snapshot(site_year: SiteYear) -> dict[str, Any]:
+    return {
+        "allocation_rule": site_year.allocation_rule,
+        "outputs": [
+            [o.product, o.category.key, o.month, str(o.quantity), o.unit]
+            for o in site_year.outputs.select_related("category")
+        ],
+        "energy": [
+            [e.carrier.key, e.month, str(e.quantity), e.unit, e.product]
+            for e in site_year.energy.select_related("carrier")
+        ],
+        "materials": [
+            [m.product, m.material, m.month, str(m.quantity), m.unit]
+            for m in site_year.materials.all()
+        ],
+        "drivers": [[d.name, d.month, str(d.value)] for d in site_year.drivers.all()],
+    }

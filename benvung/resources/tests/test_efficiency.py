@@ -1,0 +1,225 @@
+"""Figures of a year from stored data, checked against hand calculations written out here."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from benvung.conftest import make_enterprise, make_site
+from benvung.resources import calculations as calc
+from benvung.resources import efficiency, services
+
+pytestmark = pytest.mark.django_db
+
+# A brewery of 150 million litres a year (the top band of TT 19/2016: 129 MJ/hl in 2021-2025).
+#   2021: 100,000 hl; 2,500,000 kWh = 9,000 GJ; 70 t fuel oil × 40.4 GJ/t (IPCC NCV) = 2,828 GJ
+#         → 11,828 GJ, SEC = 11,828,000 MJ / 100,000 hl = 118.28 MJ/hl
+#   2023: 110,000 hl; 2,600,000 kWh = 9,360 GJ; 65 t fuel oil = 2,626 GJ
+#         → 11,986 GJ, SEC = 108.9636... MJ/hl
+#   improvement = 1 − 108.96364 / 118.28 = 7.87653 %
+#   adjusted baseline = 0.11828 GJ/hl × 110,000 hl = 13,010.8 GJ; saved 1,024.8 GJ
+BREWERY_2021 = 11_828.0
+BREWERY_2023 = 11_986.0
+
+
+def _brewery_year(year, hl, kwh, fo_t):
+    return {
+        "outputs": [
+            {
+                "product": "Bia lon",
+                "category": "beer",
+                "quantity": hl,
+                "unit": "hl",
+                "capacity": 150_000_000,
+            },
+        ],
+        "energy": [
+            {"carrier": "grid_electricity", "quantity": kwh, "unit": "kWh"},
+            {"carrier": "fuel_oil", "quantity": fo_t, "unit": "t"},
+        ],
+        "materials": [
+            {"product": "Bia lon", "material": "Malt", "quantity": hl * 0.016, "unit": "t"},
+            {"material": "Nước", "quantity": hl * 0.5, "unit": "m3"},
+        ],
+    }
+
+
+@pytest.fixture
+def brewery(coordinator):
+    enterprise = make_enterprise("Công ty Bia Thử nghiệm", "312345678", sector_code="1103")
+    site = make_site(enterprise, "Nhà máy bia Long Thành")
+    services.site_year_save(
+        actor=coordinator, site=site, year=2021, **_brewery_year(2021, 100_000, 2_500_000, 70)
+    )
+    services.site_year_save(
+        actor=coordinator, site=site, year=2023, **_brewery_year(2023, 110_000, 2_600_000, 65)
+    )
+    return site
+
+
+def test_a_brewerys_sec_norm_and_ratio_improvement(brewery):
+    result = efficiency.compute(2023)
+    [beer] = [p for p in result.products if p.site.site_id == brewery.pk]
+    assert beer.energy.gj == pytest.approx(BREWERY_2023)
+    assert beer.energy.toe == pytest.approx(2_600_000 * 0.0001543 + 65 * 0.99)
+    assert beer.sec == pytest.approx(BREWERY_2023 * 1000 / 110_000)  # 108.96 MJ/hl
+    assert beer.sec_baseline == pytest.approx(BREWERY_2021 * 1000 / 100_000)  # 118.28 MJ/hl
+    assert beer.method == efficiency.RATIO
+    assert beer.improvement == pytest.approx(
+        1 - (BREWERY_2023 / 110_000) / (BREWERY_2021 / 100_000)
+    )
+    assert beer.improvement == pytest.approx(0.0787653, abs=1e-7)
+    assert beer.norm.instrument == "19/2016/TT-BCT" and beer.norm_value == 129
+    assert beer.above_norm is False
+    assert beer.energy.unconfirmed  # the IPCC value for fuel oil is not yet verified
+    assert beer.baseline == calc.BaselineChoice(2021, 2021, False)
+    # Materials: 0.016 t of malt per hl both years, so no change.
+    assert beer.materials_per_unit == {"Malt": pytest.approx(0.016)}
+
+
+def test_the_sector_and_province_roll_up_with_status_and_coverage(brewery):
+    result = efficiency.compute(2023)
+    beverages = next(s for s in result.sectors if s.key == "beer_beverages")
+    assert beverages.energy.adjusted_baseline == pytest.approx(0.11828 * 110_000)
+    assert beverages.energy.saved == pytest.approx(0.11828 * 110_000 - BREWERY_2023)
+    assert beverages.energy.improvement == pytest.approx(0.0787653, abs=1e-7)
+    assert beverages.band == (0.05, 0.08) and beverages.milestone_year == 2025
+    # 2023 on the path from 0 % (2021) to 5 % (2025) expects 2.5 %; 7.9 % is already in the band.
+    assert beverages.expected == pytest.approx(0.025)
+    assert beverages.status == calc.ACHIEVED
+    assert beverages.enterprises == 1 and beverages.energy_share == pytest.approx(1)
+    assert beverages.output_shares == {"beer": pytest.approx(1)}
+    assert beverages.materials.improvement == pytest.approx(0)
+    steel = next(s for s in result.sectors if s.key == "steel")
+    assert steel.status == calc.INSUFFICIENT and steel.energy.improvement is None
+
+
+def test_from_2025_the_new_circular_has_no_transcribed_value_so_no_norm_is_known(
+    brewery, coordinator
+):
+    services.site_year_save(
+        actor=coordinator, site=brewery, year=2025, **_brewery_year(2025, 120_000, 2_700_000, 60)
+    )
+    [beer] = [p for p in efficiency.compute(2025).products if p.site.site_id == brewery.pk]
+    assert beer.norm.instrument == "28/2024/TT-BCT" and beer.norm_value is None
+    assert beer.above_norm is None
+
+
+def test_a_site_without_baseline_data_uses_its_first_year_and_says_so(coordinator):
+    site = make_site(make_enterprise("Công ty Giấy Thử", "398765432", sector_code="1701"))
+    for year, tonnes, kwh in ((2022, 8_000, 4_000_000), (2024, 9_000, 4_200_000)):
+        services.site_year_save(
+            actor=coordinator,
+            site=site,
+            year=year,
+            outputs=[
+                {
+                    "product": "Giấy bao bì",
+                    "category": "packaging-paper",
+                    "quantity": tonnes,
+                    "unit": "t",
+                    "capacity": 9_500,
+                }
+            ],
+            energy=[{"carrier": "grid_electricity", "quantity": kwh, "unit": "kWh"}],
+        )
+    [paper] = efficiency.compute(2024).products
+    assert paper.baseline == calc.BaselineChoice(2022, 2021, True)
+    # 4,200,000 kWh × 3.6 MJ / 9,000 t = 1,680 MJ/t; 2022: 14,400,000 / 8,000 = 1,800 MJ/t.
+    assert paper.sec == pytest.approx(1_680) and paper.sec_baseline == pytest.approx(1_800)
+    assert paper.improvement == pytest.approx(1 - 1_680 / 1_800)
+    assert paper.norm_value == 5_482  # below 10,000 t/year, 2021-2025 (TT 24/2017)
+
+
+def test_monthly_data_are_normalised_for_output(coordinator):
+    # Energy = 500 + 2 × output in 2021; in 2023 output is lower and the plant 5 % better.
+    site = make_site(make_enterprise("Công ty Thủy sản Thử", "376543210", sector_code="1020"))
+    base_output = [150, 160, 170, 180, 190, 200, 210, 220, 230, 240, 250, 200]
+    base_kwh = [(500 + 2 * t + (5 if i % 2 else -5)) / 0.0036 for i, t in enumerate(base_output)]
+
+    def rows(outputs, kwhs):
+        return {
+            "outputs": [
+                {"product": "Tôm", "category": "shrimp", "quantity": t, "unit": "t", "month": m}
+                for m, t in enumerate(outputs, start=1)
+            ],
+            "energy": [
+                {"carrier": "grid_electricity", "quantity": round(k, 4), "unit": "kWh", "month": m}
+                for m, k in enumerate(kwhs, start=1)
+            ],
+        }
+
+    services.site_year_save(actor=coordinator, site=site, year=2021, **rows(base_output, base_kwh))
+    model = calc.fit(
+        [calc.Month(k * 0.0036, {"Tôm": t}) for k, t in zip(base_kwh, base_output, strict=True)],
+        ["Tôm"],
+    )
+    predicted_gj = model.predict({"Tôm": 160})
+    services.site_year_save(
+        actor=coordinator,
+        site=site,
+        year=2023,
+        **rows([160] * 12, [0.95 * predicted_gj / 0.0036] * 12),
+    )
+    [shrimp] = efficiency.compute(2023).products
+    assert shrimp.method == efficiency.NORMALISED
+    assert shrimp.improvement == pytest.approx(0.05, abs=1e-6)
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_saved(brewery, coordinator):
+    before = brewery.resource_years.get(year=2023).outputs.count()
+    with pytest.raises(ValidationError) as excinfo:
+        services.site_year_save(
+            actor=coordinator,
+            site=brewery,
+            year=2023,
+            outputs=[{"product": "Bia", "category": "beer", "quantity": "nhiều", "unit": "t"}],
+            energy=[
+                {"carrier": "than-lau", "quantity": 5, "unit": "t"},
+                {"carrier": "diesel", "quantity": -3, "unit": "thùng"},
+            ],
+        )
+    messages = excinfo.value.messages
+    assert any("dòng 1" in m and "nhiều" in m for m in messages)
+    assert any("than-lau" in m for m in messages)
+    assert any("dòng 2" in m and "thùng" in m for m in messages)
+    assert brewery.resource_years.get(year=2023).outputs.count() == before
+
+
+def test_another_enterprise_cannot_write_this_sites_data(brewery, enterprise_b_user):
+    with pytest.raises(PermissionDenied):
+        services.site_year_save(actor=enterprise_b_user, site=brewery, year=2024)
+
+
+def test_the_efficiency_command_prints_json(brewery):
+    out = StringIO()
+    call_command("efficiency", "--year", "2023", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    [beer] = [p for p in data["products"] if p["site"] == "Nhà máy bia Long Thành"]
+    assert beer["sec_unit"] == "MJ/hl" and beer["method"] == "ratio"
+    assert beer["improvement"] == pytest.approx(0.0787653, abs=1e-6)  # rounded to 6 places
+    assert beer["norm"] == {"instrument": "19/2016/TT-BCT", "value": 129.0, "status": "verified"}
+    sector = next(s for s in data["sectors"] if s["key"] == "beer_beverages")
+    assert sector["status"] == "achieved" and sector["target_band"] == [0.05, 0.08]
+
+
+def test_site_years_are_read_by_their_enterprise_and_the_coordinator_only(
+    brewery, coordinator, enterprise_b_user
+):
+    from benvung.conftest import make_user
+    from benvung.resources import selectors
+
+    own = make_user(brewery.enterprise, "enterprise_user", "bia@test.example")
+    assert selectors.site_year_list(viewer=own).count() == 2
+    assert selectors.site_year_list(viewer=coordinator).filter(site=brewery).count() == 2
+    assert not selectors.site_year_list(viewer=enterprise_b_user).filter(site=brewery).exists()
+
+
+def test_loading_the_reference_again_changes_nothing():
+    from benvung.resources.loaders import load_resource_reference
+
+    reports = load_resource_reference()
+    assert [r.created + r.updated for r in reports] == [0, 0, 0, 0]
+    assert [r.unchanged for r in reports] == [13, 18, 27, 53]
