@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("directory/", include("benvung.directory.urls")),
     path("plans/", include("benvung.plans.urls")),
     path("reporting/", include("benvung.reporting.urls")),
+    path("resources/", include("benvung.resources.urls")),
     path("audit/", include("benvung.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -38,8 +38,8 @@ UNITS: dict[str, Unit] = {
         Unit("MJ", "megajoule", "MJ"),
         Unit("GJ", "gigajoule", "GJ"),
         Unit("toe", "tonne_of_oil_equivalent", "TOE"),
-        Unit("piece", "count", "chiếc"),
-        Unit("1000 pieces", "1000 * count", "nghìn chiếc"),
+        Unit("piece", "piece", "chiếc"),
+        Unit("1000 pieces", "1000 * piece", "nghìn chiếc"),
         Unit("m2", "meter ** 2", "m²"),
         # Specific consumption, as the norms write it.
         Unit("MJ/t", "megajoule / tonne", "MJ/tấn"),
@@ -47,7 +47,7 @@ UNITS: dict[str, Unit] = {
         Unit("kWh/t", "kilowatt_hour / tonne", "kWh/tấn"),
         Unit("GJ/t", "gigajoule / tonne", "GJ/tấn"),
         Unit("t/t", "tonne / tonne", "tấn/tấn"),
-        Unit("MJ/1000 pieces", "megajoule / (1000 * count)", "MJ/nghìn chiếc"),
+        Unit("MJ/1000 pieces", "megajoule / (1000 * piece)", "MJ/nghìn chiếc"),
         Unit("m3/t", "meter ** 3 / tonne", "m³/tấn"),
         Unit("l/year", "liter / year", "lít/năm"),
         Unit("t/year", "tonne / year", "tấn/năm"),
@@ -62,7 +62,8 @@ class UnitError(ValueError):
 @cache
 def registry() -> pint.UnitRegistry:
     reg: pint.UnitRegistry = pint.UnitRegistry()
-    reg.define("count = [count] = pc")
+    # Pieces are their own dimension (pint's "count" is dimensionless and would mix with ratios).
+    reg.define("piece = [piece]")
     return reg
 
 
@@ -127,7 +128,7 @@ def dimension_of(code: str) -> str:
         ("mass", "kilogram"),
         ("volume", "liter"),
         ("energy", "joule"),
-        ("count", "count"),
+        ("count", "piece"),
         ("area", "meter ** 2"),
     ):
         if dims == registry().parse_expression(ref).dimensionality:

@@ -522,3 +522,54 @@ def band_status(
     if improvement >= band_min:
         return ACHIEVED, expected
     return (ON_TRACK if improvement >= expected else BEHIND), expected
+
+
+# --- Peers and data quality ------------------------------------------------------------------
+
+MIN_PEERS = 5  # fewer, and a percentile would all but name the others
+OUTLIER_Z = 3.5  # Iglewicz & Hoaglin's cut-off for the modified z-score
+YEAR_CHANGE_LIMIT = 0.30  # a change of SEC by more than 30 % in a year is queried
+
+
+@dataclass(frozen=True)
+class PeerPosition:
+    percentile: float  # share of peers with a lower SEC (ties count half), 0-100
+    count: int  # peers including this one
+    p25: float
+    median: float
+    p75: float
+
+
+def peer_position(value: float, values: Sequence[float]) -> PeerPosition | None:
+    """Where `value` stands among `values` (which include it); None below MIN_PEERS."""
+    if len(values) < MIN_PEERS:
+        return None
+    below = sum(1 for v in values if v < value)
+    equal = sum(1 for v in values if v == value)
+    quartiles = statistics.quantiles(values, n=4, method="inclusive")
+    return PeerPosition(
+        percentile=100.0 * (below + 0.5 * equal) / len(values),
+        count=len(values),
+        p25=quartiles[0],
+        median=quartiles[1],
+        p75=quartiles[2],
+    )
+
+
+def modified_z(value: float, values: Sequence[float]) -> float | None:
+    """Iglewicz-Hoaglin modified z-score, 0.6745 · (x − median) / MAD: robust to the very
+    outliers it looks for. None when the values do not vary (MAD = 0) or are too few."""
+    if len(values) < MIN_PEERS:
+        return None
+    median = statistics.median(values)
+    mad = statistics.median(abs(v - median) for v in values)
+    if mad == 0:
+        return None
+    return 0.6745 * (value - median) / mad
+
+
+def year_change(value: float, previous: float) -> float | None:
+    """Relative change from the previous year (0.4 = 40 % more)."""
+    if previous <= 0:
+        return None
+    return value / previous - 1.0

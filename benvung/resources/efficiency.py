@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benvung.core import units
@@ -134,6 +135,14 @@ def _load(year: int, site_ids: Iterable[int] | None = None) -> dict[int, SiteInf
 # --- Results ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Flag:
+    """Something in the data to look at before it counts: the enterprise confirms or corrects."""
+
+    code: str  # stable within a site year, e.g. "year_change:Bia lon"
+    message: str
+
+
 @dataclass
 class ProductResult:
     site: SiteInfo
@@ -152,6 +161,16 @@ class ProductResult:
     contribution: calc.Contribution | None
     material_contribution: calc.Contribution | None
     materials_per_unit: dict[str, float]
+    sec_previous: float | None = None  # the year before, for the year-on-year check
+    peer: calc.PeerPosition | None = None
+    peer_z: float | None = None
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def site_year_id(self) -> int:
+        return self.site.years[self.year].site_year_id
+
+    year: int = 0
 
     @property
     def norm_value(self) -> float | None:
@@ -190,6 +209,14 @@ class EfficiencyResult:
     sectors: list[SectorResult]
     province: SectorResult
     problems: list[str]
+    site_problems: dict[int, list[Flag]] = field(default_factory=dict)  # by site year id
+
+    def flags_of(self, site_year_id: int) -> list[Flag]:
+        found = list(self.site_problems.get(site_year_id, []))
+        for p in self.products:
+            if p.site_year_id == site_year_id:
+                found.extend(p.flags)
+        return found
 
 
 def compute(
@@ -197,13 +224,21 @@ def compute(
     *,
     baseline_setting: int = DEFAULT_BASELINE_YEAR,
     site_ids: Iterable[int] | None = None,
+    category_keys: Iterable[str] | None = None,
 ) -> EfficiencyResult:
+    """The year's figures; `category_keys` narrows to the sites making those products (with
+    their peers), e.g. to check one site year before it is submitted."""
+    if category_keys is not None:
+        wanted = Output.objects.filter(site_year__year=year, category__key__in=list(category_keys))
+        chosen = set(wanted.values_list("site_year__site_id", flat=True))
+        site_ids = chosen if site_ids is None else chosen & set(site_ids)
     sites = _load(year, site_ids)
     categories = {c.key: c for c in ProductCategory.objects.select_related("focus_sector")}
     factor_cache: dict[int, list[calc.Factor]] = {}
     norms = selectors.norms_by_category(dt.date(year, 12, 31))
     products: list[ProductResult] = []
     problems: list[str] = []
+    site_problems: dict[int, list[Flag]] = {}
     reported_energy: dict[str, float] = defaultdict(float)
     reported_output: dict[str, float] = defaultdict(float)
     for info in sites.values():
@@ -213,6 +248,7 @@ def compute(
             computed = _site(info, year, baseline_setting, categories, norms, factor_cache)
         except (calc.CalculationError, units.UnitError) as exc:
             problems.append(f"{info.enterprise_name} — {info.site_name}, {year}: {exc}")
+            site_problems[info.years[year].site_year_id] = [Flag("data", str(exc))]
             continue
         products.extend(computed)
         for r in computed:
@@ -232,11 +268,67 @@ def compute(
                 reported_output,
             )
         )
+    _check_quality(products)
     total_energy = {"*": sum(reported_energy.values())}
     province = _roll(
         "*", _("Province"), products, year, baseline_setting, total_energy, reported_output
     )
-    return EfficiencyResult(year, baseline_setting, products, sectors, province, problems)
+    return EfficiencyResult(
+        year, baseline_setting, products, sectors, province, problems, site_problems
+    )
+
+
+def _check_quality(products: list[ProductResult]) -> None:
+    """Peers (same category, same year; demo data only among demo data), robust outliers and
+    year-on-year jumps, as flags on each product."""
+    groups: dict[tuple[str, bool], list[ProductResult]] = defaultdict(list)
+    for p in products:
+        groups[(p.category.key, p.site.is_demo)].append(p)
+    for group in groups.values():
+        values = [p.sec for p in group]
+        for p in group:
+            p.peer = calc.peer_position(p.sec, values)
+            p.peer_z = calc.modified_z(p.sec, values)
+            if p.peer_z is not None and abs(p.peer_z) > calc.OUTLIER_Z:
+                p.flags.append(
+                    Flag(
+                        f"peer:{p.product}",
+                        _(
+                            "%(product)s: the specific consumption %(sec)s %(unit)s is far from "
+                            "that of the other enterprises (median %(median)s)"
+                        )
+                        % {
+                            "product": p.product,
+                            "sec": _n(p.sec),
+                            "unit": units.label(p.category.sec_unit),
+                            "median": _n(p.peer.median) if p.peer else "—",
+                        },
+                    )
+                )
+            change = calc.year_change(p.sec, p.sec_previous) if p.sec_previous else None
+            if change is not None and abs(change) > calc.YEAR_CHANGE_LIMIT:
+                p.flags.append(
+                    Flag(
+                        f"year_change:{p.product}",
+                        _(
+                            "%(product)s: the specific consumption changed by %(change)s %% "
+                            "from the year before (%(before)s → %(now)s %(unit)s)"
+                        )
+                        % {
+                            "product": p.product,
+                            "change": _n(change * 100, 1),
+                            "before": _n(p.sec_previous),
+                            "now": _n(p.sec),
+                            "unit": units.label(p.category.sec_unit),
+                        },
+                    )
+                )
+
+
+def _n(value: float | None, places: int = 2) -> str:
+    return (
+        "—" if value is None else number_format(round(value, places), places, force_grouping=True)
+    )
 
 
 def _factors(year: int, cache: dict[int, list[calc.Factor]]) -> list[calc.Factor]:
@@ -319,6 +411,13 @@ def _site(
             )
         else:
             fallback = [_("no monthly data for both years")]
+    previous = info.years.get(year - 1)
+    previous_split: dict[str, float] = {}
+    if previous is not None and previous.outputs:
+        try:
+            _t, _a, previous_split = _energy_by_product(previous, year - 1, cache)
+        except (calc.CalculationError, units.UnitError):
+            previous_split = {}
     base_split: dict[str, float] = {}
     if base is not None:
         try:
@@ -359,6 +458,15 @@ def _site(
             per_unit = base_split[product] / base_output.quantity  # type: ignore[union-attr]
             # At baseline performance this year's output would have taken per_unit × output.
             contribution = calc.Contribution(energy.gj, per_unit * output.quantity)
+        sec_previous = None
+        previous_output = previous.outputs.get(product) if previous is not None else None
+        if previous_output and previous_output.quantity > 0 and product in previous_split:
+            sec_previous = calc.sec(
+                previous_split[product],
+                previous_output.quantity,
+                previous_output.unit,
+                category.sec_unit,
+            )
         materials_per_unit = {
             m: t / output.quantity for m, t in data.materials.get(product, {}).items()
         }
@@ -389,6 +497,8 @@ def _site(
                 contribution=contribution,
                 material_contribution=material_contribution,
                 materials_per_unit=materials_per_unit,
+                sec_previous=sec_previous,
+                year=year,
             )
         )
     return results

@@ -291,3 +291,31 @@ class Driver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.month}): {self.value}"
+
+
+class QualityConfirmation(models.Model):
+    """The enterprise confirms a flagged figure is right (with a note), for one version of its
+    data: a correction makes a new version, which is checked afresh."""
+
+    site_year = models.ForeignKey(SiteYear, on_delete=models.CASCADE, related_name="confirmations")
+    code = models.CharField(_("check"), max_length=250)
+    message = models.TextField(_("what was flagged"))
+    note = models.TextField(_("explanation"))
+    version = models.PositiveIntegerField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        ordering = ["site_year", "confirmed_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["site_year", "code", "version"], name="resources_one_confirmation"
+            )
+        ]
+        verbose_name = _("data confirmation")
+        verbose_name_plural = _("data confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.site_year}: {self.code}"

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from benvung.accounts import permissions
 from benvung.core import units
+from benvung.directory.models import Site
 
 from . import calculations as calc
 from .models import ConversionFactor, EnergyNorm, ProductCategory, SiteYear
@@ -85,3 +86,20 @@ def site_year_list(*, viewer: Any) -> QuerySet[SiteYear]:
     if organisation_id is None:
         return qs.none()
     return qs.filter(Q(site__enterprise_id=organisation_id))
+
+
+def site_list(*, viewer: Any) -> QuerySet[Site]:
+    """Sites whose resource data the viewer may read: its own enterprise's, or all for the
+    coordinators."""
+    qs = Site.objects.select_related("enterprise").order_by("enterprise__name", "name")
+    if permissions.is_coordinator(viewer) or permissions.is_system_admin(viewer):
+        return qs
+    organisation_id = getattr(viewer, "organisation_id", None)
+    if organisation_id is None:
+        return qs.none()
+    return qs.filter(enterprise_id=organisation_id)
+
+
+def latest_year() -> int | None:
+    """The latest year any site has data for."""
+    return SiteYear.objects.order_by("-year").values_list("year", flat=True).first()

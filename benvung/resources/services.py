@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
@@ -22,6 +23,7 @@ from .models import (
     MaterialUse,
     Output,
     ProductCategory,
+    QualityConfirmation,
     SiteYear,
 )
 
@@ -219,6 +221,9 @@ def site_year_save(
         Driver.objects.bulk_create(new_drivers)
         site_year.allocation_rule = allocation_rule
         site_year.version += 0 if created else 1
+        # Changed data must be checked and submitted again.
+        site_year.state = SiteYear.State.DRAFT
+        site_year.submitted_at = None
         site_year.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         site_year.save()
         audit.record(
@@ -282,3 +287,78 @@ def _snapshot(site_year: SiteYear) -> dict[str, Any]:
         ],
         "drivers": [[d.name, d.month, str(d.value)] for d in site_year.drivers.all()],
     }
+
+
+# --- Checks and submission -------------------------------------------------------------------
+
+
+def open_flags(site_year: SiteYear) -> list[Any]:
+    """The data-quality flags of the site year not yet confirmed for its current version."""
+    from . import efficiency
+
+    keys = list(site_year.outputs.values_list("category__key", flat=True).distinct())
+    # The site's products and their peers; a site with no output only needs itself.
+    result = (
+        efficiency.compute(site_year.year, category_keys=keys)
+        if keys
+        else efficiency.compute(site_year.year, site_ids=[site_year.site_id])
+    )
+    confirmed = set(
+        site_year.confirmations.filter(version=site_year.version).values_list("code", flat=True)
+    )
+    return [f for f in result.flags_of(site_year.pk) if f.code not in confirmed]
+
+
+def quality_confirm(*, actor: Any, site_year: SiteYear, code: str, note: str) -> None:
+    """Record that a flagged figure is right, with the enterprise's explanation."""
+    if not can_write_site(actor, site_year.site):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    flags = {f.code: f for f in open_flags(site_year)}
+    if code not in flags:
+        raise ValidationError(_("This check is no longer open; reload the page."))
+    if code == "data":
+        raise ValidationError(_("This problem cannot be confirmed: correct the data."))
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Explain why the figure is right.")]})
+    with transaction.atomic():
+        confirmation = QualityConfirmation.objects.create(
+            site_year=site_year,
+            code=code,
+            message=flags[code].message,
+            note=note.strip(),
+            version=site_year.version,
+            confirmed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            confirmed_at=timezone.now(),
+        )
+        audit.record(
+            actor=actor,
+            action="site_year.confirm",
+            target=site_year,
+            after={"code": code, "note": confirmation.note, "version": site_year.version},
+        )
+
+
+def site_year_submit(*, actor: Any, site_year: SiteYear) -> SiteYear:
+    """Submit the year's data; refused while a flag is neither corrected nor confirmed."""
+    if not can_write_site(actor, site_year.site):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if not site_year.outputs.exists() and not site_year.energy.exists():
+        raise ValidationError(_("There are no data to submit."))
+    remaining = open_flags(site_year)
+    if remaining:
+        raise ValidationError(
+            [_("Correct or confirm before submitting:")] + [f.message for f in remaining]
+        )
+    with transaction.atomic():
+        locked = SiteYear.objects.select_for_update().get(pk=site_year.pk)
+        locked.state = SiteYear.State.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["state", "submitted_at", "updated_by", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="site_year.submit",
+            target=locked,
+            after={"version": locked.version},
+        )
+    return locked

@@ -1,6 +1,6 @@
 """Display helpers: numbers grouped the way the active language writes them (1.234,5)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -18,6 +18,9 @@ def number(value: Any, decimals: int | None = None) -> str:
         value = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
+    if decimals is not None and value.is_finite():
+        # Django's number_format cuts the extra digits off (6.67 → "6,6"); round them.
+        value = value.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

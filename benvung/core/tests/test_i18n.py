@@ -72,6 +72,18 @@ def test_numbers_are_grouped_the_way_the_language_writes_them(language, expected
     assert rendered == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "template", "expected"),
+    [(6.6667, "x|number:1", "6,7"), (0.478873, "x|percent:1", "47,9 %"), (2.5, "x|number:0", "3")],
+)
+def test_shown_numbers_are_rounded_not_cut(value, template, expected):
+    with translation.override("vi"):
+        rendered = Template("{% load benvung %}{{ " + template + " }}").render(
+            Context({"x": value})
+        )
+    assert rendered == expected
+
+
 def test_dates_are_shown_day_first():
     with translation.override("vi"):
         assert date_format(dt.date(2025, 12, 1), "SHORT_DATE_FORMAT") == "01/12/2025"

@@ -246,3 +246,29 @@ def test_the_f_test_threshold_is_the_one_enpi_lite_tabulates_for_12_months(varia
     assert stats.f.ppf(1 - calc.F_TEST_P_MAX, variables, 12 - variables - 1) == pytest.approx(
         f_critical, abs=5e-5
     )
+
+
+# --- Peers and data quality ------------------------------------------------------------------
+
+
+def test_peer_percentile_and_quartiles():
+    secs = [100.0, 110.0, 120.0, 130.0, 140.0, 150.0, 160.0, 170.0]
+    position = calc.peer_position(130.0, secs)
+    # 3 lower, 1 equal (itself): (3 + 0.5) / 8 = 43.75 %.
+    assert position.percentile == pytest.approx(43.75)
+    # Inclusive quartiles of 100..170 step 10: 117.5, 135, 152.5.
+    assert (position.p25, position.median, position.p75) == pytest.approx((117.5, 135, 152.5))
+    assert calc.peer_position(130.0, secs[:4]) is None  # too few to stay anonymous
+
+
+def test_the_modified_z_score_flags_an_outlier_by_hand():
+    values = [10.0, 11.0, 12.0, 12.0, 13.0, 14.0, 40.0]
+    # median 12; |deviations| 2,1,0,0,1,2,28 → MAD 1; z(40) = 0.6745 × 28 / 1 = 18.886.
+    assert calc.modified_z(40.0, values) == pytest.approx(18.886)
+    assert abs(calc.modified_z(13.0, values)) < calc.OUTLIER_Z
+    assert calc.modified_z(5.0, [5.0] * 6) is None
+
+
+def test_year_change():
+    assert calc.year_change(130.0, 100.0) == pytest.approx(0.30)
+    assert calc.year_change(1.0, 0.0) is None

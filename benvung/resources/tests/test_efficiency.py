@@ -223,3 +223,65 @@ def test_loading_the_reference_again_changes_nothing():
     reports = load_resource_reference()
     assert [r.created + r.updated for r in reports] == [0, 0, 0, 0]
     assert [r.unchanged for r in reports] == [13, 18, 27, 53]
+
+
+# --- Data quality: flags, confirmation, submission -------------------------------------------
+
+
+def test_a_big_jump_is_flagged_and_must_be_confirmed_or_corrected_before_submitting(
+    brewery, coordinator
+):
+    from benvung.resources.models import SiteYear
+
+    # 2024: the same beer with three times the electricity (a meter read in Wh, say).
+    services.site_year_save(
+        actor=coordinator, site=brewery, year=2024, **_brewery_year(2024, 110_000, 7_800_000, 65)
+    )
+    site_year = SiteYear.objects.get(site=brewery, year=2024)
+    flags = services.open_flags(site_year)
+    assert [f.code for f in flags] == ["year_change:Bia lon"]
+    with pytest.raises(ValidationError):
+        services.site_year_submit(actor=coordinator, site_year=site_year)
+    with pytest.raises(ValidationError):
+        services.quality_confirm(
+            actor=coordinator, site_year=site_year, code="year_change:Bia lon", note=" "
+        )
+    services.quality_confirm(
+        actor=coordinator,
+        site_year=site_year,
+        code="year_change:Bia lon",
+        note="Lắp thêm dây chuyền lạnh.",
+    )
+    submitted = services.site_year_submit(actor=coordinator, site_year=site_year)
+    assert submitted.state == "submitted"
+    # A correction is a new version: back to draft, and checked afresh (now nothing to flag).
+    services.site_year_save(
+        actor=coordinator, site=brewery, year=2024, **_brewery_year(2024, 110_000, 2_600_000, 65)
+    )
+    site_year.refresh_from_db()
+    assert site_year.state == "draft" and services.open_flags(site_year) == []
+
+
+def test_a_figure_far_from_the_peers_is_flagged_and_peers_stay_anonymous(coordinator):
+    # Six paper mills of 1,700-1,900 MJ/t and one of 9,000 MJ/t.
+    sites = []
+    for i, mj_per_t in enumerate([1_700, 1_750, 1_800, 1_850, 1_900, 1_800, 9_000]):
+        site = make_site(make_enterprise(f"Công ty Giấy {i}", f"30000{i:04d}", sector_code="1701"))
+        services.site_year_save(
+            actor=coordinator,
+            site=site,
+            year=2024,
+            outputs=[
+                {"product": "Giấy", "category": "packaging-paper", "quantity": 1_000, "unit": "t"}
+            ],
+            energy=[{"carrier": "steam", "quantity": mj_per_t, "unit": "GJ"}],
+        )
+        sites.append(site)
+    result = efficiency.compute(2024)
+    by_site = {p.site.site_id: p for p in result.products}
+    outlier = by_site[sites[-1].pk]
+    assert [f.code for f in outlier.flags] == ["peer:Giấy"]
+    assert outlier.peer.count == 7 and outlier.peer.percentile == pytest.approx(100 * 6.5 / 7)
+    assert by_site[sites[0].pk].flags == []
+    # What an enterprise is shown of its peers: counts and quartiles, no names.
+    assert set(vars(outlier.peer)) == {"percentile", "count", "p25", "median", "p75"}

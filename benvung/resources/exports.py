@@ -1,0 +1,160 @@
+"""All the year's resource-efficiency figures as an Excel workbook, with how each was made."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from benvung.core import units
+
+from .efficiency import EfficiencyResult, SectorResult
+
+NUMBER = "#,##0.00"
+PERCENT = "0.00%"
+
+
+def _sheet(
+    sheet: Worksheet, headers: Sequence[tuple[str, int, str | None]], rows: list[list[Any]]
+) -> None:
+    for col, (title, width, _fmt) in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=col, value=title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    for r, values in enumerate(rows, start=2):
+        for col, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = sheet.cell(row=r, column=col, value=value)
+            fmt = headers[col - 1][2]
+            if fmt and isinstance(value, int | float):
+                cell.number_format = fmt
+
+
+def efficiency_xlsx(
+    result: EfficiencyResult, status_labels: Mapping[str, Any], method_labels: Mapping[str, Any]
+) -> bytes:
+    workbook = Workbook()
+    products = workbook.active
+    assert products is not None
+    products.title = _("Products")
+    _sheet(
+        products,
+        [
+            (_("Enterprise"), 34, None),
+            (_("Site"), 26, None),
+            (_("Sector"), 18, None),
+            (_("Product category"), 28, None),
+            (_("Product"), 22, None),
+            (_("Output"), 14, NUMBER),
+            (_("Unit"), 10, None),
+            (_("Energy (GJ)"), 14, NUMBER),
+            (_("Energy (TOE)"), 14, NUMBER),
+            (_("Specific consumption"), 14, NUMBER),
+            (_("Unit"), 12, None),
+            (_("Norm"), 12, NUMBER),
+            (_("Instrument"), 18, None),
+            (_("Above the norm"), 10, None),
+            (_("Baseline year"), 10, None),
+            (_("Specific consumption in the baseline year"), 14, NUMBER),
+            (_("Improvement"), 12, PERCENT),
+            (_("Method"), 28, None),
+            (_("Why not normalised"), 40, None),
+            (_("Peer percentile"), 10, NUMBER),
+            (_("Allocation"), 14, None),
+            (_("Unconfirmed factors"), 10, None),
+            (_("Demo data"), 8, None),
+        ],
+        [
+            [
+                p.site.enterprise_name,
+                p.site.site_name,
+                p.category.focus_sector.name,
+                p.category.name,
+                p.product,
+                p.output,
+                units.label(p.category.output_unit),
+                p.energy.gj,
+                p.energy.toe,
+                p.sec,
+                units.label(p.category.sec_unit),
+                p.norm_value,
+                p.norm.instrument if p.norm else _("no norm known"),
+                "" if p.above_norm is None else (_("yes") if p.above_norm else _("no")),
+                (p.baseline.year if p.baseline else None),
+                p.sec_baseline,
+                p.improvement,
+                str(method_labels.get(p.method, "")) if p.method else "",
+                "; ".join(p.fallback),
+                p.peer.percentile if p.peer else None,
+                p.allocation,
+                _("yes") if p.energy.unconfirmed else "",
+                _("yes") if p.site.is_demo else "",
+            ]
+            for p in result.products
+        ],
+    )
+    sectors = workbook.create_sheet(_("Sectors"))
+
+    def row(s: SectorResult) -> list[Any]:
+        return [
+            s.name,
+            s.energy.improvement,
+            s.energy.saved,
+            s.energy.adjusted_baseline,
+            s.materials.improvement,
+            f"{s.band[0]:.0%}-{s.band[1]:.0%}" if s.band else "",
+            s.milestone_year,
+            s.expected,
+            str(status_labels.get(s.status, s.status)),
+            s.enterprises,
+            s.energy_share,
+        ]
+
+    _sheet(
+        sectors,
+        [
+            (_("Sector"), 30, None),
+            (_("Energy improvement"), 14, PERCENT),
+            (_("Energy saved (GJ)"), 14, NUMBER),
+            (_("Adjusted baseline energy (GJ)"), 16, NUMBER),
+            (_("Material improvement"), 14, PERCENT),
+            (_("Target band"), 12, None),
+            (_("Milestone year"), 10, None),
+            (_("Expected on the path"), 12, PERCENT),
+            (_("Status"), 16, None),
+            (_("Enterprises"), 10, None),
+            (_("Share of the sector's energy"), 12, PERCENT),
+        ],
+        [row(s) for s in [*result.sectors, result.province]],
+    )
+    notes = workbook.create_sheet(_("Method"))
+    lines = [
+        _("Year: %(year)s. Baseline year setting: %(baseline)s.")
+        % {"year": result.year, "baseline": result.baseline_setting},
+        _("Ratio method: improvement = 1 − SEC(year) / SEC(baseline year)."),
+        _(
+            "Normalised method: energy regressed on monthly output and other variables in the "
+            "baseline year; improvement = 1 − actual energy / adjusted baseline energy."
+        ),
+        _(
+            "Sector and province: improvement = Σ (adjusted baseline energy − actual energy) / "
+            "Σ adjusted baseline energy."
+        ),
+        *[_("Not computed: %(problem)s") % {"problem": p} for p in result.problems],
+    ]
+    for r, line in enumerate(lines, start=1):
+        notes.cell(row=r, column=1, value=ILLEGAL_CHARACTERS_RE.sub("", line))
+    notes.column_dimensions["A"].width = 120
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "resources"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+    path("sites/<int:pk>/<int:year>/", views.site_year_edit, name="site_year_edit"),
+    path("sites/<int:pk>/<int:year>/confirm/", views.site_year_confirm, name="site_year_confirm"),
+    path("sites/<int:pk>/<int:year>/submit/", views.site_year_submit, name="site_year_submit"),
+    path("sectors/<slug:key>/", views.sector_detail, name="sector_detail"),
+    path("efficiency.xlsx", views.export_xlsx, name="export_xlsx"),
+]

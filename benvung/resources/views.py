@@ -1,0 +1,281 @@
+"""Resource-efficiency pages: the enterprise's sites and figures, the coordinator's sectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from benvung.accounts import permissions
+from benvung.core.views import signed_in_user
+
+from . import calculations as calc
+from . import efficiency, exports, selectors, services
+from .forms import (
+    ConfirmForm,
+    EnergyFormSet,
+    MaterialFormSet,
+    OutputFormSet,
+    SiteYearForm,
+    rows_of,
+)
+from .models import SiteYear
+
+STATUS_LABELS = {
+    calc.ACHIEVED: gettext_lazy("achieved"),
+    calc.ON_TRACK: gettext_lazy("on track"),
+    calc.BEHIND: gettext_lazy("behind"),
+    calc.DETERIORATING: gettext_lazy("deteriorating"),
+    calc.INSUFFICIENT: gettext_lazy("insufficient data"),
+}
+METHOD_LABELS = {
+    efficiency.RATIO: gettext_lazy("ratio to the baseline year"),
+    efficiency.NORMALISED: gettext_lazy("normalised (regression on the baseline year)"),
+}
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return selectors.latest_year() or dt.date.today().year - 1
+
+
+def _coordinator(request: HttpRequest) -> None:
+    if not permissions.is_coordinator(request.user):
+        raise PermissionDenied
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+        "method_labels": {k: str(v) for k, v in METHOD_LABELS.items()},
+    }
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if permissions.is_coordinator(user):
+        year = _year(request)
+        result = efficiency.compute(year)
+        return render(
+            request,
+            "resources/overview.html",
+            {
+                "year": year,
+                "years": list(
+                    SiteYear.objects.order_by("-year").values_list("year", flat=True).distinct()
+                ),
+                "result": result,
+                **_labels(),
+            },
+        )
+    sites = list(selectors.site_list(viewer=user).prefetch_related("resource_years"))
+    return render(request, "resources/my_sites.html", {"sites": sites})
+
+
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
+    site_years = list(site.resource_years.order_by("year"))
+    rows: list[efficiency.ProductResult] = []
+    flags: dict[int, list[efficiency.Flag]] = {}
+    for sy in site_years:
+        keys = list(sy.outputs.values_list("category__key", flat=True).distinct())
+        result = efficiency.compute(
+            sy.year, category_keys=keys or None, site_ids=None if keys else [site.pk]
+        )
+        rows.extend(p for p in result.products if p.site.site_id == site.pk)
+        flags[sy.year] = result.flags_of(sy.pk)
+    by_product: dict[str, list[efficiency.ProductResult]] = {}
+    for row in rows:
+        by_product.setdefault(row.product, []).append(row)
+    return render(
+        request,
+        "resources/site_detail.html",
+        {
+            "site": site,
+            "site_years": site_years,
+            "products": by_product,
+            "flags": flags,
+            "can_edit": services.can_write_site(request.user, site),
+            "next_year": (site_years[-1].year + 1) if site_years else dt.date.today().year - 1,
+            **_labels(),
+        },
+    )
+
+
+def _initial(site_year: SiteYear | None) -> dict[str, Any]:
+    if site_year is None:
+        return {"outputs": [], "energy": [], "materials": []}
+    return {
+        "outputs": [
+            {
+                "product": o.product,
+                "category": o.category.key,
+                "month": str(o.month or ""),
+                "quantity": o.quantity.normalize(),
+                "unit": o.unit,
+                "capacity": o.capacity.normalize() if o.capacity is not None else "",
+                "value_vnd": o.value_vnd if o.value_vnd is not None else "",
+            }
+            for o in site_year.outputs.select_related("category")
+        ],
+        "energy": [
+            {
+                "carrier": e.carrier.key,
+                "month": str(e.month or ""),
+                "quantity": e.quantity.normalize(),
+                "unit": e.unit,
+                "product": e.product,
+            }
+            for e in site_year.energy.select_related("carrier")
+        ],
+        "materials": [
+            {
+                "product": m.product,
+                "material": m.material,
+                "month": str(m.month or ""),
+                "quantity": m.quantity.normalize(),
+                "unit": m.unit,
+            }
+            for m in site_year.materials.all()
+        ],
+    }
+
+
+@login_required
+def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Enter or correct a year's data; then check it and submit."""
+    site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
+    if not services.can_write_site(request.user, site):
+        raise PermissionDenied
+    if not services.MIN_YEAR <= year <= services.MAX_YEAR:
+        raise Http404
+    site_year = SiteYear.objects.filter(site=site, year=year).first()
+    initial = _initial(site_year)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = SiteYearForm(request.POST)
+        outputs = OutputFormSet(request.POST, prefix="out")
+        energy = EnergyFormSet(request.POST, prefix="en")
+        materials = MaterialFormSet(request.POST, prefix="mat")
+        if all(f.is_valid() for f in (form, outputs, energy, materials)):
+            try:
+                services.site_year_save(
+                    actor=request.user,
+                    site=site,
+                    year=year,
+                    allocation_rule=form.cleaned_data["allocation_rule"],
+                    outputs=rows_of(outputs),
+                    energy=rows_of(energy),
+                    materials=rows_of(materials),
+                    is_demo=site.is_demo,
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("The data were saved. Check them, then submit."))
+                return redirect("resources:site_year_edit", pk=site.pk, year=year)
+    else:
+        form = SiteYearForm(
+            initial={"allocation_rule": site_year.allocation_rule if site_year else "mass"}
+        )
+        outputs = OutputFormSet(initial=initial["outputs"], prefix="out")
+        energy = EnergyFormSet(initial=initial["energy"], prefix="en")
+        materials = MaterialFormSet(initial=initial["materials"], prefix="mat")
+    open_flags = services.open_flags(site_year) if site_year else []
+    return render(
+        request,
+        "resources/site_year_form.html",
+        {
+            "site": site,
+            "year": year,
+            "site_year": site_year,
+            "form": form,
+            "outputs": outputs,
+            "energy": energy,
+            "materials": materials,
+            "errors": errors,
+            "open_flags": [(f, ConfirmForm(initial={"code": f.code})) for f in open_flags],
+            "confirmations": site_year.confirmations.select_related("confirmed_by")
+            if site_year
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def site_year_confirm(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
+    site_year = get_object_or_404(SiteYear, site=site, year=year)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.quality_confirm(
+                actor=request.user,
+                site_year=site_year,
+                code=form.cleaned_data["code"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Your explanation was recorded."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Explain why the figure is right."))
+    return redirect("resources:site_year_edit", pk=site.pk, year=year)
+
+
+@login_required
+@require_POST
+def site_year_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
+    site_year = get_object_or_404(SiteYear, site=site, year=year)
+    try:
+        services.site_year_submit(actor=request.user, site_year=site_year)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("resources:site_year_edit", pk=site.pk, year=year)
+    messages.success(request, _("The data for %(year)s were submitted.") % {"year": year})
+    return redirect("resources:site_detail", pk=site.pk)
+
+
+@login_required
+def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
+    _coordinator(request)
+    year = _year(request)
+    result = efficiency.compute(year)
+    sector = next((s for s in result.sectors if s.key == key), None)
+    if sector is None:
+        raise Http404
+    products = [p for p in result.products if p.category.focus_sector.key == key]
+    products.sort(key=lambda p: (p.category.position, p.site.enterprise_name, p.product))
+    return render(
+        request,
+        "resources/sector_detail.html",
+        {"year": year, "sector": sector, "products": products, "result": result, **_labels()},
+    )
+
+
+@login_required
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    _coordinator(request)
+    year = _year(request)
+    data = exports.efficiency_xlsx(efficiency.compute(year), STATUS_LABELS, METHOD_LABELS)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="hieu-qua-nang-luong-{year}.xlsx"'
+    return response
