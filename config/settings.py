@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "benvung.plans",
     "benvung.reporting",
     "benvung.resources",
+    "benvung.api",
+    "ninja",  # serves the API docs' assets from the project (no CDN)
     "benvung.portal",
     "benvung.devtools",
 ]

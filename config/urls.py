@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from benvung.api.api import api
 from benvung.core.admin_site import restrict_admin_to_system_administrators
 
 restrict_admin_to_system_administrators(admin.site)
@@ -13,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/", include("benvung.plans.urls")),
     path("reporting/", include("benvung.reporting.urls")),
     path("resources/", include("benvung.resources.urls")),
+    path("api/", api.urls),
     path("audit/", include("benvung.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
