@@ -137,7 +137,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
 
 @router.get("/efficiency")
 def efficiency_of_year(
-    request: HttpRequest, year: int, baseline: int = efficiency.DEFAULT_BASELINE_YEAR
+    request: HttpRequest, year: int, baseline: int | None = None
 ) -> dict[str, Any]:
     """Every enterprise's and sector's figures for the year (coordinators only)."""
     if not permissions.is_coordinator(request.user):

@@ -495,6 +495,7 @@ def _write(parsed: ParsedFile, actor: Any) -> LoadResult:
                 "min_value": low,
                 "max_value": high,
                 "milestone_year": t["milestone_year"],
+                "baseline_year": t.get("baseline_year"),
                 "direction": t["direction"],
                 "position": position,
                 "notes": t.get("notes", []),

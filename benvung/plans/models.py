@@ -142,6 +142,13 @@ class Target(PlanItem):
     min_value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     max_value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     milestone_year = models.PositiveSmallIntegerField(_("milestone year"))
+    # Where the plan names none, the year progress is counted from is a setting of the target.
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"),
+        null=True,
+        blank=True,
+        help_text=_("The year progress is measured from, where the plan names one or it is set."),
+    )
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
     )

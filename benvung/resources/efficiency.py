@@ -222,12 +222,15 @@ class EfficiencyResult:
 def compute(
     year: int,
     *,
-    baseline_setting: int = DEFAULT_BASELINE_YEAR,
+    baseline_setting: int | None = None,
     site_ids: Iterable[int] | None = None,
     category_keys: Iterable[str] | None = None,
 ) -> EfficiencyResult:
     """The year's figures; `category_keys` narrows to the sites making those products (with
-    their peers), e.g. to check one site year before it is submitted."""
+    their peers), e.g. to check one site year before it is submitted. Without
+    `baseline_setting`, the target's own setting (the plan file's baseline_year) is used."""
+    if baseline_setting is None:
+        baseline_setting = baseline_for(year)
     if category_keys is not None:
         wanted = Output.objects.filter(site_year__year=year, category__key__in=list(category_keys))
         chosen = set(wanted.values_list("site_year__site_id", flat=True))
@@ -504,12 +507,27 @@ def _site(
     return results
 
 
+def _target_for(year: int) -> Target | None:
+    """The plan's efficiency target whose milestone is the first at or after `year`."""
+    return (
+        Target.objects.filter(
+            indicator_code=INDICATOR, milestone_year__gte=year, retired_at__isnull=True
+        )
+        .order_by("milestone_year")
+        .first()
+    )
+
+
+def baseline_for(year: int) -> int:
+    target = _target_for(year)
+    if target is not None and target.baseline_year:
+        return target.baseline_year
+    return DEFAULT_BASELINE_YEAR
+
+
 def band_for(year: int) -> tuple[float, float, int] | None:
     """(lower, upper, milestone year) of the plan's target band for `year`, as fractions."""
-    targets = Target.objects.filter(
-        indicator_code=INDICATOR, milestone_year__gte=year, retired_at__isnull=True
-    ).order_by("milestone_year")
-    target = targets.first()
+    target = _target_for(year)
     if target is None or target.min_value is None or target.max_value is None:
         return None
     return float(target.min_value) / 100, float(target.max_value) / 100, target.milestone_year

@@ -285,3 +285,15 @@ def test_a_figure_far_from_the_peers_is_flagged_and_peers_stay_anonymous(coordin
     assert by_site[sites[0].pk].flags == []
     # What an enterprise is shown of its peers: counts and quartiles, no names.
     assert set(vars(outlier.peer)) == {"percentile", "count", "p25", "median", "p75"}
+
+
+def test_the_baseline_year_is_a_setting_of_the_target(brewery):
+    from benvung.plans.models import Target
+
+    assert efficiency.baseline_for(2023) == 2021  # the plan file's setting
+    Target.objects.filter(code="T1-2025").update(baseline_year=2022)
+    # No 2022 data: the brewery counts from its first year after the setting, 2023 itself.
+    result = efficiency.compute(2023)
+    assert result.baseline_setting == 2022
+    [beer] = [p for p in result.products if p.site.site_id == brewery.pk]
+    assert beer.baseline == calc.BaselineChoice(2023, 2022, True) and beer.improvement is None

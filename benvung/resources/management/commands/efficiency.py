@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--baseline", type=int, default=efficiency.DEFAULT_BASELINE_YEAR)
+        parser.add_argument(
+            "--baseline", type=int, default=None, help="default: the target's setting (2021)"
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
