@@ -6,11 +6,11 @@ import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from benvung.core.storage import private_storage  # also named by migration 0001
 from benvung.directory.models import Organisation
 from benvung.plans.models import ContentArea, FundingSource, Plan, Task
 
@@ -177,10 +177,6 @@ class TaskReport(models.Model):
             for key, value in self.budget_vnd.items()
             if key in FundingSource.values
         ]
-
-
-def private_storage() -> Storage:
-    return storages["private"]
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from benvung.core import units
 
 from .models import AllocationRule, Carrier, ProductCategory
+from .services import MATERIAL_UNITS
 
 MONTHS = [("", _("whole year"))] + [(str(m), str(m)) for m in range(1, 13)]
 
@@ -85,7 +86,7 @@ class MaterialRowForm(_RowForm):
     month = forms.ChoiceField(label=_("Month"), required=False, choices=MONTHS)
     quantity = forms.CharField(label=_("Quantity"), required=False)
     unit = forms.ChoiceField(
-        label=_("Unit"), required=False, choices=_unit_choices(["t", "kg", "m3"])
+        label=_("Unit"), required=False, choices=_unit_choices(list(MATERIAL_UNITS))
     )
 
 
@@ -107,4 +108,15 @@ class ConfirmForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Why the figure is right"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+    year = forms.IntegerField(
+        label=_("Year of the data"),
+        required=False,
+        min_value=2015,
+        max_value=2035,
+        help_text=_("Leave empty if the file gives the year in each row."),
     )

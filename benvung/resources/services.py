@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,11 @@ from .models import (
 )
 
 MIN_YEAR, MAX_YEAR = 2015, 2035
+MATERIAL_UNITS = ("t", "kg", "m3")  # tonnes of a material, or m³ of water
+# What the columns hold (DecimalField max_digits − decimal_places).
+MAX_QUANTITY = Decimal(10) ** 14
+MAX_CAPACITY = Decimal(10) ** 16
+MAX_VALUE_VND = Decimal(10) ** 20
 
 
 def can_write_site(user: Any, site: Site) -> bool:
@@ -46,19 +52,39 @@ class _Rows:
             % {"section": section, "row": row, "field": field, "message": message}
         )
 
-    def number(self, section: str, row: int, field: str, value: Any) -> Decimal | None:
+    def number(
+        self,
+        section: str,
+        row: int,
+        field: str,
+        value: Any,
+        *,
+        signed: bool = False,
+        limit: Decimal = MAX_QUANTITY,
+    ) -> Decimal | None:
         if value in (None, ""):
             self.add(section, row, field, _("required"))
             return None
         try:
             number = Decimal(str(value).replace(",", "."))
         except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
             self.add(section, row, field, _("“%(value)s” is not a number") % {"value": value})
             return None
-        if not number.is_finite() or number < 0:
+        if number < 0 and not signed:
             self.add(section, row, field, _("must be zero or more"))
             return None
+        if abs(number) >= limit:
+            self.add(section, row, field, _("the number is too large"))
+            return None
         return number
+
+    def text(self, section: str, row: int, field: str, value: Any, limit: int) -> str:
+        text = str(value or "").strip()
+        if len(text) > limit:
+            self.add(section, row, field, _("at most %(count)s characters") % {"count": limit})
+        return text[:limit]
 
     def amount(self, section: str, row: int, field: str, value: Any) -> Decimal:
         """A required quantity. When it is wrong the error is recorded and nothing will be
@@ -120,7 +146,7 @@ def site_year_save(
     new_outputs = []
     products: dict[str, ProductCategory] = {}
     for i, row in enumerate(outputs, start=1):
-        product = str(row.get("product") or "").strip()
+        product = check.text(section, i, _("product"), row.get("product"), 200)
         if not product:
             check.add(section, i, _("product"), _("required"))
         category = categories.get(str(row.get("category") or ""))
@@ -137,8 +163,12 @@ def site_year_save(
                 month=check.month(section, i, row.get("month")),
                 quantity=check.amount(section, i, _("quantity"), row.get("quantity")),
                 unit=check.unit(section, i, row.get("unit"), allowed),
-                capacity=_optional(check, section, i, _("capacity"), row.get("capacity")),
-                value_vnd=_optional(check, section, i, _("value"), row.get("value_vnd")),
+                capacity=_optional(
+                    check, section, i, _("capacity"), row.get("capacity"), MAX_CAPACITY
+                ),
+                value_vnd=_optional(
+                    check, section, i, _("value"), row.get("value_vnd"), MAX_VALUE_VND
+                ),
             )
         )
     section = _("Energy")
@@ -154,7 +184,7 @@ def site_year_save(
                 % {"value": row.get("carrier"), "keys": ", ".join(carriers)},
             )
             continue
-        product = str(row.get("product") or "").strip()
+        product = check.text(section, i, _("product"), row.get("product"), 200)
         if product and product not in products:
             check.add(section, i, _("product"), _("not among the outputs"))
         new_energy.append(
@@ -169,10 +199,10 @@ def site_year_save(
     section = _("Materials and water")
     new_materials = []
     for i, row in enumerate(materials, start=1):
-        material = str(row.get("material") or "").strip()
+        material = check.text(section, i, _("material"), row.get("material"), 200)
         if not material:
             check.add(section, i, _("material"), _("required"))
-        product = str(row.get("product") or "").strip()
+        product = check.text(section, i, _("product"), row.get("product"), 200)
         if product and product not in products:
             check.add(section, i, _("product"), _("not among the outputs"))
         new_materials.append(
@@ -181,23 +211,31 @@ def site_year_save(
                 material=material,
                 month=check.month(section, i, row.get("month")),
                 quantity=check.amount(section, i, _("quantity"), row.get("quantity")),
-                unit=check.unit(section, i, row.get("unit"), ["t", "kg", "m3"]),
+                unit=check.unit(section, i, row.get("unit"), MATERIAL_UNITS),
             )
         )
     section = _("Energy drivers")
     new_drivers = []
+    seen: dict[tuple[str, int], int] = {}
     for i, row in enumerate(drivers, start=1):
-        name = str(row.get("name") or "").strip()
+        name = check.text(section, i, _("variable"), row.get("name"), 100)
         if not name:
             check.add(section, i, _("variable"), _("required"))
         month = check.month(section, i, row.get("month"))
         if month is None and row.get("month") in (None, ""):
             check.add(section, i, _("month"), _("required"))
-        value = row.get("value")
-        try:
-            number = Decimal(str(value).replace(",", "."))
-        except InvalidOperation:
-            check.add(section, i, _("value"), _("“%(value)s” is not a number") % {"value": value})
+        if month is not None and (name, month) in seen:
+            check.add(
+                section,
+                i,
+                _("month"),
+                _("already given in row %(row)s") % {"row": seen[(name, month)]},
+            )
+        elif month is not None:
+            seen[(name, month)] = i
+        # Drivers such as temperature may be negative.
+        number = check.number(section, i, _("value"), row.get("value"), signed=True)
+        if number is None:
             continue
         new_drivers.append(Driver(name=name, month=month or 0, value=number))
     _check_yearly_or_monthly(check, new_outputs, new_energy)
@@ -236,6 +274,7 @@ def site_year_save(
     return site_year
 
 
+@cache
 def _same_kind(code: str, reference: str) -> bool:
     try:
         units.convert(1, code, reference)
@@ -244,10 +283,12 @@ def _same_kind(code: str, reference: str) -> bool:
     return True
 
 
-def _optional(check: _Rows, section: str, row: int, field: str, value: Any) -> Decimal | None:
+def _optional(
+    check: _Rows, section: str, row: int, field: str, value: Any, limit: Decimal
+) -> Decimal | None:
     if value in (None, ""):
         return None
-    return check.number(section, row, field, value)
+    return check.number(section, row, field, value, limit=limit)
 
 
 def _check_yearly_or_monthly(check: _Rows, outputs: list[Output], energy: list[EnergyUse]) -> None:

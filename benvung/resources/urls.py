@@ -11,4 +11,8 @@ urlpatterns = [
     path("sites/<int:pk>/<int:year>/submit/", views.site_year_submit, name="site_year_submit"),
     path("sectors/<slug:key>/", views.sector_detail, name="sector_detail"),
     path("efficiency.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("template.xlsx", views.template_xlsx, name="template_xlsx"),
+    path("import/", views.import_new, name="import_new"),
+    path("import/<str:token>/", views.import_detail, name="import_detail"),
+    path("import/<str:token>/<slug:action>/", views.import_action, name="import_action"),
 ]

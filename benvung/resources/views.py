@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,19 +16,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
-from benvung.core.views import signed_in_user
+from benvung.core.views import apply_service_errors, signed_in_user
 
 from . import calculations as calc
-from . import efficiency, exports, selectors, services
+from . import efficiency, excel, exports, imports, selectors, services
 from .forms import (
     ConfirmForm,
     EnergyFormSet,
+    ImportForm,
     MaterialFormSet,
     OutputFormSet,
     SiteYearForm,
     rows_of,
 )
-from .models import SiteYear
+from .models import QualityConfirmation, SiteYear
 
 STATUS_LABELS = {
     calc.ACHIEVED: gettext_lazy("achieved"),
@@ -262,10 +264,19 @@ def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     products = [p for p in result.products if p.category.focus_sector.key == key]
     products.sort(key=lambda p: (p.category.position, p.site.enterprise_name, p.product))
+    # The enterprises' explanations of flagged figures, for the data as they now stand.
+    explained = {
+        (c.site_year_id, c.code): c.note
+        for c in QualityConfirmation.objects.filter(
+            site_year_id__in={p.site_year_id for p in products},
+            version=F("site_year__version"),
+        )
+    }
+    rows = [(p, [(f, explained.get((p.site_year_id, f.code))) for f in p.flags]) for p in products]
     return render(
         request,
         "resources/sector_detail.html",
-        {"year": year, "sector": sector, "products": products, "result": result, **_labels()},
+        {"year": year, "sector": sector, "rows": rows, "result": result, **_labels()},
     )
 
 
@@ -279,3 +290,72 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="hieu-qua-nang-luong-{year}.xlsx"'
     return response
+
+
+# --- Excel template and import ---------------------------------------------------------------
+
+
+@login_required
+def template_xlsx(request: HttpRequest) -> HttpResponse:
+    try:
+        year: int | None = int(request.GET["year"])
+    except (KeyError, ValueError):
+        year = None
+    response = HttpResponse(
+        excel.template(year),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"mau-nhap-nang-luong-{year}.xlsx" if year else "mau-nhap-nang-luong.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def import_new(request: HttpRequest) -> HttpResponse:
+    if not imports.can_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_start(
+                actor=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return redirect("resources:import_detail", token=job.token)
+    return render(
+        request,
+        "resources/import_new.html",
+        {
+            "form": form,
+            "jobs": imports.import_list(viewer=request.user)[:10],
+            "limit_mb": excel.MAX_BYTES // 2**20,
+        },
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, token: str) -> HttpResponse:
+    job = get_object_or_404(imports.import_list(viewer=request.user), token=token)
+    return render(request, "resources/import_detail.html", {"job": job})
+
+
+@login_required
+@require_POST
+def import_action(request: HttpRequest, token: str, action: str) -> HttpResponse:
+    job = get_object_or_404(imports.import_list(viewer=request.user), token=token)
+    try:
+        if action == "save":
+            imports.import_confirm(actor=request.user, job=job, keep_valid_only=False)
+        elif action == "keep-valid":
+            imports.import_confirm(actor=request.user, job=job, keep_valid_only=True)
+        elif action == "cancel":
+            imports.import_cancel(actor=request.user, job=job)
+            messages.success(request, _("The import was cancelled; nothing was saved."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("resources:import_detail", token=job.token)

@@ -297,3 +297,24 @@ def test_the_baseline_year_is_a_setting_of_the_target(brewery):
     assert result.baseline_setting == 2022
     [beer] = [p for p in result.products if p.site.site_id == brewery.pk]
     assert beer.baseline == calc.BaselineChoice(2023, 2022, True) and beer.improvement is None
+
+
+def test_oversized_numbers_long_names_nan_and_repeated_drivers_are_row_errors(brewery, coordinator):
+    with pytest.raises(ValidationError) as excinfo:
+        services.site_year_save(
+            actor=coordinator,
+            site=brewery,
+            year=2024,
+            outputs=[{"product": "B" * 201, "category": "beer", "quantity": "1e16", "unit": "hl"}],
+            drivers=[
+                {"name": "Nhiệt độ", "month": 1, "value": "NaN"},
+                {"name": "Nhiệt độ", "month": 1, "value": -2},
+                {"name": "Nhiệt độ", "month": 2, "value": -3.5},
+            ],
+        )
+    messages = excinfo.value.messages
+    assert any("dòng 1, sản phẩm" in m and "200" in m for m in messages)
+    assert any("dòng 1, số lượng" in m and "quá lớn" in m for m in messages)
+    assert any("Yếu tố ảnh hưởng đến năng lượng, dòng 1, giá trị" in m for m in messages)
+    assert any("dòng 2, tháng" in m and "dòng 1" in m for m in messages)
+    assert not any("dòng 3" in m for m in messages)  # a negative temperature is fine

@@ -1,0 +1,115 @@
+"""Importing a workbook through the pages: upload, background reading, preview, confirm."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from benvung.conftest import client_for, make_enterprise, make_site, make_user
+from benvung.resources import excel
+from benvung.resources.models import ImportJob, SiteYear
+from benvung.resources.tests.test_excel import (
+    YEAR,
+    brewery_rows,
+    put,
+    template,
+    xlsx,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def brewery():
+    enterprise = make_enterprise("Công ty Bia Demo", "031234567", sector_code="1103")
+    return make_site(enterprise, "Nhà máy bia Demo")
+
+
+@pytest.fixture
+def owner(brewery):
+    return make_user(brewery.enterprise, "enterprise_user", "bia-demo@test.example")
+
+
+def _upload(client, data, name="so-lieu.xlsx", year=YEAR):
+    return client.post(
+        reverse("resources:import_new"), {"file": SimpleUploadedFile(name, data), "year": year}
+    )
+
+
+def _page(client):
+    job = ImportJob.objects.latest("created_at")
+    return client.get(reverse("resources:import_detail", args=[job.token])).content.decode()
+
+
+def test_a_good_file_is_read_previewed_and_saved_only_when_confirmed(
+    brewery, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, xlsx(workbook))
+    body = _page(client)
+    job = ImportJob.objects.get()
+    assert job.state == "preview" and job.preview["problem_count"] == 0
+    assert "Nhà máy bia Demo" in body and "Lưu số liệu" in body
+    assert not SiteYear.objects.filter(site=brewery).exists()  # nothing saved yet
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("resources:import_action", args=[job.token, "save"]))
+    job.refresh_from_db()
+    assert job.state == "saved"
+    site_year = SiteYear.objects.get(site=brewery, year=YEAR)
+    assert site_year.outputs.count() == 1 and site_year.energy.count() == 2
+
+
+def test_problems_are_listed_by_sheet_row_and_column_and_block_saving(
+    brewery, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    row = put(workbook, excel.ENERGY, brewery, carrier="Điện lưới", quantity="nhiều", unit="kWh")
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, xlsx(workbook))
+    body = _page(client)
+    assert "Năng lượng" in body and f'<td class="num">{row}</td>' in body
+    assert "Lưu số liệu</button>" not in body
+    job = ImportJob.objects.get()
+    response = client.post(
+        reverse("resources:import_action", args=[job.token, "save"]), follow=True
+    )
+    assert "Tệp có lỗi" in response.content.decode() or job.state == "preview"
+    assert not SiteYear.objects.exists()
+
+
+def test_a_file_that_is_not_a_workbook_or_too_large_is_refused_clearly(
+    brewery, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, b"MZ\x90\x00 not a workbook")
+    assert ".xlsx" in _page(client) and not SiteYear.objects.exists()
+    monkeypatch.setattr(excel, "MAX_BYTES", 100)
+    body = _upload(client, b"x" * 200).content.decode()
+    assert "MB" in body and ImportJob.objects.count() == 1  # the big one was not even stored
+
+
+def test_another_user_cannot_see_or_confirm_an_import(
+    brewery, owner, enterprise_b_user, django_capture_on_commit_callbacks
+):
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client_for(owner), xlsx(workbook))
+    job = ImportJob.objects.get()
+    other = client_for(enterprise_b_user)
+    assert other.get(reverse("resources:import_detail", args=[job.token])).status_code == 404
+    assert (
+        other.post(reverse("resources:import_action", args=[job.token, "save"])).status_code == 404
+    )
+    job.refresh_from_db()
+    assert job.state == "preview" and not SiteYear.objects.exists()
+
+
+def test_the_template_downloads_for_signed_in_users(owner):
+    response = client_for(owner).get(reverse("resources:template_xlsx") + "?year=2025")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
