@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
+from benvung.core import charts, units
 from benvung.core.views import apply_service_errors, signed_in_user
 
 from . import calculations as calc
@@ -101,6 +102,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_product: dict[str, list[efficiency.ProductResult]] = {}
     for row in rows:
         by_product.setdefault(row.product, []).append(row)
+    charts = {product: _trend_chart(product, rows) for product, rows in by_product.items()}
     return render(
         request,
         "resources/site_detail.html",
@@ -108,12 +110,34 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "site": site,
             "site_years": site_years,
             "products": by_product,
+            "charts": charts,
             "flags": flags,
             "can_edit": services.can_write_site(request.user, site),
             "next_year": (site_years[-1].year + 1) if site_years else dt.date.today().year - 1,
             **_labels(),
         },
     )
+
+
+def _trend_chart(product: str, rows: list[efficiency.ProductResult]) -> str:
+    """SEC by year with the norm in force and the peers' median, as an SVG line chart."""
+    unit = units.label(rows[0].category.sec_unit)
+    series = [charts.Series(_("Specific consumption"), [r.sec for r in rows])]
+    if any(r.norm_value is not None for r in rows):
+        series.append(charts.Series(_("Norm"), [r.norm_value for r in rows], dashed=True))
+    if any(r.peer for r in rows):
+        series.append(
+            charts.Series(
+                _("Median of similar enterprises"),
+                [r.peer.median if r.peer else None for r in rows],
+                dashed=True,
+            )
+        )
+    title = _("%(product)s: specific energy consumption (%(unit)s) by year") % {
+        "product": product,
+        "unit": unit,
+    }
+    return charts.line_chart(title, [str(r.year) for r in rows], series)
 
 
 def _initial(site_year: SiteYear | None) -> dict[str, Any]:
