@@ -98,8 +98,15 @@ def _in(amount: pint.Quantity, code: str) -> float:
 
 def convert(value: float, from_code: str, to_code: str) -> float:
     """`value` in `from_code` expressed in `to_code`."""
+    return value * factor(from_code, to_code)
+
+
+@cache
+def factor(from_code: str, to_code: str) -> float:
+    """How many `to_code` make one `from_code` (the units here are all multiplicative, so one
+    factor per pair suffices; computing it once keeps a province-wide recomputation fast)."""
     try:
-        return _in(quantity(value, from_code), to_code)
+        return _in(quantity(1.0, from_code), to_code)
     except pint.DimensionalityError as exc:
         raise UnitError(
             str(_("%(from)s cannot be converted to %(to)s"))
@@ -121,6 +128,17 @@ def ratio(numerator: pint.Quantity, denominator: pint.Quantity, to_code: str) ->
         ) from exc
 
 
+def rate(numerator: float, num_code: str, denominator: float, den_code: str, to_code: str) -> float:
+    """numerator / denominator in `to_code`, e.g. GJ per hl in MJ/hl."""
+    return numerator / denominator * _rate_factor(num_code, den_code, to_code)
+
+
+@cache
+def _rate_factor(num_code: str, den_code: str, to_code: str) -> float:
+    return ratio(quantity(1.0, num_code), quantity(1.0, den_code), to_code)
+
+
+@cache
 def dimension_of(code: str) -> str:
     """'mass', 'volume', 'energy', 'count', 'area' or '' (for the allocation rules)."""
     dims = _one(code).dimensionality

@@ -231,9 +231,7 @@ def sec(energy_gj: float, output: float, output_unit: str, sec_unit: str) -> flo
     """Energy per unit of output in `sec_unit` (MJ/t, MJ/hl, kWh/t...)."""
     if output <= 0:
         raise CalculationError(_("The output is zero: no specific consumption can be computed."))
-    return units.ratio(
-        units.quantity(energy_gj, "GJ"), units.quantity(output, output_unit), sec_unit
-    )
+    return units.rate(energy_gj, "GJ", output, output_unit, sec_unit)
 
 
 # --- Baseline year ---------------------------------------------------------------------------

@@ -57,13 +57,18 @@ class SiteInfo:
     years: dict[int, YearData] = field(default_factory=dict)
 
 
-def _load(year: int, site_ids: Iterable[int] | None = None) -> dict[int, SiteInfo]:
-    """Every site year up to `year` (earlier years give the baselines)."""
+def _load(
+    year: int, baseline_setting: int, site_ids: Iterable[int] | None = None
+) -> dict[int, SiteInfo]:
+    """The site years up to `year`; rows only for those the figures use: the year, the year
+    before (the year-on-year check) and each site's baseline year."""
     site_years = SiteYear.objects.filter(year__lte=year).select_related("site__enterprise")
-    if site_ids is not None:
-        site_years = site_years.filter(site_id__in=list(site_ids))
+    wanted_sites = list(site_ids) if site_ids is not None else None
+    if wanted_sites is not None:
+        site_years = site_years.filter(site_id__in=wanted_sites)
     sites: dict[int, SiteInfo] = {}
-    by_id: dict[int, YearData] = {}
+    every: dict[int, YearData] = {}
+    year_of: dict[int, int] = {}
     for sy in site_years:
         info = sites.setdefault(
             sy.site_id,
@@ -77,18 +82,31 @@ def _load(year: int, site_ids: Iterable[int] | None = None) -> dict[int, SiteInf
         )
         data = YearData(sy.pk, sy.allocation_rule)
         info.years[sy.year] = data
-        by_id[sy.pk] = data
-    ids = list(by_id)
+        every[sy.pk] = data
+        year_of[sy.pk] = sy.year
+    common_years = [year, year - 1, baseline_setting]
+    substituted: list[int] = []  # baselines of sites without data for the setting's year
+    for info in sites.values():
+        choice = calc.choose_baseline(sorted(info.years), baseline_setting)
+        if choice and choice.substituted and choice.year not in common_years:
+            substituted.append(info.years[choice.year].site_year_id)
+    extra = set(substituted)
+    by_id = {pk: data for pk, data in every.items() if pk in extra or year_of[pk] in common_years}
+
+    def rows(model: Any, *fields: str) -> Iterable[tuple[Any, ...]]:
+        qs = model.objects.filter(site_year__year__in=common_years, site_year__year__lte=year)
+        if wanted_sites is not None:
+            qs = qs.filter(site_year__site_id__in=wanted_sites)
+        yield from qs.values_list("site_year_id", *fields).iterator(chunk_size=5000)
+        for start in range(0, len(substituted), 500):
+            chunk = substituted[start : start + 500]
+            yield from model.objects.filter(site_year_id__in=chunk).values_list(
+                "site_year_id", *fields
+            )
+
     categories = {c.pk: c for c in ProductCategory.objects.all()}
-    outputs = Output.objects.filter(site_year_id__in=ids).values_list(
-        "site_year_id",
-        "product",
-        "category_id",
-        "month",
-        "quantity",
-        "unit",
-        "capacity",
-        "value_vnd",
+    outputs = rows(
+        Output, "product", "category_id", "month", "quantity", "unit", "capacity", "value_vnd"
     )
     totals: dict[tuple[int, str], list[Any]] = {}
     for sy_id, product, category_id, month, quantity, unit, capacity, value in outputs:
@@ -110,24 +128,24 @@ def _load(year: int, site_ids: Iterable[int] | None = None) -> dict[int, SiteInf
         unit = next(c.output_unit for c in categories.values() if c.key == category_key)
         by_id[sy_id].outputs[product] = calc.Output(product, category_key, amount, unit, value)
     carriers = {c.pk: c for c in Carrier.objects.all()}
-    for sy_id, carrier_id, month, quantity, unit, product in EnergyUse.objects.filter(
-        site_year_id__in=ids
-    ).values_list("site_year_id", "carrier_id", "month", "quantity", "unit", "product"):
+    for sy_id, carrier_id, month, quantity, unit, product in rows(
+        EnergyUse, "carrier_id", "month", "quantity", "unit", "product"
+    ):
         carrier = carriers[carrier_id]
         if carrier.counts_in_total:
             by_id[sy_id].energy.append((carrier.key, float(quantity), unit, product, month))
-    for sy_id, product, material, quantity, unit in MaterialUse.objects.filter(
-        site_year_id__in=ids, product__gt=""
-    ).values_list("site_year_id", "product", "material", "quantity", "unit"):
+    for sy_id, product, material, quantity, unit in rows(
+        MaterialUse, "product", "material", "quantity", "unit"
+    ):
+        if not product:
+            continue  # the site's water
         if units.dimension_of(unit) != "mass":
             continue  # water (m3) is reported, not part of the materials-per-tonne figure
         per_product = by_id[sy_id].materials.setdefault(product, {})
         per_product[material] = per_product.get(material, 0.0) + units.convert(
             float(quantity), unit, "t"
         )
-    for sy_id, name, month, value in Driver.objects.filter(site_year_id__in=ids).values_list(
-        "site_year_id", "name", "month", "value"
-    ):
+    for sy_id, name, month, value in rows(Driver, "name", "month", "value"):
         by_id[sy_id].drivers.setdefault(name, {})[month] = float(value)
     return sites
 
@@ -235,7 +253,7 @@ def compute(
         wanted = Output.objects.filter(site_year__year=year, category__key__in=list(category_keys))
         chosen = set(wanted.values_list("site_year__site_id", flat=True))
         site_ids = chosen if site_ids is None else chosen & set(site_ids)
-    sites = _load(year, site_ids)
+    sites = _load(year, baseline_setting, site_ids)
     categories = {c.key: c for c in ProductCategory.objects.select_related("focus_sector")}
     factor_cache: dict[int, list[calc.Factor]] = {}
     norms = selectors.norms_by_category(dt.date(year, 12, 31))
