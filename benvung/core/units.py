@@ -102,6 +102,16 @@ def convert(value: float, from_code: str, to_code: str) -> float:
 
 
 @cache
+def factor_or_none(from_code: str, to_code: str) -> float | None:
+    """Like `factor`, but None for units that do not convert (remembered too: a failed
+    conversion costs pint as much as a good one)."""
+    try:
+        return factor(from_code, to_code)
+    except UnitError:
+        return None
+
+
+@cache
 def factor(from_code: str, to_code: str) -> float:
     """How many `to_code` make one `from_code` (the units here are all multiplicative, so one
     factor per pair suffices; computing it once keeps a province-wide recomputation fast)."""

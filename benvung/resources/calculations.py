@@ -88,10 +88,9 @@ def _factor_for(
     for factor in factors:
         if factor.carrier != carrier or factor.target != target:
             continue
-        try:
-            return factor, units.convert(1.0, unit, factor.unit)
-        except units.UnitError:
-            continue
+        per = units.factor_or_none(unit, factor.unit)
+        if per is not None:
+            return factor, per
     return None
 
 

@@ -62,28 +62,42 @@ def _load(
 ) -> dict[int, SiteInfo]:
     """The site years up to `year`; rows only for those the figures use: the year, the year
     before (the year-on-year check) and each site's baseline year."""
-    site_years = SiteYear.objects.filter(year__lte=year).select_related("site__enterprise")
+    site_years = SiteYear.objects.filter(year__lte=year)
     wanted_sites = list(site_ids) if site_ids is not None else None
     if wanted_sites is not None:
         site_years = site_years.filter(site_id__in=wanted_sites)
     sites: dict[int, SiteInfo] = {}
     every: dict[int, YearData] = {}
     year_of: dict[int, int] = {}
-    for sy in site_years:
-        info = sites.setdefault(
-            sy.site_id,
-            SiteInfo(
-                sy.site_id,
-                sy.site.name,
-                sy.site.enterprise_id,
-                sy.site.enterprise.name,
-                sy.is_demo,
-            ),
-        )
-        data = YearData(sy.pk, sy.allocation_rule)
-        info.years[sy.year] = data
-        every[sy.pk] = data
-        year_of[sy.pk] = sy.year
+    # Plain tuples: building model objects for every site year would cost more than the maths.
+    for (
+        pk,
+        sy_year,
+        rule,
+        is_demo,
+        site_id,
+        site_name,
+        enterprise_id,
+        enterprise_name,
+    ) in site_years.values_list(
+        "pk",
+        "year",
+        "allocation_rule",
+        "is_demo",
+        "site_id",
+        "site__name",
+        "site__enterprise_id",
+        "site__enterprise__name",
+    ).iterator(chunk_size=5000):
+        info = sites.get(site_id)
+        if info is None:
+            info = sites[site_id] = SiteInfo(
+                site_id, site_name, enterprise_id, enterprise_name, is_demo
+            )
+        data = YearData(pk, rule)
+        info.years[sy_year] = data
+        every[pk] = data
+        year_of[pk] = sy_year
     common_years = [year, year - 1, baseline_setting]
     substituted: list[int] = []  # baselines of sites without data for the setting's year
     for info in sites.values():
@@ -255,7 +269,7 @@ def compute(
         site_ids = chosen if site_ids is None else chosen & set(site_ids)
     sites = _load(year, baseline_setting, site_ids)
     categories = {c.key: c for c in ProductCategory.objects.select_related("focus_sector")}
-    factor_cache: dict[int, list[calc.Factor]] = {}
+    conversions = _Conversions()
     norms = selectors.norms_by_category(dt.date(year, 12, 31))
     products: list[ProductResult] = []
     problems: list[str] = []
@@ -266,7 +280,7 @@ def compute(
         if year not in info.years:
             continue
         try:
-            computed = _site(info, year, baseline_setting, categories, norms, factor_cache)
+            computed = _site(info, year, baseline_setting, categories, norms, conversions)
         except (calc.CalculationError, units.UnitError) as exc:
             problems.append(f"{info.enterprise_name} — {info.site_name}, {year}: {exc}")
             site_problems[info.years[year].site_year_id] = [Flag("data", str(exc))]
@@ -352,38 +366,61 @@ def _n(value: float | None, places: int = 2) -> str:
     )
 
 
-def _factors(year: int, cache: dict[int, list[calc.Factor]]) -> list[calc.Factor]:
-    if year not in cache:
-        cache[year] = selectors.factors_on(dt.date(year, 12, 31))
-    return cache[year]
+class _Conversions:
+    """Factors in force per year, and the energy of one unit of each carrier, worked out once
+    per recomputation: every row is then a multiplication."""
+
+    def __init__(self) -> None:
+        self._factors: dict[int, list[calc.Factor]] = {}
+        self._per_unit: dict[tuple[int, str, str], calc.Energy] = {}
+
+    def factors(self, year: int) -> list[calc.Factor]:
+        if year not in self._factors:
+            self._factors[year] = selectors.factors_on(dt.date(year, 12, 31))
+        return self._factors[year]
+
+    def per_unit(self, year: int, carrier: str, unit: str) -> calc.Energy:
+        key = (year, carrier, unit)
+        found = self._per_unit.get(key)
+        if found is None:
+            found = calc.energy_of(carrier, 1.0, unit, self.factors(year))
+            self._per_unit[key] = found
+        return found
 
 
 def _energy_by_product(
-    data: YearData, year: int, cache: dict[int, list[calc.Factor]]
+    data: YearData, year: int, conversions: _Conversions
 ) -> tuple[calc.Energy, calc.Allocation, dict[str, float]]:
-    factors = _factors(year, cache)
-    total = calc.ZERO
+    gj = toe = 0.0
+    used: dict[tuple[str, str], calc.Energy] = {}
     metered: dict[str, float] = defaultdict(float)
     for carrier, quantity, unit, product, _month in data.energy:
-        energy = calc.energy_of(carrier, quantity, unit, factors)
-        total = total + energy
+        if quantity < 0:
+            calc.energy_of(carrier, quantity, unit, [])  # raises the row's error
+        per = conversions.per_unit(year, carrier, unit)
+        used[(carrier, unit)] = per
+        gj += per.gj * quantity
+        toe += per.toe * quantity
         if product:
-            metered[product] += energy.gj
+            metered[product] += per.gj * quantity
+    total = calc.Energy(
+        gj,
+        toe,
+        tuple(dict.fromkeys(f for e in used.values() for f in e.factors)),
+        tuple(dict.fromkeys(n for e in used.values() for n in e.notes)),
+    )
     if total.gj <= 0:
         raise calc.CalculationError(_("Output is reported without any energy."))
     allocation = calc.allocate(list(data.outputs.values()), data.allocation_rule, metered)
     return total, allocation, {k: total.gj * s for k, s in allocation.shares.items()}
 
 
-def _monthly_energy(
-    data: YearData, year: int, cache: dict[int, list[calc.Factor]]
-) -> dict[int, float]:
-    factors = _factors(year, cache)
+def _monthly_energy(data: YearData, year: int, conversions: _Conversions) -> dict[int, float]:
     months: dict[int, float] = defaultdict(float)
     for carrier, quantity, unit, _product, month in data.energy:
         if month is None:
             return {}
-        months[month] += calc.energy_of(carrier, quantity, unit, factors).gj
+        months[month] += conversions.per_unit(year, carrier, unit).gj * quantity
     return dict(months)
 
 
@@ -407,22 +444,22 @@ def _site(
     baseline_setting: int,
     categories: dict[str, ProductCategory],
     norms: dict[int, list[Any]],
-    cache: dict[int, list[calc.Factor]],
+    conversions: _Conversions,
 ) -> list[ProductResult]:
     data = info.years[year]
     if not data.outputs:
         if data.energy:
             raise calc.CalculationError(_("Energy is reported without any output."))
         return []
-    total, allocation, _split = _energy_by_product(data, year, cache)
+    total, allocation, _split = _energy_by_product(data, year, conversions)
     choice = calc.choose_baseline(sorted(info.years), baseline_setting)
     base = info.years.get(choice.year) if choice and choice.year < year else None
     # The normalised method works on the whole site, month by month.
     normalised: calc.Normalised | None = None
     fallback: list[str] = []
     if base is not None:
-        base_energy = _monthly_energy(base, choice.year, cache)  # type: ignore[union-attr]
-        year_energy = _monthly_energy(data, year, cache)
+        base_energy = _monthly_energy(base, choice.year, conversions)  # type: ignore[union-attr]
+        year_energy = _monthly_energy(data, year, conversions)
         if base_energy and year_energy:
             variables = sorted(set(base.monthly_output) | set(base.drivers))
             normalised, fallback = calc.normalised_improvement(
@@ -436,13 +473,13 @@ def _site(
     previous_split: dict[str, float] = {}
     if previous is not None and previous.outputs:
         try:
-            _t, _a, previous_split = _energy_by_product(previous, year - 1, cache)
+            _t, _a, previous_split = _energy_by_product(previous, year - 1, conversions)
         except (calc.CalculationError, units.UnitError):
             previous_split = {}
     base_split: dict[str, float] = {}
     if base is not None:
         try:
-            _t, _a, base_split = _energy_by_product(base, choice.year, cache)  # type: ignore[union-attr]
+            _t, _a, base_split = _energy_by_product(base, choice.year, conversions)  # type: ignore[union-attr]
         except calc.CalculationError as exc:
             fallback.append(str(exc))
     results = []

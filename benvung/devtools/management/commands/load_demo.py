@@ -7,7 +7,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from benvung.core.commands import AuditedCommand
-from benvung.devtools import demo
+from benvung.devtools import demo, demo_resources
 
 
 class Command(AuditedCommand):
@@ -29,6 +29,7 @@ class Command(AuditedCommand):
             )
         try:
             reports = demo.generate(seed=options["seed"])
+            reports.append(demo_resources.generate(options["seed"]))
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         for report in reports:
