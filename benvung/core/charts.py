@@ -3,6 +3,7 @@ followed on the page by a table of the same numbers (the accessible version)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -24,10 +25,16 @@ COLOURS = ("#1b6b3a", "#b45309", "#1d4ed8", "#6b7280")
 
 
 def _ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values (steps of 1, 2 or 5 × 10ⁿ) covering low..high."""
     if high <= low:
         high = low + 1
-    step = (high - low) / count
-    return [low + i * step for i in range(count + 1)]
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw / 1.25)
+    ticks = [math.floor(low / step) * step]
+    while ticks[-1] < high:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
 
 
 def line_chart(title: str, x_labels: Sequence[str], series: Sequence[Series]) -> SafeString:
@@ -35,8 +42,8 @@ def line_chart(title: str, x_labels: Sequence[str], series: Sequence[Series]) ->
     values = [v for s in series for v in s.values if v is not None]
     if not values or not x_labels:
         return mark_safe("")
-    low = min(0.0, min(values))
-    high = max(values) * 1.1 or 1.0
+    ticks = _ticks(min(0.0, min(values)), max(values) * 1.05 or 1.0)
+    low, high = ticks[0], ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(i: int) -> float:
@@ -49,7 +56,7 @@ def line_chart(title: str, x_labels: Sequence[str], series: Sequence[Series]) ->
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>'
     ]
-    for tick in _ticks(low, high):
+    for tick in ticks:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
             'stroke="#d1d5db" stroke-width="1"/>'
@@ -72,7 +79,7 @@ def line_chart(title: str, x_labels: Sequence[str], series: Sequence[Series]) ->
             )
         for px, py in points:
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>')
-        legend_x = LEFT + n * 200
+        legend_x = LEFT + sum(40 + 7 * len(other.label) for other in series[:n])
         parts.append(
             f'<line x1="{legend_x}" x2="{legend_x + 20}" y1="{HEIGHT - 14}" y2="{HEIGHT - 14}" '
             f'stroke="{colour}" stroke-width="2"{dash}/>'

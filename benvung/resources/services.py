@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.core import audit, units
+from benvung.core.numbers import parse_decimal
 from benvung.directory.models import Site
 
 from .models import (
@@ -65,11 +66,8 @@ class _Rows:
         if value in (None, ""):
             self.add(section, row, field, _("required"))
             return None
-        try:
-            number = Decimal(str(value).replace(",", "."))
-        except InvalidOperation:
-            number = Decimal("NaN")
-        if not number.is_finite():
+        number = parse_decimal(value)
+        if number is None:
             self.add(section, row, field, _("“%(value)s” is not a number") % {"value": value})
             return None
         if number < 0 and not signed:

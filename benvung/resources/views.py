@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
 from benvung.core import charts, units
+from benvung.core.numbers import for_input
 from benvung.core.views import apply_service_errors, signed_in_user
 
 from . import calculations as calc
@@ -149,10 +150,10 @@ def _initial(site_year: SiteYear | None) -> dict[str, Any]:
                 "product": o.product,
                 "category": o.category.key,
                 "month": str(o.month or ""),
-                "quantity": o.quantity.normalize(),
+                "quantity": for_input(o.quantity),
                 "unit": o.unit,
-                "capacity": o.capacity.normalize() if o.capacity is not None else "",
-                "value_vnd": o.value_vnd if o.value_vnd is not None else "",
+                "capacity": for_input(o.capacity),
+                "value_vnd": for_input(o.value_vnd),
             }
             for o in site_year.outputs.select_related("category")
         ],
@@ -160,7 +161,7 @@ def _initial(site_year: SiteYear | None) -> dict[str, Any]:
             {
                 "carrier": e.carrier.key,
                 "month": str(e.month or ""),
-                "quantity": e.quantity.normalize(),
+                "quantity": for_input(e.quantity),
                 "unit": e.unit,
                 "product": e.product,
             }
@@ -171,7 +172,7 @@ def _initial(site_year: SiteYear | None) -> dict[str, Any]:
                 "product": m.product,
                 "material": m.material,
                 "month": str(m.month or ""),
-                "quantity": m.quantity.normalize(),
+                "quantity": for_input(m.quantity),
                 "unit": m.unit,
             }
             for m in site_year.materials.all()

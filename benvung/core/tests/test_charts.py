@@ -20,3 +20,8 @@ def test_a_line_chart_is_titled_escaped_and_skips_gaps():
 
 def test_no_values_no_chart():
     assert charts.line_chart("x", ["2021"], [charts.Series("SEC", [None])]) == ""
+
+
+def test_ticks_are_round_numbers():
+    assert charts._ticks(0, 8055) == [0, 2000, 4000, 6000, 8000, 10000]
+    assert charts._ticks(0, 1.3) == [0, 0.5, 1.0, 1.5]
