@@ -231,6 +231,7 @@ class SectorResult:
     enterprises: int
     energy_share: float | None  # of the sector's reported energy, the part behind the figure
     output_shares: dict[str, float]  # per product category: share of its output behind it
+    unconfirmed: int = 0  # products whose energy used a factor not yet verified
 
 
 @dataclass
@@ -627,6 +628,7 @@ def _roll(
         enterprises=len({p.site.enterprise_id for p in behind}),
         energy_share=covered / sector_energy if sector_energy > 0 else None,
         output_shares=output_shares,
+        unconfirmed=sum(1 for p in behind if p.energy.unconfirmed),
     )
 
 
@@ -655,6 +657,7 @@ def to_json(result: EfficiencyResult) -> dict[str, Any]:
             "enterprises": s.enterprises,
             "share_of_energy": _round(s.energy_share),
             "share_of_output": {k: _round(v) for k, v in sorted(s.output_shares.items())},
+            "products_with_unconfirmed_factors": s.unconfirmed,
         }
 
     return {

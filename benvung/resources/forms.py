@@ -8,6 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core import units
+from benvung.core.forms import DateField
+from benvung.core.numbers import parse_decimal
+from benvung.directory.models import SourceStatus
 
 from .models import AllocationRule, Carrier, ProductCategory
 from .services import MATERIAL_UNITS
@@ -120,3 +123,28 @@ class ImportForm(forms.Form):
         max_value=2035,
         help_text=_("Leave empty if the file gives the year in each row."),
     )
+
+
+class CorrectionForm(forms.Form):
+    value = forms.CharField(
+        label=_("Corrected value"),
+        required=False,
+        help_text=_("Empty for a norm whose value is not known."),
+    )
+    valid_from = DateField(label=_("Valid from"))
+    instrument = forms.CharField(label=_("Instrument"), max_length=120)
+    source = forms.CharField(
+        label=_("Source"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where it was read."),
+    )
+    status = forms.ChoiceField(label=_("Checked"), choices=SourceStatus.choices)
+
+    def clean_value(self) -> Any:
+        text = self.cleaned_data.get("value")
+        if text in (None, ""):
+            return None
+        number = parse_decimal(text)
+        if number is None:
+            raise forms.ValidationError(_("Enter a number."))
+        return number

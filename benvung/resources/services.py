@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
@@ -10,17 +11,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.core import audit, units
 from benvung.core.numbers import parse_decimal
-from benvung.directory.models import Site
+from benvung.directory.models import Site, SourceStatus
 
 from .models import (
     AllocationRule,
     Carrier,
+    ConversionFactor,
     Driver,
+    EnergyNorm,
     EnergyUse,
     MaterialUse,
     Output,
@@ -401,3 +405,65 @@ def site_year_submit(*, actor: Any, site_year: SiteYear) -> SiteYear:
             after={"version": locked.version},
         )
     return locked
+
+
+# --- Reference data: corrections keep the old row ---------------------------------------------
+
+
+def reference_correct(
+    *,
+    actor: Any,
+    row: ConversionFactor | EnergyNorm,
+    value: Decimal | None,
+    valid_from: dt.date,
+    instrument: str,
+    source: str,
+    status: str,
+) -> ConversionFactor | EnergyNorm:
+    """Correct a factor or a norm from `valid_from` on: the old row ends the day before and
+    stays (figures of earlier years keep using it); the new row takes its place."""
+    if not permissions.can_confirm_reference_data(actor):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    errors: dict[str, list[str]] = {}
+    if isinstance(row, ConversionFactor) and (value is None or value <= 0):
+        errors["value"] = [_("A conversion factor must be a positive number.")]
+    if value is not None and value < 0:
+        errors["value"] = [_("must be zero or more")]
+    if row.valid_from and valid_from <= row.valid_from:
+        errors["valid_from"] = [
+            _("The correction must start after %(day)s, when the current value started.")
+            % {"day": date_format(row.valid_from, "SHORT_DATE_FORMAT")}
+        ]
+    if row.valid_to and valid_from > row.valid_to:
+        errors["valid_from"] = [_("The current value ended before this date.")]
+    if not (source or "").strip():
+        errors["source"] = [_("Name the document the corrected value comes from.")]
+    if status not in SourceStatus.values:
+        errors["status"] = [_("Choose how far the value has been checked.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        old = type(row).objects.select_for_update().get(pk=row.pk)
+        before = audit.snapshot(old)
+        new = type(row).objects.get(pk=row.pk)
+        new.pk = None
+        new.id = None
+        new._state.adding = True
+        new.value = value
+        new.valid_from = valid_from
+        new.valid_to = old.valid_to
+        new.instrument = instrument.strip() or old.instrument
+        new.source = source.strip()
+        new.source_status = status
+        old.valid_to = valid_from - dt.timedelta(days=1)
+        old.save(update_fields=["valid_to", "updated_at"])
+        new.save()
+        audit.record(
+            actor=actor,
+            action="reference.correct",
+            target=new,
+            before=before,
+            after=audit.snapshot(new),
+            summary=str(new),
+        )
+    return new

@@ -24,6 +24,7 @@ from . import calculations as calc
 from . import efficiency, excel, exports, imports, selectors, services
 from .forms import (
     ConfirmForm,
+    CorrectionForm,
     EnergyFormSet,
     ImportForm,
     MaterialFormSet,
@@ -31,7 +32,7 @@ from .forms import (
     SiteYearForm,
     rows_of,
 )
-from .models import QualityConfirmation, SiteYear
+from .models import ConversionFactor, EnergyNorm, QualityConfirmation, SiteYear
 
 STATUS_LABELS = {
     calc.ACHIEVED: gettext_lazy("achieved"),
@@ -384,3 +385,52 @@ def import_action(request: HttpRequest, token: str, action: str) -> HttpResponse
         for message in exc.messages:
             messages.error(request, message)
     return redirect("resources:import_detail", token=job.token)
+
+
+# --- Reference data: factors and norms --------------------------------------------------------
+
+
+def reference(request: HttpRequest) -> HttpResponse:
+    """Every conversion factor and energy norm, current and past, with source and status."""
+    return render(
+        request,
+        "resources/reference.html",
+        {
+            "factors": ConversionFactor.objects.select_related("carrier"),
+            "norms": EnergyNorm.objects.select_related("category__focus_sector").order_by(
+                "category__focus_sector__position",
+                "category__position",
+                "capacity_min",
+                "valid_from",
+            ),
+            "can_correct": permissions.can_confirm_reference_data(request.user),
+        },
+    )
+
+
+@login_required
+def reference_correct(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if not permissions.can_confirm_reference_data(request.user):
+        raise PermissionDenied
+    model: Any = {"factor": ConversionFactor, "norm": EnergyNorm}.get(kind)
+    if model is None:
+        raise Http404
+    row = get_object_or_404(model, pk=pk)
+    form = CorrectionForm(
+        request.POST or None,
+        initial={
+            "value": for_input(row.value),
+            "instrument": row.instrument,
+            "source": row.source,
+            "status": row.source_status,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reference_correct(actor=request.user, row=row, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The correction was saved; the old value is kept."))
+            return redirect("resources:reference")
+    return render(request, "resources/reference_correct.html", {"form": form, "row": row})

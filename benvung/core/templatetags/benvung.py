@@ -62,3 +62,13 @@ def percent(value: Any, decimals: int = 1) -> str:
     if value is None or value == "":
         return ""
     return f"{number(Decimal(str(value)) * 100, decimals)} %"
+
+
+@register.filter
+def plain(value: Any) -> str:
+    """A number without trailing zeros or grouping, as typed in a form (0,0001543; 43)."""
+    from benvung.core.numbers import for_input
+
+    if value is None or value == "":
+        return ""
+    return for_input(value)

@@ -318,3 +318,64 @@ def test_oversized_numbers_long_names_nan_and_repeated_drivers_are_row_errors(br
     assert any("Yếu tố ảnh hưởng đến năng lượng, dòng 1, giá trị" in m for m in messages)
     assert any("dòng 2, tháng" in m and "dòng 1" in m for m in messages)
     assert not any("dòng 3" in m for m in messages)  # a negative temperature is fine
+
+
+# --- Corrections of reference values ---------------------------------------------------------
+
+
+def test_a_corrected_factor_applies_from_its_date_and_the_old_one_stays(brewery, coordinator):
+    import datetime as dt
+    from decimal import Decimal
+
+    from benvung.resources.models import ConversionFactor
+
+    old = ConversionFactor.objects.get(carrier__key="fuel_oil", target="GJ")
+    new = services.reference_correct(
+        actor=coordinator,
+        row=old,
+        value=Decimal("41.0"),
+        valid_from=dt.date(2023, 1, 1),
+        instrument="IPCC 2006",
+        source="IPCC 2006 Vol. 2 Table 1.2 (bản gốc)",
+        status="verified",
+    )
+    old.refresh_from_db()
+    assert old.valid_to == dt.date(2022, 12, 31) and old.value == Decimal("40.4")
+    assert new.value == Decimal("41.0") and new.source_status == "verified"
+    result = efficiency.compute(2023)
+    [beer] = [p for p in result.products if p.site.site_id == brewery.pk]
+    # 2023 uses 41.0 GJ/t: 9,360 + 65 × 41.0 = 12,025 GJ; 2021 keeps 40.4: 11,828 GJ.
+    assert beer.energy.gj == pytest.approx(9_360 + 65 * 41.0)
+    assert beer.sec_baseline == pytest.approx(BREWERY_2021 * 1000 / 100_000)
+    assert not beer.energy.unconfirmed
+
+
+def test_only_coordinators_correct_reference_values_and_bad_corrections_are_refused(
+    coordinator, enterprise_b_user
+):
+    import datetime as dt
+
+    from benvung.resources.models import ConversionFactor
+
+    row = ConversionFactor.objects.get(carrier__key="grid_electricity", target="toe")
+    with pytest.raises(PermissionDenied):
+        services.reference_correct(
+            actor=enterprise_b_user,
+            row=row,
+            value=1,
+            valid_from=dt.date(2026, 1, 1),
+            instrument="x",
+            source="x",
+            status="verified",
+        )
+    with pytest.raises(ValidationError) as excinfo:
+        services.reference_correct(
+            actor=coordinator,
+            row=row,
+            value=0,
+            valid_from=dt.date(2010, 1, 1),
+            instrument="x",
+            source="",
+            status="maybe",
+        )
+    assert set(excinfo.value.message_dict) == {"value", "valid_from", "source", "status"}

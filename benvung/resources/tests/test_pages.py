@@ -155,3 +155,45 @@ def test_anonymous_visitors_are_sent_to_sign_in(site):
 
     response = Client().get(reverse("resources:site_detail", args=[site.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_reference_values_are_public_and_corrected_by_coordinators_only(
+    coordinator, enterprise_b_user
+):
+    from django.test import Client
+
+    from benvung.resources.models import ConversionFactor
+
+    page = Client().get(reverse("resources:reference")).content.decode()
+    assert "3505/BCT-KHCN" in page and "0,0001543" in page and "chưa có định mức" in page
+    row = ConversionFactor.objects.get(carrier__key="lpg", target="toe")
+    url = reverse("resources:reference_correct", args=["factor", row.pk])
+    assert client_for(enterprise_b_user).get(url).status_code == 403
+    response = client_for(coordinator).post(
+        url,
+        {
+            "value": "1,1",
+            "valid_from": "01/01/2026",
+            "instrument": "3505/BCT-KHCN",
+            "source": "Bản gốc công văn",
+            "status": "verified",
+        },
+    )
+    assert response.status_code == 302
+    assert ConversionFactor.objects.filter(carrier__key="lpg", target="toe").count() == 2
+
+
+def test_another_enterprise_cannot_confirm_a_flag_of_the_site(site, owner, enterprise_b_user):
+    services.site_year_save(
+        actor=owner,
+        site=site,
+        year=2021,
+        outputs=[dict(PAPER_2021[0][0])],
+        energy=[dict(PAPER_2021[1][0])],
+    )
+    response = client_for(enterprise_b_user).post(
+        reverse("resources:site_year_confirm", args=[site.pk, 2021]),
+        {"code": "data", "note": "Không phải của tôi"},
+    )
+    assert response.status_code == 404
+    assert not SiteYear.objects.get(site=site, year=2021).confirmations.exists()
