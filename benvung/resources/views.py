@@ -32,7 +32,7 @@ from .forms import (
     SiteYearForm,
     rows_of,
 )
-from .models import ConversionFactor, EnergyNorm, QualityConfirmation, SiteYear
+from .models import AllocationRule, ConversionFactor, EnergyNorm, QualityConfirmation, SiteYear
 
 STATUS_LABELS = {
     calc.ACHIEVED: gettext_lazy("achieved"),
@@ -63,6 +63,10 @@ def _labels() -> dict[str, Any]:
     return {
         "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
         "method_labels": {k: str(v) for k, v in METHOD_LABELS.items()},
+        "allocation_labels": {
+            "single": _("all of the site's energy (its only product)"),
+            **{k: str(v) for k, v in AllocationRule.choices},
+        },
     }
 
 
@@ -299,10 +303,19 @@ def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
         )
     }
     rows = [(p, [(f, explained.get((p.site_year_id, f.code))) for f in p.flags]) for p in products]
+    names = {p.category.key: p.category.name for p in products}
+    output_shares = [(names[k], share) for k, share in sorted(sector.output_shares.items())]
     return render(
         request,
         "resources/sector_detail.html",
-        {"year": year, "sector": sector, "rows": rows, "result": result, **_labels()},
+        {
+            "year": year,
+            "sector": sector,
+            "rows": rows,
+            "output_shares": output_shares,
+            "result": result,
+            **_labels(),
+        },
     )
 
 

@@ -86,6 +86,7 @@ def test_an_enterprise_enters_two_years_and_sees_sec_norm_and_improvement(site, 
     assert "1.680,0" in page and "1.800,0" in page
     assert "6,7 %" in page
     assert "5.482" in page and "24/2017/TT-BCT" in page
+    assert "toàn bộ năng lượng của cơ sở (sản phẩm duy nhất)" in page  # the allocation shown
     response = client.post(reverse("resources:site_year_submit", args=[site.pk, 2024]), follow=True)
     assert SiteYear.objects.get(site=site, year=2024).state == "submitted"
 
@@ -140,7 +141,9 @@ def test_the_coordinator_sees_sectors_and_downloads_every_figure(site, owner, co
     overview = client.get(reverse("resources:index") + "?year=2024").content.decode()
     assert "Giấy" in overview and "6,67 %" in overview
     sector = client.get(reverse("resources:sector_detail", args=["paper"]) + "?year=2024")
-    assert "Nhà máy giấy Nhơn Trạch" in sector.content.decode()
+    body = sector.content.decode()
+    assert "Nhà máy giấy Nhơn Trạch" in body
+    assert "Tỷ trọng sản lượng Giấy bao bì được tính" in body and "100,0 %" in body
     response = client.get(reverse("resources:export_xlsx") + "?year=2024")
     workbook = load_workbook(io.BytesIO(response.content))
     products = workbook.worksheets[0]
