@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -81,9 +81,11 @@ class _Rollback(Exception):
     pass
 
 
-def _site(item: SiteYearIn) -> Site | None:
+def _site(request: HttpRequest, item: SiteYearIn) -> Site | None:
+    # Only the sites the caller may see: another enterprise's sites are "not found", the same
+    # answer as for sites that do not exist.
     return (
-        Site.objects.select_related("enterprise")
+        selectors.site_list(viewer=request.user)
         .filter(enterprise__tax_code=item.tax_code.strip(), name=item.site.strip())
         .first()
     )
@@ -97,7 +99,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
     try:
         with transaction.atomic():
             for index, item in enumerate(payload.items, start=1):
-                site = _site(item)
+                site = _site(request, item)
                 if site is None:
                     problems.append(
                         {
@@ -142,6 +144,9 @@ def efficiency_of_year(
     """Every enterprise's and sector's figures for the year (coordinators only)."""
     if not permissions.is_coordinator(request.user):
         raise PermissionDenied
+    for value in (year, baseline):
+        if value is not None and not services.MIN_YEAR <= value <= services.MAX_YEAR:
+            raise Http404
     return efficiency.to_json(efficiency.compute(year, baseline_setting=baseline))
 
 

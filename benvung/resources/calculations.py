@@ -180,11 +180,16 @@ def allocate(
         return Allocation("single", {keys[0]: 1.0})
     if rule == "submetering":
         metered = {k: (submetered_gj or {}).get(k, 0.0) for k in keys}
-        total = sum(metered.values())
-        if total <= 0:
+        unmetered = [k for k, v in metered.items() if v <= 0]
+        if unmetered:
             raise CalculationError(
-                _("Allocation by sub-metering needs the energy metered for each product.")
+                _(
+                    "Allocation by sub-metering needs the energy metered for each product "
+                    "(none for %(products)s)."
+                )
+                % {"products": ", ".join(unmetered)}
             )
+        total = sum(metered.values())
         return Allocation(
             rule,
             {k: v / total for k, v in metered.items()},
@@ -389,7 +394,7 @@ class Normalised:
 
 
 def best_model(
-    baseline: Sequence[Month], variables: Sequence[str]
+    baseline: Sequence[Month], variables: Sequence[str], required: Sequence[str] = ()
 ) -> tuple[Model | None, list[str], int]:
     """The valid model with the highest adjusted R² over every non-empty subset of the
     recorded variables (as the EnPI tool does); the reasons when none is valid."""
@@ -411,6 +416,9 @@ def best_model(
         for subset in itertools.combinations(variables, size):
             if len(baseline) <= len(subset) + 1:
                 continue
+            # Energy explained without output (by temperature alone) is no efficiency measure.
+            if required and not set(subset) & set(required):
+                continue
             count += 1
             model = fit(baseline, subset)
             if model.statistically_valid:
@@ -425,12 +433,15 @@ def best_model(
 
 
 def normalised_improvement(
-    baseline: Sequence[Month], reporting: Sequence[Month], variables: Sequence[str]
+    baseline: Sequence[Month],
+    reporting: Sequence[Month],
+    variables: Sequence[str],
+    required: Sequence[str] = (),
 ) -> tuple[Normalised | None, list[str]]:
     """The normalised result, or None with the reasons to fall back to the ratio method."""
     if not reporting:
         return None, [_("the reporting period has no monthly data")]
-    model, reasons, count = best_model(baseline, variables)
+    model, reasons, count = best_model(baseline, variables, required)
     if model is None:
         return None, reasons
     extrapolating = out_of_range(model, reporting)
@@ -502,16 +513,20 @@ def band_status(
     year: int,
     baseline_year: int,
     milestone_year: int,
+    start: tuple[int, float] | None = None,
 ) -> tuple[str, float | None]:
     """(status, expected improvement this year). The expected value follows the straight path
-    from 0 in the baseline year to the band's lower bound in the milestone year."""
+    to the band's lower bound in the milestone year, from `start` (year, value) — the previous
+    milestone and its lower bound, e.g. 5 % in 2025 on the way to 7 % in 2030 — or from 0 in
+    the baseline year."""
     if improvement is None:
         return INSUFFICIENT, None
-    span = milestone_year - baseline_year
+    from_year, from_value = start if start is not None else (baseline_year, 0.0)
+    span = milestone_year - from_year
     if year >= milestone_year or span <= 0:
         expected = band_min
     else:
-        expected = band_min * max(0, year - baseline_year) / span
+        expected = from_value + (band_min - from_value) * max(0, year - from_year) / span
     if improvement < 0:
         return DETERIORATING, expected
     if year >= milestone_year:
@@ -532,6 +547,7 @@ YEAR_CHANGE_LIMIT = 0.30  # a change of SEC by more than 30 % in a year is queri
 class PeerPosition:
     percentile: float  # share of peers with a lower SEC (ties count half), 0-100
     count: int  # peers including this one
+    lower: float  # share of the *other* peers with a lower SEC, 0-100
     p25: float
     median: float
     p75: float
@@ -547,6 +563,7 @@ def peer_position(value: float, values: Sequence[float]) -> PeerPosition | None:
     return PeerPosition(
         percentile=100.0 * (below + 0.5 * equal) / len(values),
         count=len(values),
+        lower=100.0 * below / (len(values) - 1),
         p25=quartiles[0],
         median=quartiles[1],
         p75=quartiles[2],

@@ -185,6 +185,7 @@ class ProductResult:
     allocation: str
     sec: float
     norm: Any  # EnergyNorm | None
+    norm_needs_capacity: bool
     baseline: calc.BaselineChoice | None
     sec_baseline: float | None
     method: str | None
@@ -285,6 +286,9 @@ def compute(
         except (calc.CalculationError, units.UnitError) as exc:
             problems.append(f"{info.enterprise_name} — {info.site_name}, {year}: {exc}")
             site_problems[info.years[year].site_year_id] = [Flag("data", str(exc))]
+            # Its output still belongs to the sector: the share behind the figure counts it.
+            for failed in info.years[year].outputs.values():
+                reported_output[failed.category] += failed.quantity
             continue
         products.extend(computed)
         for r in computed:
@@ -322,9 +326,13 @@ def _check_quality(products: list[ProductResult]) -> None:
         groups[(p.category.key, p.site.is_demo)].append(p)
     for group in groups.values():
         values = [p.sec for p in group]
+        # Peers are other enterprises: fewer than MIN_PEERS of them and nothing is compared
+        # (an enterprise's own second product must not make up the number).
+        enough = len({p.site.enterprise_id for p in group}) >= calc.MIN_PEERS
         for p in group:
-            p.peer = calc.peer_position(p.sec, values)
-            p.peer_z = calc.modified_z(p.sec, values)
+            if enough:
+                p.peer = calc.peer_position(p.sec, values)
+                p.peer_z = calc.modified_z(p.sec, values)
             if p.peer_z is not None and abs(p.peer_z) > calc.OUTLIER_Z:
                 p.flags.append(
                     Flag(
@@ -461,12 +469,16 @@ def _site(
     if base is not None:
         base_energy = _monthly_energy(base, choice.year, conversions)  # type: ignore[union-attr]
         year_energy = _monthly_energy(data, year, conversions)
-        if base_energy and year_energy:
+        if set(base.outputs) != set(data.outputs):
+            # A product added or dropped has no place in the baseline model.
+            fallback = [_("the site's products differ from those of the baseline year")]
+        elif base_energy and year_energy:
             variables = sorted(set(base.monthly_output) | set(base.drivers))
             normalised, fallback = calc.normalised_improvement(
                 _months(base, base_energy, variables),
                 _months(data, year_energy, variables),
                 variables,
+                required=sorted(base.monthly_output),
             )
         else:
             fallback = [_("no monthly data for both years")]
@@ -490,11 +502,15 @@ def _site(
         energy = calc.Energy(total.gj * share, total.toe * share, total.factors, total.notes)
         sec = calc.sec(energy.gj, output.quantity, output.unit, category.sec_unit)
         capacity, capacity_unit = data.capacity.get(product, (None, ""))
+        category_norms = norms.get(category.pk, [])
         norm = selectors.norm_for(
-            norms.get(category.pk, []),
+            category_norms,
             category,
             None if capacity is None else Decimal(str(capacity)),
             capacity_unit,
+        )
+        norm_needs_capacity = (
+            norm is None and capacity is None and selectors.needs_capacity(category_norms)
         )
         sec_base = None
         method = None
@@ -532,8 +548,11 @@ def _site(
         material_contribution = None
         if base is not None and base_output and base_output.quantity > 0:
             base_materials = base.materials.get(product, {})
-            now = sum(data.materials.get(product, {}).values())
-            before = sum(base_materials.values())
+            current = data.materials.get(product, {})
+            # Only the materials reported both years: a newly reported one is no deterioration.
+            common = set(base_materials) & set(current)
+            now = sum(current[m] for m in common)
+            before = sum(base_materials[m] for m in common)
             if now > 0 and before > 0:
                 material_contribution = calc.Contribution(
                     now, before / base_output.quantity * output.quantity
@@ -548,6 +567,7 @@ def _site(
                 allocation=allocation.rule,
                 sec=sec,
                 norm=norm,
+                norm_needs_capacity=norm_needs_capacity,
                 baseline=choice,
                 sec_baseline=sec_base,
                 method=method,
@@ -589,6 +609,27 @@ def band_for(year: int) -> tuple[float, float, int] | None:
     return float(target.min_value) / 100, float(target.max_value) / 100, target.milestone_year
 
 
+def path_start(year: int) -> tuple[int, float] | None:
+    """Where the path to this year's milestone starts: the previous milestone and its lower
+    bound (2025, 5 %) for the 2030 target; None (from 0 in the baseline year) for the first."""
+    current = _target_for(year)
+    if current is None:
+        return None
+    previous = (
+        Target.objects.filter(
+            indicator_code=INDICATOR,
+            milestone_year__lt=current.milestone_year,
+            retired_at__isnull=True,
+            min_value__isnull=False,
+        )
+        .order_by("-milestone_year")
+        .first()
+    )
+    if previous is None or previous.min_value is None:
+        return None
+    return previous.milestone_year, float(previous.min_value) / 100
+
+
 def _roll(
     key: str,
     name: str,
@@ -602,7 +643,9 @@ def _roll(
     materials = calc.roll_up([p.material_contribution for p in products if p.material_contribution])
     band = band_for(year)
     status, expected = (
-        calc.band_status(energy.improvement, band[0], year, baseline_setting, band[2])
+        calc.band_status(
+            energy.improvement, band[0], year, baseline_setting, band[2], path_start(year)
+        )
         if band
         else (calc.INSUFFICIENT, None)
     )

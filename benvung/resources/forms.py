@@ -45,7 +45,11 @@ class OutputRowForm(_RowForm):
     month = forms.ChoiceField(label=_("Month"), required=False, choices=MONTHS)
     quantity = forms.CharField(label=_("Quantity"), required=False)
     unit = forms.ChoiceField(label=_("Unit"), required=False)
-    capacity = forms.CharField(label=_("Design capacity per year"), required=False)
+    capacity = forms.CharField(
+        label=_("Design capacity per year"),
+        required=False,
+        help_text=_("Litres a year for beverages, tonnes a year otherwise: it selects the norm."),
+    )
     value_vnd = forms.CharField(label=_("Production value (VND)"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -126,6 +126,13 @@ def _own(actor: Any, job: ImportJob) -> None:
 def import_confirm(*, actor: Any, job: ImportJob, keep_valid_only: bool) -> ImportJob:
     """The uploader has seen the preview: save (in the background)."""
     _own(actor, job)
+    with transaction.atomic():
+        # Two clicks on "save" must not queue two saves.
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        return _confirm_locked(actor, job, keep_valid_only)
+
+
+def _confirm_locked(actor: Any, job: ImportJob, keep_valid_only: bool) -> ImportJob:
     if job.state != ImportJob.State.PREVIEW:
         raise ValidationError(_("This import is %(state)s.") % {"state": job.get_state_display()})
     preview = job.preview
@@ -152,9 +159,17 @@ def import_confirm(*, actor: Any, job: ImportJob, keep_valid_only: bool) -> Impo
 
 def import_save(job: ImportJob) -> ImportJob:
     """Read the file again and save it (background task), as the uploader."""
-    with job.file.open("rb") as fh:
-        parsed = excel.parse(fh.read(), year=job.year, actor=job.uploaded_by)
-    result = excel.apply(parsed, actor=job.uploaded_by, keep_valid_only=job.keep_valid_only)
+    try:
+        with job.file.open("rb") as fh:
+            parsed = excel.parse(fh.read(), year=job.year, actor=job.uploaded_by)
+        result = excel.apply(parsed, actor=job.uploaded_by, keep_valid_only=job.keep_valid_only)
+    except Exception as exc:  # the page must not wait for ever on a job that died
+        logger.exception("import %s could not be saved", job.pk)
+        job.state = ImportJob.State.FAILED
+        job.progress = 100
+        job.result = {"saved": [], "skipped": [], "problems": [{"text": str(exc)}]}
+        job.save(update_fields=["state", "progress", "result", "updated_at"])
+        return job
     job.result = {
         "saved": [
             {"label": f"{s.site.enterprise.name} – {s.site.name}, {s.year}", "rows": s.rows}

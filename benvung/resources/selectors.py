@@ -48,23 +48,17 @@ def norms_by_category(day: dt.date) -> dict[int, list[EnergyNorm]]:
 def norm_for(
     norms: list[EnergyNorm], category: ProductCategory, capacity: Decimal | None, capacity_unit: str
 ) -> EnergyNorm | None:
-    """The norm of the newest instrument in force whose capacity band holds `capacity`.
+    """The norm in force for the site's capacity: of the rows valid on the day (newest first),
+    the first whose band holds the capacity, an unbanded row holding any.
 
-    A band needs the capacity; without it only an unbanded norm applies. The returned norm may
-    have no value (set by an instrument nobody has transcribed yet): "no norm known".
+    The returned norm may have no value (set by an instrument nobody has transcribed yet):
+    "no norm known". None when there is no norm, or when bands exist but the capacity is not
+    given (see `needs_capacity`).
     """
-    if not norms:
-        return None
-    newest = norms[0].instrument
     amount: float | None = None
     if capacity is not None and category.capacity_unit:
-        try:
-            amount = units.convert(float(capacity), capacity_unit, category.capacity_unit)
-        except units.UnitError:
-            amount = None
+        amount = units.convert(float(capacity), capacity_unit, category.capacity_unit)
     for norm in norms:
-        if norm.instrument != newest:
-            break
         banded = norm.capacity_min is not None or norm.capacity_max is not None
         if not banded:
             return norm
@@ -75,6 +69,11 @@ def norm_for(
         if low <= amount < high:
             return norm
     return None
+
+
+def needs_capacity(norms: list[EnergyNorm]) -> bool:
+    """Whether finding the norm needs the site's design capacity (the norms come in bands)."""
+    return any(n.capacity_min is not None or n.capacity_max is not None for n in norms)
 
 
 def site_year_list(*, viewer: Any) -> QuerySet[SiteYear]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -34,6 +35,8 @@ from .models import (
 )
 
 MIN_YEAR, MAX_YEAR = 2015, 2035
+STORED = Decimal("0.0001")
+AMBIGUOUS = re.compile(r"^-?\d{1,3}\.\d{3}$")
 MATERIAL_UNITS = ("t", "kg", "m3")  # tonnes of a material, or m³ of water
 # What the columns hold (DecimalField max_digits − decimal_places).
 MAX_QUANTITY = Decimal(10) ** 14
@@ -70,6 +73,20 @@ class _Rows:
         if value in (None, ""):
             self.add(section, row, field, _("required"))
             return None
+        if isinstance(value, str) and AMBIGUOUS.match(value.strip()):
+            # "12.500" is 12 500 to a Vietnamese reader and 12.5 to a program: ask.
+            self.add(
+                section,
+                row,
+                field,
+                _("“%(value)s” is ambiguous: write %(whole)s or %(decimal)s")
+                % {
+                    "value": value,
+                    "whole": value.strip().replace(".", ""),
+                    "decimal": value.strip().replace(".", ","),
+                },
+            )
+            return None
         number = parse_decimal(value)
         if number is None:
             self.add(section, row, field, _("“%(value)s” is not a number") % {"value": value})
@@ -77,10 +94,11 @@ class _Rows:
         if number < 0 and not signed:
             self.add(section, row, field, _("must be zero or more"))
             return None
-        if abs(number) >= limit:
+        # Stored with 4 decimals: the limit applies to the number as it will be stored.
+        if abs(number) >= limit or abs(number.quantize(STORED, ROUND_HALF_UP)) >= limit:
             self.add(section, row, field, _("the number is too large"))
             return None
-        return number
+        return number.quantize(STORED, ROUND_HALF_UP)
 
     def text(self, section: str, row: int, field: str, value: Any, limit: int) -> str:
         text = str(value or "").strip()
@@ -240,7 +258,7 @@ def site_year_save(
         if number is None:
             continue
         new_drivers.append(Driver(name=name, month=month or 0, value=number))
-    _check_yearly_or_monthly(check, new_outputs, new_energy)
+    _check_yearly_or_monthly(check, new_outputs, new_energy, new_materials)
     if check.errors:
         raise ValidationError(check.errors)
     with transaction.atomic():
@@ -293,12 +311,15 @@ def _optional(
     return check.number(section, row, field, value, limit=limit)
 
 
-def _check_yearly_or_monthly(check: _Rows, outputs: list[Output], energy: list[EnergyUse]) -> None:
+def _check_yearly_or_monthly(
+    check: _Rows, outputs: list[Output], energy: list[EnergyUse], materials: list[MaterialUse]
+) -> None:
     """A product or carrier is given for the year or month by month, not both (the total
     would count twice)."""
     for label, items, key in (
         (_("Output"), outputs, lambda o: o.product),
         (_("Energy"), energy, lambda e: (e.carrier_id, e.product)),
+        (_("Materials and water"), materials, lambda m: (m.product, m.material)),
     ):
         kinds: dict[Any, set[bool]] = {}
         for item in items:

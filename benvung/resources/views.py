@@ -48,10 +48,12 @@ METHOD_LABELS = {
 
 
 def _year(request: HttpRequest) -> int:
+    """The year asked for, kept within the years data can have; else the latest with data."""
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
         return selectors.latest_year() or dt.date.today().year - 1
+    return min(max(year, services.MIN_YEAR), services.MAX_YEAR)
 
 
 def _coordinator(request: HttpRequest) -> None:
@@ -146,6 +148,12 @@ def _trend_chart(product: str, rows: list[efficiency.ProductResult]) -> str:
     return charts.line_chart(title, [str(r.year) for r in rows], series)
 
 
+def _stored_drivers(site_year: SiteYear | None) -> list[dict[str, Any]]:
+    if site_year is None:
+        return []
+    return [{"name": d.name, "month": d.month, "value": d.value} for d in site_year.drivers.all()]
+
+
 def _initial(site_year: SiteYear | None) -> dict[str, Any]:
     if site_year is None:
         return {"outputs": [], "energy": [], "materials": []}
@@ -211,6 +219,8 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                     outputs=rows_of(outputs),
                     energy=rows_of(energy),
                     materials=rows_of(materials),
+                    # The form has no section for the monthly drivers: keep those stored.
+                    drivers=_stored_drivers(site_year),
                     is_demo=site.is_demo,
                 )
             except ValidationError as exc:

@@ -284,7 +284,7 @@ def test_a_figure_far_from_the_peers_is_flagged_and_peers_stay_anonymous(coordin
     assert outlier.peer.count == 7 and outlier.peer.percentile == pytest.approx(100 * 6.5 / 7)
     assert by_site[sites[0].pk].flags == []
     # What an enterprise is shown of its peers: counts and quartiles, no names.
-    assert set(vars(outlier.peer)) == {"percentile", "count", "p25", "median", "p75"}
+    assert set(vars(outlier.peer)) == {"percentile", "count", "lower", "p25", "median", "p75"}
 
 
 def test_the_baseline_year_is_a_setting_of_the_target(brewery):

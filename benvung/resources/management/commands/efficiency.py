@@ -7,7 +7,7 @@ for the province: improvement against the target band, its status, and what stan
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from benvung.resources import efficiency
@@ -24,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from benvung.resources.services import MAX_YEAR, MIN_YEAR
+
+        for name in ("year", "baseline"):
+            value = options[name]
+            if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
+                raise CommandError(f"--{name}: {MIN_YEAR}-{MAX_YEAR}")
         with translation.override("vi"):
             result = efficiency.compute(options["year"], baseline_setting=options["baseline"])
             data = efficiency.to_json(result)
