@@ -21,7 +21,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -620,7 +620,13 @@ def size_problem(size: int) -> Problem | None:
     )
 
 
-def parse(data: bytes, *, year: int | None, actor: Any = None) -> ParsedWorkbook:
+def parse(
+    data: bytes,
+    *,
+    year: int | None,
+    actor: Any = None,
+    progress: Callable[[float], None] | None = None,
+) -> ParsedWorkbook:
     """Read a filled-in template; nothing is saved. With `actor`, rows for sites that user may
     not write are problems too (else `apply` reports them)."""
     parsed = ParsedWorkbook(year=year)
@@ -667,7 +673,7 @@ def parse(data: bytes, *, year: int | None, actor: Any = None) -> ParsedWorkbook
         except Exception as exc:  # a damaged file fails in openpyxl in many different ways
             return refuse(unreadable % {"problem": type(exc).__name__})
         try:
-            _Reader(parsed, year, actor).read(workbook, archive)
+            _Reader(parsed, year, actor, progress).read(workbook, archive)
         except _Unreadable as exc:
             parsed.add(Problem(unreadable % {"problem": exc}, blocks_all=True))
         finally:
@@ -690,10 +696,17 @@ def parse(data: bytes, *, year: int | None, actor: Any = None) -> ParsedWorkbook
 
 
 class _Reader:
-    def __init__(self, parsed: ParsedWorkbook, year: int | None, actor: Any) -> None:
+    def __init__(
+        self,
+        parsed: ParsedWorkbook,
+        year: int | None,
+        actor: Any,
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
         self.parsed = parsed
         self.year = year
         self.actor = actor
+        self.progress = progress
         self.carriers = {c.key: c for c in Carrier.objects.all()}
         self.carrier_names = _names(self.carriers.values())
         self.categories = {c.key: c for c in ProductCategory.objects.all()}
@@ -767,11 +780,13 @@ class _Reader:
                     % {"sheet": spec.title},
                     blocks_all=True,
                 )
-        for spec in present:
+        for done, spec in enumerate(present, start=1):
             sheet = workbook[titles[_norm(spec.title)]]
             self.read_sheet(sheet, spec)
             if hasattr(sheet, "iter_rows"):
                 self.check_merged(archive, sheet, spec)
+            if self.progress is not None:
+                self.progress(done / len(present))
         if not self.data_rows and not self.parsed.blocked_all:
             self.add(_("The file holds no data: every sheet is empty."), blocks_all=True)
         self.cross_check()
@@ -1451,7 +1466,13 @@ class ImportResult:
         return totals
 
 
-def apply(parsed: ParsedWorkbook, *, actor: Any, keep_valid_only: bool = False) -> ImportResult:
+def apply(
+    parsed: ParsedWorkbook,
+    *,
+    actor: Any,
+    keep_valid_only: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> ImportResult:
     """Save what `parse` read, in one transaction. A file with problems saves nothing unless
     `keep_valid_only`: then the sites without problems are saved and the others are listed."""
     result = ImportResult(problems=list(parsed.problems))
@@ -1461,7 +1482,9 @@ def apply(parsed: ParsedWorkbook, *, actor: Any, keep_valid_only: bool = False) 
         return result
     failed = False
     with transaction.atomic():
-        for site_year in parsed.site_years:
+        for done, site_year in enumerate(parsed.site_years, start=1):
+            if progress is not None:
+                progress(done / len(parsed.site_years))
             if site_year.blocked:
                 result.skipped.append(
                     SkippedSiteYear(

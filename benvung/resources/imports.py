@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -75,6 +76,18 @@ def import_start(*, actor: Any, upload: UploadedFile, year: int | None) -> Impor
     return job
 
 
+def _reporter(job: ImportJob, start: int, end: int) -> Callable[[float], None]:
+    """Writes the job's progress (start..end %) as the work advances; the page polls it."""
+
+    def report(fraction: float) -> None:
+        value = int(start + (end - start) * fraction)
+        # A plain update: inside the saving transaction on PostgreSQL another session would not
+        # see it before the commit; the reading phase runs outside any transaction.
+        ImportJob.objects.filter(pk=job.pk).update(progress=value)
+
+    return report
+
+
 def _problem_dict(problem: excel.Problem) -> dict[str, Any]:
     return {
         "text": str(problem),
@@ -93,7 +106,9 @@ def import_read(job: ImportJob) -> ImportJob:
     try:
         with job.file.open("rb") as fh:
             data = fh.read()
-        parsed = excel.parse(data, year=job.year, actor=job.uploaded_by)
+        parsed = excel.parse(
+            data, year=job.year, actor=job.uploaded_by, progress=_reporter(job, 10, 95)
+        )
     except Exception as exc:  # an unreadable file is reported, never left "reading" forever
         job.state = ImportJob.State.FAILED
         job.preview = {"problems": [{"text": str(exc)}], "problem_count": 1}
@@ -161,8 +176,15 @@ def import_save(job: ImportJob) -> ImportJob:
     """Read the file again and save it (background task), as the uploader."""
     try:
         with job.file.open("rb") as fh:
-            parsed = excel.parse(fh.read(), year=job.year, actor=job.uploaded_by)
-        result = excel.apply(parsed, actor=job.uploaded_by, keep_valid_only=job.keep_valid_only)
+            parsed = excel.parse(
+                fh.read(), year=job.year, actor=job.uploaded_by, progress=_reporter(job, 50, 70)
+            )
+        result = excel.apply(
+            parsed,
+            actor=job.uploaded_by,
+            keep_valid_only=job.keep_valid_only,
+            progress=_reporter(job, 70, 99),
+        )
     except Exception as exc:  # the page must not wait for ever on a job that died
         logger.exception("import %s could not be saved", job.pk)
         job.state = ImportJob.State.FAILED

@@ -113,3 +113,32 @@ def test_another_user_cannot_see_or_confirm_an_import(
 def test_the_template_downloads_for_signed_in_users(owner):
     response = client_for(owner).get(reverse("resources:template_xlsx") + "?year=2025")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_reading_reports_its_progress_sheet_by_sheet(brewery, owner, monkeypatch):
+    from benvung.resources import imports
+    from benvung.resources.models import ImportJob
+
+    seen = []
+    original = imports._reporter
+
+    def spy(job, start, end):
+        report = original(job, start, end)
+
+        def record(fraction):
+            report(fraction)
+            seen.append(ImportJob.objects.get(pk=job.pk).progress)
+
+        return record
+
+    monkeypatch.setattr(imports, "_reporter", spy)
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    job = imports.import_start(
+        actor=owner, upload=SimpleUploadedFile("a.xlsx", xlsx(workbook)), year=YEAR
+    )
+    imports.import_read(job)
+    # One step per sheet between 10 % and 95 %, then 100 % when the preview is ready.
+    assert seen == sorted(seen) and len(seen) == 4 and 10 < seen[0] and seen[-1] == 95
+    job.refresh_from_db()
+    assert job.progress == 100 and job.state == "preview"
