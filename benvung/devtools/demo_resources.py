@@ -779,6 +779,20 @@ def _generated(site_year: SiteYear) -> bool:
 # --- Loading ----------------------------------------------------------------------------------
 
 
+def _submit_checked(actor: Any) -> None:
+    """The demo enterprises submit the years their checks pass; a year with something to
+    check (the three deliberate mistakes among them) stays a draft, as it would."""
+    from benvung.resources import efficiency
+
+    for year in YEARS:
+        result = efficiency.compute(year)
+        flagged = {p.site_year_id for p in result.products if p.flags}
+        flagged |= set(result.site_problems)
+        SiteYear.objects.filter(is_demo=True, year=year, state=SiteYear.State.DRAFT).exclude(
+            pk__in=flagged
+        ).update(state=SiteYear.State.SUBMITTED, submitted_at=timezone.now())
+
+
 def generate(seed: int, *, bulk: bool = False) -> LoadReport:
     """Create or refresh the demo site-years; the same seed always gives the same figures.
 
@@ -829,6 +843,8 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
                     actor=actor, site=site_year.site, year=site_year.year, is_demo=True, **payload
                 )
         report.created, report.updated = len(create), len(replace)
+        if not bulk and (report.created or report.updated):
+            _submit_checked(actor)
         if report.created or report.updated:
             audit.record(
                 actor=None,

@@ -39,6 +39,7 @@ NORMALISED = "normalised"
 class YearData:
     site_year_id: int
     allocation_rule: str
+    submitted: bool = False
     outputs: dict[str, calc.Output] = field(default_factory=dict)  # product → yearly total
     monthly_output: dict[str, dict[int, float]] = field(default_factory=dict)
     energy: list[tuple[str, float, str, str, int | None]] = field(default_factory=list)
@@ -74,6 +75,7 @@ def _load(
         pk,
         sy_year,
         rule,
+        state,
         is_demo,
         site_id,
         site_name,
@@ -83,6 +85,7 @@ def _load(
         "pk",
         "year",
         "allocation_rule",
+        "state",
         "is_demo",
         "site_id",
         "site__name",
@@ -94,7 +97,7 @@ def _load(
             info = sites[site_id] = SiteInfo(
                 site_id, site_name, enterprise_id, enterprise_name, is_demo
             )
-        data = YearData(pk, rule)
+        data = YearData(pk, rule, state == SiteYear.State.SUBMITTED)
         info.years[sy_year] = data
         every[pk] = data
         year_of[pk] = sy_year
@@ -203,6 +206,10 @@ class ProductResult:
     def site_year_id(self) -> int:
         return self.site.years[self.year].site_year_id
 
+    @property
+    def submitted(self) -> bool:
+        return self.site.years[self.year].submitted
+
     year: int = 0
 
     @property
@@ -233,6 +240,7 @@ class SectorResult:
     energy_share: float | None  # of the sector's reported energy, the part behind the figure
     output_shares: dict[str, float]  # per product category: share of its output behind it
     unconfirmed: int = 0  # products whose energy used a factor not yet verified
+    drafts: int = 0  # products whose year is still a draft (entered, not yet submitted)
 
 
 @dataclass
@@ -672,6 +680,7 @@ def _roll(
         energy_share=covered / sector_energy if sector_energy > 0 else None,
         output_shares=output_shares,
         unconfirmed=sum(1 for p in behind if p.energy.unconfirmed),
+        drafts=sum(1 for p in behind if not p.submitted),
     )
 
 
@@ -701,6 +710,7 @@ def to_json(result: EfficiencyResult) -> dict[str, Any]:
             "share_of_energy": _round(s.energy_share),
             "share_of_output": {k: _round(v) for k, v in sorted(s.output_shares.items())},
             "products_with_unconfirmed_factors": s.unconfirmed,
+            "products_not_yet_submitted": s.drafts,
         }
 
     return {
@@ -711,6 +721,7 @@ def to_json(result: EfficiencyResult) -> dict[str, Any]:
                 "enterprise": p.site.enterprise_name,
                 "site": p.site.site_name,
                 "demo": p.site.is_demo,
+                "submitted": p.submitted,
                 "sector": p.category.focus_sector.key,
                 "category": p.category.key,
                 "product": p.product,
