@@ -111,6 +111,11 @@ def factor_or_none(from_code: str, to_code: str) -> float | None:
         return None
 
 
+def convertible(from_code: str, to_code: str) -> bool:
+    """Whether `from_code` converts to `to_code` (tonnes to kilograms, not litres to tonnes)."""
+    return factor_or_none(from_code, to_code) is not None
+
+
 @cache
 def factor(from_code: str, to_code: str) -> float:
     """How many `to_code` make one `from_code` (the units here are all multiplicative, so one

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from benvung.core import units
 from benvung.directory.models import FocusSector
@@ -23,13 +24,44 @@ from benvung.plans.models import Target
 
 from . import calculations as calc
 from . import selectors
-from .models import Carrier, Driver, EnergyUse, MaterialUse, Output, ProductCategory, SiteYear
+from .models import (
+    AllocationRule,
+    Carrier,
+    Driver,
+    EnergyUse,
+    MaterialUse,
+    Output,
+    ProductCategory,
+    SiteYear,
+)
 
 DEFAULT_BASELINE_YEAR = 2021  # the last year before the plan period (the plan names none)
 INDICATOR = "resource_consumption_reduction"
 
 RATIO = "ratio"
 NORMALISED = "normalised"
+
+# How codes in the results read (pages, workbook, command); the JSON keeps the codes.
+STATUS_LABELS = {
+    calc.ACHIEVED: gettext_lazy("achieved"),
+    calc.ON_TRACK: gettext_lazy("on track"),
+    calc.BEHIND: gettext_lazy("behind"),
+    calc.DETERIORATING: gettext_lazy("deteriorating"),
+    calc.INSUFFICIENT: gettext_lazy("insufficient data"),
+}
+METHOD_LABELS = {
+    RATIO: gettext_lazy("ratio to the baseline year"),
+    NORMALISED: gettext_lazy("normalised (regression on the baseline year)"),
+}
+ALLOCATION_LABELS = {
+    "single": gettext_lazy("all of the site's energy (its only product)"),
+    **dict(AllocationRule.choices),
+}
+
+
+def labels(mapping: dict[str, Any]) -> dict[str, str]:
+    """The labels in the active language."""
+    return {k: str(v) for k, v in mapping.items()}
 
 
 # --- What is read from the database ----------------------------------------------------------

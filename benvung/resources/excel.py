@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
@@ -343,18 +342,9 @@ _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-@cache
-def _same_kind(code: str, reference: str) -> bool:
-    try:
-        units.convert(1, code, reference)
-    except units.UnitError:
-        return False
-    return True
-
-
 def _output_units(categories: Sequence[ProductCategory]) -> list[str]:
     wanted = {c.output_unit for c in categories}
-    return [u for u in units.UNITS if any(_same_kind(u, w) for w in wanted)]
+    return [u for u in units.UNITS if any(units.convertible(u, w) for w in wanted)]
 
 
 def _energy_units(carriers: Sequence[Carrier]) -> list[str]:
@@ -378,10 +368,11 @@ def template(year: int | None = None) -> bytes:
     guide.title = INSTRUCTIONS_SHEET
     lists: dict[str, list[Any]] = {
         CARRIER: [c.name for c in carriers],
-        "energy_units": _energy_units(carriers),
+        # Units as the reader writes them ("tấn", "nghìn lít"); the codes are read too.
+        "energy_units": [units.label(u) for u in _energy_units(carriers)],
         CATEGORY: [c.name for c in categories],
-        "output_units": _output_units(categories),
-        "material_units": list(MATERIAL_UNITS),
+        "output_units": [units.label(u) for u in _output_units(categories)],
+        "material_units": [units.label(u) for u in MATERIAL_UNITS],
         ALLOCATION: _allocation_labels(),
         MONTH: list(range(1, 13)),
     }
@@ -537,13 +528,22 @@ def _write_guide(
     rows += [((), False), ((_("Sheet"), _("What it holds")), True)]
     rows += [((spec.title, descriptions[spec.section]), False) for spec in SHEETS]
     rows += [((), False), ((_("Energy carrier"), _("Units accepted")), True)]
-    rows += [((c.name, ", ".join(c.units)), False) for c in carriers]
+    rows += [((c.name, ", ".join(units.label(u) for u in c.units)), False) for c in carriers]
     rows += [
         ((), False),
         ((_("Product category"), _("Output unit"), _("Capacity unit"), _("Sector")), True),
     ]
     rows += [
-        ((c.name, c.output_unit, c.capacity_unit, c.focus_sector.name), False) for c in categories
+        (
+            (
+                c.name,
+                units.label(c.output_unit),
+                units.label(c.capacity_unit) if c.capacity_unit else "—",
+                c.focus_sector.name,
+            ),
+            False,
+        )
+        for c in categories
     ]
     rows += [((), False), ((_("Allocation of energy between products"),), True)]
     rows += [((str(label),), False) for label in AllocationRule.labels]
@@ -1011,17 +1011,19 @@ class _Reader:
             if code not in carrier.units:
                 return _("%(carrier)s is reported in %(units)s.") % {
                     "carrier": carrier.name,
-                    "units": ", ".join(carrier.units),
+                    "units": ", ".join(units.label(u) for u in carrier.units),
                 }
         elif section == OUTPUTS and "category" in row.values:
             category = self.categories[row.values["category"]]
-            if not _same_kind(code, category.output_unit):
+            if not units.convertible(code, category.output_unit):
                 return _("The output of “%(category)s” is measured in %(unit)s or alike.") % {
                     "category": category.name,
-                    "unit": category.output_unit,
+                    "unit": units.label(category.output_unit),
                 }
         elif section == MATERIALS and code not in MATERIAL_UNITS:
-            return _("Materials are given in %(units)s.") % {"units": ", ".join(MATERIAL_UNITS)}
+            return _("Materials are given in %(units)s.") % {
+                "units": ", ".join(units.label(u) for u in MATERIAL_UNITS)
+            }
         return ""
 
     # -- which site and year --

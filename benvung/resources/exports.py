@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,7 +15,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.core import units
 
-from .efficiency import EfficiencyResult, SectorResult
+from .efficiency import (
+    ALLOCATION_LABELS,
+    METHOD_LABELS,
+    STATUS_LABELS,
+    EfficiencyResult,
+    SectorResult,
+    labels,
+)
 
 NUMBER = "#,##0.00"
 PERCENT = "0.00%"
@@ -40,9 +47,10 @@ def _sheet(
                 cell.number_format = fmt
 
 
-def efficiency_xlsx(
-    result: EfficiencyResult, status_labels: Mapping[str, Any], method_labels: Mapping[str, Any]
-) -> bytes:
+def efficiency_xlsx(result: EfficiencyResult) -> bytes:
+    status_labels = labels(STATUS_LABELS)
+    method_labels = labels(METHOD_LABELS)
+    allocation_labels = labels(ALLOCATION_LABELS)
     workbook = Workbook()
     products = workbook.active
     assert products is not None
@@ -96,7 +104,7 @@ def efficiency_xlsx(
                 str(method_labels.get(p.method, "")) if p.method else "",
                 "; ".join(p.fallback),
                 p.peer.percentile if p.peer else None,
-                p.allocation,
+                allocation_labels.get(p.allocation, p.allocation),
                 _("yes") if p.energy.unconfirmed else "",
                 _("yes") if p.site.is_demo else "",
             ]

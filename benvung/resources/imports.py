@@ -44,15 +44,9 @@ def import_start(*, actor: Any, upload: UploadedFile, year: int | None) -> Impor
     if not can_import(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
     size = upload.size or 0
-    if size > excel.MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is %(size)s MB; files of more than %(limit)s MB are not accepted.")
-                    % {"size": round(size / 1024 / 1024, 1), "limit": excel.MAX_BYTES // 2**20}
-                ]
-            }
-        )
+    too_large = excel.size_problem(size)
+    if too_large is not None:
+        raise ValidationError({"file": [too_large.message]})
     with transaction.atomic():
         job = ImportJob(
             token=secrets.token_hex(16),

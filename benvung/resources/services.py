@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -175,7 +174,7 @@ def site_year_save(
             continue
         if products.setdefault(product, category) != category:
             check.add(section, i, _("product category"), _("differs from an earlier row"))
-        allowed = [u for u in units.UNITS if _same_kind(u, category.output_unit)]
+        allowed = [u for u in units.UNITS if units.convertible(u, category.output_unit)]
         new_outputs.append(
             Output(
                 product=product,
@@ -292,15 +291,6 @@ def site_year_save(
             after=_snapshot(site_year),
         )
     return site_year
-
-
-@cache
-def _same_kind(code: str, reference: str) -> bool:
-    try:
-        units.convert(1, code, reference)
-    except units.UnitError:
-        return False
-    return True
 
 
 def _optional(

@@ -12,7 +12,6 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
@@ -20,7 +19,6 @@ from benvung.core import charts, units
 from benvung.core.numbers import for_input
 from benvung.core.views import apply_service_errors, signed_in_user
 
-from . import calculations as calc
 from . import efficiency, excel, exports, imports, selectors, services
 from .forms import (
     ConfirmForm,
@@ -32,19 +30,7 @@ from .forms import (
     SiteYearForm,
     rows_of,
 )
-from .models import AllocationRule, ConversionFactor, EnergyNorm, QualityConfirmation, SiteYear
-
-STATUS_LABELS = {
-    calc.ACHIEVED: gettext_lazy("achieved"),
-    calc.ON_TRACK: gettext_lazy("on track"),
-    calc.BEHIND: gettext_lazy("behind"),
-    calc.DETERIORATING: gettext_lazy("deteriorating"),
-    calc.INSUFFICIENT: gettext_lazy("insufficient data"),
-}
-METHOD_LABELS = {
-    efficiency.RATIO: gettext_lazy("ratio to the baseline year"),
-    efficiency.NORMALISED: gettext_lazy("normalised (regression on the baseline year)"),
-}
+from .models import ConversionFactor, EnergyNorm, QualityConfirmation, SiteYear
 
 
 def _year(request: HttpRequest) -> int:
@@ -63,12 +49,9 @@ def _coordinator(request: HttpRequest) -> None:
 
 def _labels() -> dict[str, Any]:
     return {
-        "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
-        "method_labels": {k: str(v) for k, v in METHOD_LABELS.items()},
-        "allocation_labels": {
-            "single": _("all of the site's energy (its only product)"),
-            **{k: str(v) for k, v in AllocationRule.choices},
-        },
+        "status_labels": efficiency.labels(efficiency.STATUS_LABELS),
+        "method_labels": efficiency.labels(efficiency.METHOD_LABELS),
+        "allocation_labels": efficiency.labels(efficiency.ALLOCATION_LABELS),
     }
 
 
@@ -333,7 +316,7 @@ def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
     year = _year(request)
-    data = exports.efficiency_xlsx(efficiency.compute(year), STATUS_LABELS, METHOD_LABELS)
+    data = exports.efficiency_xlsx(efficiency.compute(year))
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -200,3 +200,21 @@ def test_another_enterprise_cannot_confirm_a_flag_of_the_site(site, owner, enter
     )
     assert response.status_code == 404
     assert not SiteYear.objects.get(site=site, year=2021).confirmations.exists()
+
+
+def test_the_workbook_and_the_command_speak_vietnamese(site, owner, coordinator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for year, (outputs, energy) in ((2021, PAPER_2021), (2024, PAPER_2024)):
+        services.site_year_save(actor=owner, site=site, year=year, outputs=outputs, energy=energy)
+    response = client_for(coordinator).get(reverse("resources:export_xlsx") + "?year=2024")
+    products = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    header = [c.value for c in products[1]]
+    row = dict(zip(header, [c.value for c in products[2]], strict=True))
+    assert row["Phân bổ"] == "toàn bộ năng lượng của cơ sở (sản phẩm duy nhất)"
+    assert row["Phương pháp"] == "tỷ số so với năm cơ sở"
+    out = StringIO()
+    call_command("efficiency", "--year", "2024", stdout=out)
+    assert "đạt" in out.getvalue() and "achieved" not in out.getvalue()

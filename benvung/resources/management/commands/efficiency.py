@@ -36,11 +36,12 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
+        with translation.override("vi"):
+            statuses = efficiency.labels(efficiency.STATUS_LABELS)
         for s in [*data["sectors"], data["province"]]:
             improvement = s["energy_improvement"]
             shown = "—" if improvement is None else f"{improvement * 100:.2f} %".replace(".", ",")
-            self.stdout.write(
-                f"{s['name']:<32} {shown:>10}  {s['status']:<18} {s['enterprises']} DN"
-            )
+            status = statuses.get(s["status"], s["status"])
+            self.stdout.write(f"{s['name']:<32} {shown:>10}  {status:<22} {s['enterprises']} DN")
         for problem in data["problems"]:
             self.stderr.write(problem)
