@@ -395,12 +395,24 @@ def template(year: int | None = None) -> bytes:
     return buffer.getvalue()
 
 
+# Headings of the hidden lists sheet (fixed Vietnamese, like the other sheets' headings).
+LIST_TITLES = {
+    CARRIER: "Dạng năng lượng",
+    "energy_units": "Đơn vị năng lượng",
+    CATEGORY: "Nhóm sản phẩm",
+    "output_units": "Đơn vị sản lượng",
+    "material_units": "Đơn vị nguyên vật liệu",
+    ALLOCATION: "Cách phân bổ",
+    MONTH: "Tháng",
+}
+
+
 def _write_lists(sheet: Worksheet, lists: dict[str, list[Any]]) -> dict[str, str]:
     sheet.sheet_state = "hidden"
     ranges = {}
     for index, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=name)
+        sheet.cell(row=1, column=index, value=LIST_TITLES.get(name, name))
         for row, value in enumerate(values, start=2):
             sheet.cell(row=row, column=index, value=value)
         ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
