@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "benvung.plans",
     "benvung.reporting",
     "benvung.resources",
+    "benvung.outreach",
+    "benvung.retail",
+    "benvung.indicators",
     "benvung.api",
     "ninja",  # serves the API docs' assets from the project (no CDN)
     "benvung.portal",

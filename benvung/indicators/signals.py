@@ -1,0 +1,1 @@
+"""Input changes mark the indicator results they feed as stale and queue a recomputation."""

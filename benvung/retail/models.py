@@ -1,0 +1,85 @@
+"""The yearly packaging survey of supermarkets, trade centres and convenience stores."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from benvung.core.models import TimeStampedModel
+from benvung.core.storage import private_storage
+from benvung.directory.models import Organisation, RetailOutlet
+from benvung.outreach.models import evidence_path
+
+
+class PackagingSurvey(TimeStampedModel):
+    """What one outlet did in one year about single-use plastic and eco-friendly packaging."""
+
+    class Practice(models.TextChoices):
+        YES = "yes", _("yes")
+        PARTLY = "partly", _("partly")
+        NO = "no", _("no")
+
+    outlet = models.ForeignKey(
+        RetailOutlet,
+        verbose_name=_("retail outlet"),
+        on_delete=models.PROTECT,
+        related_name="packaging_surveys",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    surveyed_on = models.DateField(_("surveyed on"), null=True, blank=True)
+    eco_packaging = models.CharField(
+        _("eco-friendly packaging used instead of single-use plastic"),
+        max_length=10,
+        choices=Practice.choices,
+    )
+    biodegradable_bag_share = models.DecimalField(
+        _("biodegradable bags (% of bags handed out)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    ecolabelled_products = models.PositiveIntegerField(
+        _("eco-labelled products on the shelf"), null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("evidence (file)"),
+        upload_to=evidence_path,
+        storage=private_storage,
+        max_length=300,
+        blank=True,
+    )
+    # Who recorded it: the outlet itself, or the agency that surveyed it; the survey appears in
+    # that agency's report.
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by (organisation)"),
+        on_delete=models.PROTECT,
+        related_name="packaging_surveys_recorded",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-year", "outlet__name"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["outlet", "year"], name="retail_one_survey_per_year"),
+            models.CheckConstraint(
+                condition=Q(biodegradable_bag_share__isnull=True)
+                | (Q(biodegradable_bag_share__gte=0) & Q(biodegradable_bag_share__lte=100)),
+                name="retail_bag_share_is_a_percentage",
+            ),
+        ]
+        verbose_name = _("packaging survey")
+        verbose_name_plural = _("packaging surveys")
+
+    def __str__(self) -> str:
+        return f"{self.outlet} – {self.year}"
