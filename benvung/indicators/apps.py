@@ -9,4 +9,6 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         # Input changes mark results stale and queue their recomputation.
-        from . import signals  # noqa: F401
+        from . import signals
+
+        signals.connect()

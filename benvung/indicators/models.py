@@ -28,8 +28,8 @@ class IndicatorResult(models.Model):
     """One indicator's value for one year and scope (the province, a sector, a park...).
 
     `inputs` lists the records the value came from, so any figure can be opened down to them;
-    `stale` is set in the same transaction as an input change and cleared by the recomputation
-    that the change queued, so a page can say a figure is being brought up to date.
+    `stale_since` is set in the same transaction as an input change and cleared by the
+    recomputation that the change queued, so a page can say a figure is being brought up to date.
     """
 
     indicator = models.CharField(_("indicator"), max_length=60)
@@ -45,7 +45,7 @@ class IndicatorResult(models.Model):
     inputs = models.JSONField(default=list, blank=True)  # [{"model", "id", "label", ...}]
     input_hash = models.CharField(max_length=64, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
-    stale = models.BooleanField(default=False)
+    stale_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["indicator", "year", "scope_kind", "scope_key"]
@@ -64,6 +64,10 @@ class IndicatorResult(models.Model):
     def __str__(self) -> str:
         scope = f" {self.scope_kind}:{self.scope_key}" if self.scope_key else ""
         return f"{self.indicator} {self.year}{scope} = {self.value}"
+
+    @property
+    def stale(self) -> bool:
+        return self.stale_since is not None
 
 
 class StatusOverride(TimeStampedModel):

@@ -294,7 +294,18 @@ def check_references(parsed: ParsedFile) -> list[str]:
 
     focus_keys = set(FocusSector.objects.values_list("key", flat=True))
     codes: set[str] = set()
+    from benvung.indicators import registry
+
     for i, target in enumerate(data["targets"]):
+        if not registry.known(target["indicator"]):
+            problem(
+                ("targets", i, "indicator"),
+                _("unknown indicator “%(code)s” (the system computes: %(known)s)")
+                % {
+                    "code": target["indicator"],
+                    "known": ", ".join(d.code for d in registry.all_definitions()),
+                },
+            )
         if target["code"] in codes:
             problem(
                 ("targets", i, "code"),

@@ -1,0 +1,112 @@
+"""The indicators the plan file names, each with its definition and the function computing it.
+
+A target in the plan file says `indicator: <code>`; the loader and `benvung check` refuse a code
+that is not registered here. Measures register themselves in `measures.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+def note(message: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A note kept untranslated with its arguments, shown later in the reader's language."""
+    return {"msg": message, "args": args or {}}
+
+
+def note_text(item: Any) -> str:
+    """A stored note in the active language (numbers the active language's way)."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext
+
+    if isinstance(item, str):
+        return item
+    args = {
+        k: number_format(v, use_l10n=True, force_grouping=True)
+        if isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and k not in {"since", "start", "end"}
+        else v
+        for k, v in (item.get("args") or {}).items()
+    }
+    return gettext(item.get("msg", "")) % args if args else gettext(item.get("msg", ""))
+
+
+@dataclass
+class Computed:
+    """One value of an indicator for one year and scope, with the records it came from."""
+
+    scope_kind: str
+    scope_key: str
+    scope_label: str
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+
+
+# How the value the path starts from is found (docs/indicators.md).
+ZERO_AT_START = "zero_at_start"  # counted from the plan's first year: 0 the year before
+FIRST_VALUE = "first_value"  # the value of the baseline year, or of the first year measured
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    name: str | Promise
+    unit: str
+    description: str | Promise  # what is counted, in a sentence or two
+    method: str | Promise  # how, including what is left out
+    sources: tuple[str | Promise, ...]
+    compute: Callable[[int], list[Computed]]
+    # Models whose changes make this indicator stale ("app_label.modelname").
+    inputs: tuple[str, ...]
+    # Scope kinds shown as breakdowns, with their headings.
+    breakdowns: tuple[tuple[str, str | Promise], ...] = ()
+    baseline: str = ZERO_AT_START
+    # Values are shares (0-100) and not counts: the chart's axis runs to 100.
+    is_share: bool = True
+    qualitative: bool = False
+    # The first year the measure can be computed (data before it means nothing for it).
+    first_year: int | None = None
+
+
+_REGISTRY: dict[str, Definition] = {}
+
+
+def register(definition: Definition) -> Definition:
+    if definition.code in _REGISTRY:
+        raise ValueError(f"indicator {definition.code} is registered twice")
+    _REGISTRY[definition.code] = definition
+    return definition
+
+
+def _load() -> None:
+    from . import measures  # noqa: F401  (registers on import)
+
+
+def get(code: str) -> Definition:
+    _load()
+    return _REGISTRY[code]
+
+
+def known(code: str) -> bool:
+    _load()
+    return code in _REGISTRY
+
+
+def all_definitions() -> list[Definition]:
+    _load()
+    return list(_REGISTRY.values())
+
+
+def affected_by(model_label: str) -> list[str]:
+    """Codes of the indicators computed from rows of `model_label`."""
+    _load()
+    return [d.code for d in _REGISTRY.values() if model_label in d.inputs]

@@ -1,0 +1,15 @@
+"""Background recomputation of indicators after their inputs changed."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from benvung.core.audit import audit_context
+
+
+@task()
+def recompute_indicators(codes: list[str], requested_at: str) -> int:
+    from . import services
+
+    with audit_context(source="task", task="recompute_indicators"):
+        return services.run_queued(codes, requested_at)
