@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benvung.core import units
+from benvung.indicators import calculations as progress
 
 GJ_PER_TOE = 41.868  # IEA/OECD definition: 1 toe = 10^7 kcal = 41.868 GJ
 
@@ -499,12 +500,14 @@ def roll_up(contributions: Sequence[Contribution]) -> RollUp:
     return RollUp(saved / adjusted, saved, adjusted, len(contributions))
 
 
-# Status of a roll-up against the target band of its milestone year.
-ACHIEVED = "achieved"  # within the band or beyond it
-ON_TRACK = "on_track"  # before the milestone, at or above the straight path to the band
-BEHIND = "behind"  # below the band (milestone) or below the path (before it)
-DETERIORATING = "deteriorating"  # more energy per unit than in the baseline year
-INSUFFICIENT = "insufficient_data"
+# Status of a roll-up against the target band of its milestone year: the plan-wide progress rule
+# of docs/indicators.md, so a sector page and the portal never name the same figure differently.
+ACHIEVED = progress.ACHIEVED
+ON_TRACK = progress.ON_TRACK
+NEEDS_ACCELERATION = progress.NEEDS_ACCELERATION
+OFF_TRACK = progress.OFF_TRACK
+DETERIORATING = progress.DETERIORATING
+INSUFFICIENT = progress.INSUFFICIENT_DATA
 
 
 def band_status(
@@ -521,19 +524,24 @@ def band_status(
     the baseline year."""
     if improvement is None:
         return INSUFFICIENT, None
+    assessed = progress.assess(
+        value=improvement,
+        value_year=year,
+        baseline_value=0.0,
+        baseline_year=baseline_year,
+        goal=band_min,
+        milestone_year=milestone_year,
+        start=start,
+    )
     from_year, from_value = start if start is not None else (baseline_year, 0.0)
-    span = milestone_year - from_year
-    if year >= milestone_year or span <= 0:
-        expected = band_min
-    else:
-        expected = from_value + (band_min - from_value) * max(0, year - from_year) / span
-    if improvement < 0:
-        return DETERIORATING, expected
-    if year >= milestone_year:
-        return (ACHIEVED if improvement >= band_min else BEHIND), expected
-    if improvement >= band_min:
-        return ACHIEVED, expected
-    return (ON_TRACK if improvement >= expected else BEHIND), expected
+    expected = progress.expected_on_path(
+        start_year=from_year,
+        start_value=from_value,
+        goal=band_min,
+        milestone_year=milestone_year,
+        year=year,
+    )
+    return assessed.status, expected
 
 
 # --- Peers and data quality ------------------------------------------------------------------

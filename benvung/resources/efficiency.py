@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from benvung.core import units
 from benvung.directory.models import FocusSector
+from benvung.indicators.models import Status
 from benvung.plans.models import Target
 
 from . import calculations as calc
@@ -43,12 +44,8 @@ NORMALISED = "normalised"
 
 # How codes in the results read (pages, workbook, command); the JSON keeps the codes.
 STATUS_LABELS = {
-    calc.ACHIEVED: gettext_lazy("achieved"),
-    calc.ON_TRACK: gettext_lazy("on track"),
-    calc.BEHIND: gettext_lazy("behind"),
-    calc.DETERIORATING: gettext_lazy("deteriorating"),
-    calc.INSUFFICIENT: gettext_lazy("insufficient data"),
-}
+    status.value: status.label for status in Status
+}  # the plan-wide progress vocabulary (docs/indicators.md)
 METHOD_LABELS = {
     RATIO: gettext_lazy("ratio to the baseline year"),
     NORMALISED: gettext_lazy("normalised (regression on the baseline year)"),

@@ -203,9 +203,10 @@ def test_the_roll_up_weighs_each_enterprise_by_its_production():
     ("improvement", "year", "status", "expected"),
     [
         (0.06, 2025, calc.ACHIEVED, 0.05),
-        (0.04, 2025, calc.BEHIND, 0.05),
+        (0.04, 2025, calc.OFF_TRACK, 0.05),  # the milestone missed
         (0.03, 2023, calc.ON_TRACK, 0.025),  # path: 5 % × (2023 − 2021) / (2025 − 2021)
-        (0.02, 2023, calc.BEHIND, 0.025),
+        (0.02, 2023, calc.NEEDS_ACCELERATION, 0.025),  # 0.8 of the pace
+        (0.01, 2023, calc.OFF_TRACK, 0.025),  # 0.4 of the pace
         (-0.01, 2023, calc.DETERIORATING, 0.025),
         (None, 2023, calc.INSUFFICIENT, None),
     ],
