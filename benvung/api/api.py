@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from .auth import TokenAuth
+from .indicators import router as indicators_router
 from .resources import router as resources_router
 
 api = NinjaAPI(
@@ -23,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/resources", resources_router)
+api.add_router("/indicators", indicators_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -180,3 +180,20 @@ def test_the_retail_share_counts_yes_among_surveyed_supermarkets_and_trade_centr
     # (80 + 60 + 10 + 30) / 4 outlets that gave a share = 45 %.
     assert bags.value == Decimal("45.000000")
     assert bags.denominator == 4
+
+
+def test_every_input_a_definition_names_is_a_model_whose_changes_are_watched() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    from benvung.indicators import registry
+
+    models = {
+        f"{m._meta.app_label}.{m._meta.model_name}": m
+        for m in apps.get_models(include_auto_created=True)
+    }
+    for definition in registry.all_definitions():
+        for label in definition.inputs:
+            assert label in models, f"{definition.code}: {label} is not a model"
+            if not models[label]._meta.auto_created:
+                assert post_save.has_listeners(models[label]), label

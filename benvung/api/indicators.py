@@ -1,0 +1,73 @@
+"""/api/indicators: where every target stands, and each indicator's series — open data, no
+sign-in (the same figures as the public portal, without the records behind them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from benvung.indicators import registry, selectors
+from benvung.indicators.management.commands.indicators import progress_json
+from benvung.plans.models import Plan
+
+router = Router(tags=["indicators"], auth=None)
+
+
+def _plan() -> Plan:
+    plan = Plan.objects.order_by("-issued_on").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@router.get("/targets", summary="Every target with baseline, value, target, milestone, status")
+def targets(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+    plan = _plan()
+    if year is not None and not plan.period_start - 1 <= year <= plan.period_end:
+        raise Http404
+    year = year or selectors.latest_year(plan=plan)
+    return {
+        "plan": plan.number,
+        "year": year,
+        "targets": [progress_json(p) for p in selectors.progress_list(plan=plan, year=year)],
+    }
+
+
+@router.get("/{code}", summary="One indicator: definition, yearly series and breakdowns")
+def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[str, Any]:
+    if not registry.known(code):
+        raise Http404(_("Not found."))
+    definition = registry.get(code)
+    year = year or selectors.latest_year(plan=_plan())
+
+    def row(r: Any) -> dict[str, Any]:
+        return {
+            "year": r.year,
+            "scope": r.scope_kind,
+            "key": r.scope_key,
+            "name": r.scope_label,
+            "value": None if r.value is None else float(r.value),
+            "numerator": None if r.numerator is None else float(r.numerator),
+            "denominator": None if r.denominator is None else float(r.denominator),
+            "notes": [registry.note_text(n) for n in r.notes],
+            "computed_at": r.computed_at.isoformat(),
+            "being_updated": r.stale,
+        }
+
+    return {
+        "code": code,
+        "name": str(definition.name),
+        "unit": definition.unit,
+        "description": str(definition.description),
+        "method": str(definition.method),
+        "sources": [str(s) for s in definition.sources],
+        "series": [row(r) for r in selectors.series(indicator=code)],
+        "year": year,
+        "breakdowns": {
+            kind: [row(r) for r in selectors.breakdown(indicator=code, year=year, scope_kind=kind)]
+            for kind, _label in definition.breakdowns
+        },
+    }
