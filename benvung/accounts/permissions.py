@@ -94,3 +94,94 @@ def can_write_report(user: Any, agency: Any) -> bool:
     return is_coordinator(user) or (
         _role(user) == Role.AGENCY_REPORTER and user.organisation_id == agency.pk
     )
+
+
+# --- Retail ----------------------------------------------------------------------------------
+
+
+def can_use_retail(user: Any) -> bool:
+    """See the packaging survey pages: coordinators, agency reporters and retail reporters."""
+    return _role(user) in (
+        Role.COORDINATOR,
+        Role.SYSTEM_ADMIN,
+        Role.AGENCY_REPORTER,
+        Role.RETAIL_REPORTER,
+    )
+
+
+def can_record_survey(user: Any, outlet: Any) -> bool:
+    """Record an outlet's packaging survey: agency reporters and coordinators for any outlet
+    (they survey them), a retail reporter only for its own outlet."""
+    role = _role(user)
+    if role in (Role.COORDINATOR, Role.SYSTEM_ADMIN, Role.AGENCY_REPORTER):
+        return True
+    return role == Role.RETAIL_REPORTER and user.organisation_id == outlet.pk
+
+
+def can_view_survey(user: Any, survey: Any) -> bool:
+    return is_coordinator(user) or (
+        _role(user) is not None and user.organisation_id in (survey.owner_id, survey.outlet_id)
+    )
+
+
+def can_edit_survey(user: Any, survey: Any) -> bool:
+    """Change or delete a survey: the organisation that recorded it (its reporters), the
+    outlet's own retail reporters, coordinators."""
+    role = _role(user)
+    if role in (Role.COORDINATOR, Role.SYSTEM_ADMIN):
+        return True
+    if role == Role.RETAIL_REPORTER:
+        return user.organisation_id == survey.outlet_id
+    return role == Role.AGENCY_REPORTER and user.organisation_id == survey.owner_id
+
+
+# --- Outreach ------------------------------------------------------------------------------
+
+
+def can_record_activities(user: Any) -> bool:
+    """Record outreach activities at all: agency reporters (for their agency) and coordinators."""
+    return is_coordinator(user) or _role(user) == Role.AGENCY_REPORTER
+
+
+def can_record_activity(user: Any, owner: Any) -> bool:
+    """Record an activity that `owner` answers for."""
+    return is_coordinator(user) or (
+        _role(user) == Role.AGENCY_REPORTER and user.organisation_id == owner.pk
+    )
+
+
+def can_edit_activity(user: Any, activity: Any) -> bool:
+    """Change, delete: the users of the organisation that recorded it, and coordinators."""
+    return can_record_activity(user, activity.owner)
+
+
+def can_record_scp_models(user: Any) -> bool:
+    """Record SCP models at all: enterprises (their own), agency reporters, coordinators."""
+    return is_coordinator(user) or _role(user) in (Role.AGENCY_REPORTER, Role.ENTERPRISE_USER)
+
+
+def can_record_scp_model(user: Any, *, owner: Any, organisation: Any) -> bool:
+    """Record a model of `organisation` that `owner` answers for: an enterprise only its own
+    models, an agency reporter any enterprise's for its agency, a coordinator anything."""
+    if is_coordinator(user):
+        return True
+    role = _role(user)
+    if role == Role.AGENCY_REPORTER:
+        return user.organisation_id == owner.pk
+    if role == Role.ENTERPRISE_USER:
+        return user.organisation_id == owner.pk == organisation.pk
+    return False
+
+
+def can_edit_scp_model(user: Any, model: Any) -> bool:
+    """Change, delete: the recording organisation's users (enterprise or agency), coordinators."""
+    if is_coordinator(user):
+        return True
+    return _role(user) in (Role.AGENCY_REPORTER, Role.ENTERPRISE_USER) and (
+        user.organisation_id == model.owner_id
+    )
+
+
+def can_review_scp_model(user: Any, model: Any | None = None) -> bool:
+    """Verify a model or not accept it: the coordinators only."""
+    return is_coordinator(user)

@@ -72,6 +72,19 @@ ACTION_LABELS = {
     "demo_retail_outlet.update": _("demo retail outlet regenerated"),
     "demo_industrial_area.load": _("demo craft villages generated"),
     "demo_industrial_area.update": _("demo craft village regenerated"),
+    "table_import.start": _("Excel import uploaded"),
+    "table_import.confirm": _("Excel import confirmed"),
+    "table_import.cancel": _("Excel import cancelled"),
+    "packaging_survey.create": _("packaging survey recorded"),
+    "packaging_survey.update": _("packaging survey changed"),
+    "packaging_survey.delete": _("packaging survey deleted"),
+    "outreach_activity.create": _("outreach activity recorded"),
+    "outreach_activity.update": _("outreach activity changed"),
+    "outreach_activity.delete": _("outreach activity deleted"),
+    "scp_model.create": _("SCP model proposed"),
+    "scp_model.update": _("SCP model changed"),
+    "scp_model.review": _("SCP model reviewed"),
+    "scp_model.delete": _("SCP model deleted"),
 }
 
 

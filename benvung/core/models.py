@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .storage import private_storage
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -224,3 +226,56 @@ class AuditEvent(models.Model):
                     if label:
                         return str(label)
         return attname
+
+
+def table_import_path(instance: TableImportJob, filename: str) -> str:
+    return f"imports/tables/{instance.created_at:%Y/%m}/{instance.token}.xlsx"
+
+
+class TableImportJob(TimeStampedModel):
+    """An uploaded table (outreach activities, SCP models, packaging surveys...) on its way
+    in: read in the background, previewed, then saved (or not) when its uploader confirms.
+
+    `kind` names the registered importer (benvung.core.tableimport) that reads and saves it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        READING = "reading", _("reading the file")
+        PREVIEW = "preview", _("ready to check")
+        SAVING = "saving", _("saving")
+        SAVED = "saved", _("saved")
+        CANCELLED = "cancelled", _("cancelled")
+        FAILED = "failed", _("failed")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    kind = models.CharField(_("kind of data"), max_length=40)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation_id_at_upload = models.PositiveBigIntegerField(null=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to=table_import_path, storage=private_storage, max_length=300)
+    size = models.PositiveBigIntegerField(_("size"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    preview = models.JSONField(default=dict, blank=True)  # counts, rows, problems
+    result = models.JSONField(default=dict, blank=True)
+    keep_valid_only = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("table import")
+        verbose_name_plural = _("table imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {
+            self.State.PREVIEW,
+            self.State.SAVED,
+            self.State.CANCELLED,
+            self.State.FAILED,
+        }

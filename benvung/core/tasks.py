@@ -36,3 +36,26 @@ def send_email_after_commit(*, subject: str, body: str, to: list[str]) -> Outgoi
     email = OutgoingEmail.objects.create(subject=str(subject)[:300], body=str(body), to=list(to))
     transaction.on_commit(lambda: send_email.enqueue(email.pk))
     return email
+
+
+@task()
+def read_table_import(job_id: int) -> str:
+    """Read an uploaded table (outreach activities, SCP models, packaging surveys...)."""
+    from . import tableimport
+    from .audit import audit_context
+    from .models import TableImportJob
+
+    job = TableImportJob.objects.get(pk=job_id)
+    with audit_context(source="task", task="read_table_import"):
+        return tableimport.job_read(job).state
+
+
+@task()
+def save_table_import(job_id: int) -> str:
+    from . import tableimport
+    from .audit import audit_context
+    from .models import TableImportJob
+
+    job = TableImportJob.objects.get(pk=job_id)
+    with audit_context(source="task", task="save_table_import"):
+        return tableimport.job_save(job).state

@@ -199,3 +199,22 @@ def accepted_narratives(cycle: ReportingCycle, content_area_id: int) -> list[Tas
         .select_related("report__agency", "task__group")
         .order_by("task__group__position", "task__number", "report__agency__name")
     )
+
+
+def records_of(agency: Organisation, year: int) -> dict[str, Any]:
+    """What the agency recorded for the year elsewhere in the system (outreach activities, SCP
+    models, retail packaging surveys), listed on its report so it need not retype them."""
+    from benvung.outreach import selectors as outreach
+
+    surveys: Any = None
+    try:  # written by another part of the project; the report works without it
+        from benvung.retail.selectors import surveys_recorded_by
+    except ImportError:
+        pass
+    else:
+        surveys = surveys_recorded_by(organisation=agency, year=year)
+    return {
+        "activities": outreach.activities_recorded_by(organisation=agency, year=year),
+        "scp_models": outreach.scp_models_recorded_by(organisation=agency, year=year),
+        "surveys": surveys,
+    }

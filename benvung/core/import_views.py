@@ -1,0 +1,134 @@
+"""Pages of the table imports: template, upload, progress and preview, confirm, result."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from benvung.resources.excel import MAX_BYTES
+
+from . import tableimport
+from .models import TableImportJob
+from .views import apply_service_errors
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in template (.xlsx)"),
+        error_messages={"required": gettext_lazy("Choose the file to upload.")},
+    )
+
+
+def _back_url(cls: type[tableimport.Importer] | None) -> str:
+    """The list page of the imported records (its app may not have one yet)."""
+    if cls is None or not cls.list_url_name:
+        return ""
+    try:
+        return reverse(cls.list_url_name)
+    except NoReverseMatch:
+        return ""
+
+
+def _importer_or_404(request: HttpRequest, kind: str) -> tableimport.Importer:
+    cls = tableimport.importer_class(kind)
+    if cls is None:
+        raise Http404
+    if not cls.can_use(request.user):
+        raise PermissionDenied
+    return cls(request.user)
+
+
+@login_required
+def template_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
+    importer = _importer_or_404(request, kind)
+    response = HttpResponse(
+        tableimport.template(importer),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    return response
+
+
+@login_required
+def import_new(request: HttpRequest, kind: str) -> HttpResponse:
+    importer = _importer_or_404(request, kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = tableimport.job_start(
+                actor=request.user, kind=kind, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return redirect("imports:detail", token=job.token)
+    return render(
+        request,
+        "core/imports/new.html",
+        {
+            "form": form,
+            "importer": importer,
+            "kind": kind,
+            "back_url": _back_url(type(importer)),
+            "jobs": tableimport.job_list(viewer=request.user, kind=kind)[:10],
+            "limit_mb": MAX_BYTES // 2**20,
+        },
+    )
+
+
+def _job(request: HttpRequest, token: str) -> TableImportJob:
+    # Someone else's import is not found, not forbidden: its existence is not told.
+    return get_object_or_404(tableimport.job_list(viewer=request.user), token=token)
+
+
+@login_required
+def import_detail(request: HttpRequest, token: str) -> HttpResponse:
+    job = _job(request, token)
+    cls = tableimport.importer_class(job.kind)
+    return render(
+        request,
+        "core/imports/detail.html",
+        {
+            "job": job,
+            "importer": cls,
+            "back_url": _back_url(cls),
+        },
+    )
+
+
+@login_required
+def import_progress(request: HttpRequest, token: str) -> JsonResponse:
+    """What the page polls while the file is read or saved."""
+    job = _job(request, token)
+    return JsonResponse(
+        {"state": job.state, "progress": job.progress, "finished": job.finished},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@login_required
+@require_POST
+def import_action(request: HttpRequest, token: str, action: str) -> HttpResponse:
+    job = _job(request, token)
+    try:
+        if action == "save":
+            tableimport.job_confirm(actor=request.user, job=job, keep_valid_only=False)
+        elif action == "keep-valid":
+            tableimport.job_confirm(actor=request.user, job=job, keep_valid_only=True)
+        elif action == "cancel":
+            tableimport.job_cancel(actor=request.user, job=job)
+            messages.success(request, _("The import was cancelled; nothing was saved."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("imports:detail", token=job.token)

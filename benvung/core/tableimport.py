@@ -1,0 +1,1101 @@
+"""Importing a table of records from Excel: one row per record, checked before anything is saved.
+
+The same path as the consumption import (benvung.resources.imports): the upload is stored
+privately, read in a background task that reports its progress, previewed with every problem
+named by sheet, row, column and field, then saved in the background, in one transaction, only
+once the uploader confirms ("save all" when there is no problem, or "save only the valid rows").
+
+What a table holds is told by an `Importer`, registered under a kind key: its columns, the
+drop-down lists of its template, how a row becomes the data object its domain service takes,
+and the call to that service. Headings are translatable; a file downloaded in one language
+reads in the other, since headings are recognised in every language of the site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib
+import io
+import logging
+import secrets
+import warnings
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar, Generic, TypeVar
+from xml.etree.ElementTree import ParseError, iterparse
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from benvung.accounts import permissions
+from benvung.core import audit
+from benvung.core.numbers import parse_decimal
+from benvung.core.text import search_key
+
+# The checks of the consumption import, shared rather than copied.
+from benvung.resources.excel import (
+    MAX_PROBLEMS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    Problem,
+    _as_text,
+    _is_formula,
+    _norm,
+    _rows,
+    _shown,
+    _Unreadable,
+    _whole,
+    size_problem,
+)
+from benvung.resources.services import AMBIGUOUS
+
+from .models import TableImportJob
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TEMPLATE_ROWS = 1_000  # rows of a fresh template that carry the drop-down lists
+LIST_SEPARATOR = ";"
+
+# How a cell is read.
+TEXT, INTEGER, DECIMAL, DATE, YEAR, CHOICE, NAMES = (
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "year",
+    "choice",
+    "names",  # several names or codes separated by semicolons
+)
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the field of the data object; problems of the service name it too
+    header: str | Promise
+    kind: str = TEXT
+    required: bool = False
+    width: int = 20
+    hint: str | Promise = ""
+    max_length: int | None = None
+    # For CHOICE: (value, label) pairs; a cell may hold the value or the label in any language.
+    choices: Callable[[], Sequence[tuple[str, Any]]] | None = None
+    # Extra spellings accepted for a choice ("có" for yes...), normalised as search keys.
+    # (dataclasses.field: this class has a field called "field".)
+    aliases: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # The drop-down list (a key of Importer.lists()) offered in the template.
+    list_name: str = ""
+    # A drop-down that only suggests: other values (a code, an ID) may be typed.
+    list_is_strict: bool = True
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+
+
+@dataclass
+class RowData:
+    """A row that became a data object, with what the preview says about it."""
+
+    number: int
+    data: Any
+    label: str
+
+
+class Importer:
+    """One kind of table. Subclasses set the class attributes and write `build` and `save`."""
+
+    kind: ClassVar[str]
+    title: ClassVar[str | Promise]
+    sheet_title: ClassVar[str | Promise]
+    columns: ClassVar[tuple[Column, ...]]
+    list_url_name: ClassVar[str] = ""  # where the back link leads
+
+    def __init__(self, actor: Any = None) -> None:
+        self.actor = actor
+
+    # -- who may use it --
+
+    @classmethod
+    def can_use(cls, user: Any) -> bool:
+        raise NotImplementedError
+
+    # -- the template --
+
+    def instructions(self) -> list[str]:
+        """Rules of this table, shown first on the instruction sheet."""
+        return []
+
+    def lists(self) -> dict[str, tuple[str | Promise, list[str]]]:
+        """Drop-down lists: name → (heading, values)."""
+        lists: dict[str, tuple[str | Promise, list[str]]] = {}
+        for column in self.columns:
+            if column.kind == CHOICE and column.choices is not None and column.list_name:
+                lists[column.list_name] = (
+                    column.header,
+                    [capfirst(str(label)) for _value, label in column.choices()],
+                )
+        return lists
+
+    # -- reading --
+
+    def prepare(self) -> None:
+        """Load what `build` looks names up in, once per file."""
+
+    def build(self, values: dict[str, Any]) -> tuple[Any | None, dict[str, list[str]]]:
+        """The data object of a row, or the problems (by field) that stop it."""
+        raise NotImplementedError
+
+    def label(self, data: Any) -> str:
+        return str(data)
+
+    def key(self, data: Any) -> Hashable | None:
+        """Rows with the same key would overwrite each other: the later ones are refused."""
+        return None
+
+    # -- saving --
+
+    def save(self, data: Any) -> Any:
+        """Save one row through the domain service (raises ValidationError, PermissionDenied)."""
+        raise NotImplementedError
+
+    # -- shared helpers for subclasses --
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.field == name)
+
+
+class Lookup(Generic[T]):
+    """Items by the names and codes a person may write for them, accents and case aside."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, list[T]] = defaultdict(list)
+
+    def add(self, item: T, *names: Any) -> None:
+        for name in names:
+            text = _as_text(name)
+            if not text:
+                continue
+            for key in {_norm(text), search_key(text)}:
+                if key and item not in self._items[key]:
+                    self._items[key].append(item)
+
+    def find(self, text: str) -> list[T]:
+        return list(self._items.get(_norm(text)) or self._items.get(search_key(text)) or [])
+
+
+def valid_on(items: list[T], day: dt.date | None) -> list[T]:
+    """Of several items of one name, those in force on `day` when that settles it."""
+    if len(items) < 2 or day is None:
+        return items
+    in_force = [i for i in items if getattr(i, "is_valid_on", lambda _d: True)(day)]
+    return in_force if in_force else items
+
+
+_REGISTRY: dict[str, type[Importer]] = {}
+# Modules that register importers; read on first use so that core need not import the apps.
+IMPORTER_MODULES = ("benvung.retail.imports", "benvung.outreach.imports")
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    _REGISTRY[cls.kind] = cls
+    return cls
+
+
+def _load() -> None:
+    for module in IMPORTER_MODULES:
+        importlib.import_module(module)
+
+
+def importer_class(kind: str) -> type[Importer] | None:
+    _load()
+    return _REGISTRY.get(kind)
+
+
+def importers() -> list[type[Importer]]:
+    _load()
+    return list(_REGISTRY.values())
+
+
+# --- Names in every language -------------------------------------------------------------------
+
+
+def _languages() -> list[str]:
+    codes = [code for code, _name in settings.LANGUAGES]
+    current = translation.get_language()
+    return [current, *codes] if current and current not in codes else codes
+
+
+def in_every_language(text: str | Promise) -> set[str]:
+    """A translatable text as every language of the site writes it, normalised."""
+    spellings = {_norm(str(text))}
+    for language in _languages():
+        with translation.override(language):
+            spellings.add(_norm(str(text)))
+    return spellings
+
+
+def choice_lookup(column: Column) -> dict[str, str]:
+    """Normalised value, labels (every language) and aliases → value."""
+    names: dict[str, str] = {}
+    for value, label in column.choices() if column.choices else ():
+        names[_norm(value)] = value
+        names[search_key(value)] = value
+        for spelling in in_every_language(label):
+            names[spelling] = value
+            names[search_key(spelling)] = value
+    for alias, value in column.aliases.items():
+        names[_norm(alias)] = value
+        names[search_key(alias)] = value
+    return names
+
+
+# --- The template ------------------------------------------------------------------------------
+
+
+def _guide_title(importer: Importer) -> str:
+    return _("%(title)s: form for import") % {"title": importer.title}
+
+
+def guide_sheet_title() -> str:
+    return _("Instructions")[:31]
+
+
+def lists_sheet_title() -> str:
+    return _("Lists")[:31]
+
+
+def template(importer: Importer) -> bytes:
+    """The workbook to fill in: instructions, the data sheet, hidden drop-down lists."""
+    workbook = Workbook()
+    guide = workbook.active
+    assert guide is not None
+    guide.title = guide_sheet_title()
+    sheet = workbook.create_sheet(str(importer.sheet_title)[:31])
+    lists = importer.lists()
+    ranges = _write_lists(workbook.create_sheet(lists_sheet_title()), lists)
+    for index, column in enumerate(importer.columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(row=1, column=index, value=str(column.header))
+        cell.font = _HEADER_FONT
+        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        if column.hint:
+            cell.comment = Comment(str(column.hint), "BenVung", width=260, height=90)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = column.width
+        if column.kind in (TEXT, NAMES, CHOICE):
+            # Text, so a tax code keeps its leading 0 and a name is not read as a date.
+            dimension.number_format = "@"
+        elif column.kind == DATE:
+            dimension.number_format = "DD/MM/YYYY"
+        validation = _validation(column, ranges)
+        if validation is not None:
+            validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+            sheet.add_data_validation(validation)
+    sheet.row_dimensions[1].height = 45
+    sheet.freeze_panes = "A2"
+    _write_guide(guide, importer)
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_lists(
+    sheet: Worksheet, lists: dict[str, tuple[str | Promise, list[str]]]
+) -> dict[str, str]:
+    sheet.sheet_state = "hidden"
+    ranges = {}
+    title = sheet.title
+    for index, (name, (heading, values)) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=str(heading))
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=index, value=value)
+        ranges[name] = f"'{title}'!${letter}$2:${letter}${max(len(values), 1) + 1}"
+    return ranges
+
+
+def _validation(column: Column, ranges: dict[str, str]) -> DataValidation | None:
+    if column.list_name and column.list_name in ranges:
+        validation = DataValidation(
+            type="list", formula1=ranges[column.list_name], allow_blank=True
+        )
+        if column.list_is_strict:
+            validation.error = _("Choose a value from the list.")
+        else:
+            validation.errorStyle = "warning"
+            validation.error = _("This value is not in the list; check it.")
+    elif column.kind in (INTEGER, YEAR):
+        low = column.minimum if column.minimum is not None else 0
+        high = column.maximum if column.maximum is not None else 2_147_483_647
+        validation = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(low),
+            formula2=str(high),
+            allow_blank=True,
+        )
+        validation.error = _("Enter a whole number from %(min)s to %(max)s.") % {
+            "min": low,
+            "max": high,
+        }
+    elif column.kind == DECIMAL:
+        low = column.minimum if column.minimum is not None else 0
+        if column.maximum is not None:
+            validation = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1=str(low),
+                formula2=str(column.maximum),
+                allow_blank=True,
+            )
+        else:
+            validation = DataValidation(
+                type="decimal", operator="greaterThanOrEqual", formula1=str(low), allow_blank=True
+            )
+        validation.error = _("Enter a number.")
+    elif column.kind == DATE:
+        validation = DataValidation(
+            type="date", operator="greaterThan", formula1="36526", allow_blank=True
+        )
+        validation.error = _("Enter a date as dd/mm/yyyy.")
+    else:
+        return None
+    validation.showErrorMessage = True
+    validation.errorTitle = str(column.header)[:32]
+    return validation
+
+
+def _write_guide(sheet: Worksheet, importer: Importer) -> None:
+    widths = (34, 14, 70)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    rules = [
+        *importer.instructions(),
+        _(
+            "Write one record per row of the sheet “%(sheet)s”, from row 2. Do not rename the "
+            "sheets or the column headings, do not merge cells, do not use formulas."
+        )
+        % {"sheet": importer.sheet_title},
+        _(
+            "Write numbers as numbers, without separators of thousands; dates as dd/mm/yyyy. "
+            "Orange headings mark the columns that must be filled."
+        ),
+        _(
+            "After uploading you first see every problem, by row, column and field. Nothing is "
+            "saved until you confirm."
+        ),
+    ]
+    rows: list[tuple[tuple[Any, ...], bool]] = [((_guide_title(importer),), True), ((), False)]
+    rows += [((f"{i}. {text}",), False) for i, text in enumerate(rules, start=1)]
+    rows += [((), False), ((_("Column"), _("Required"), _("What to write")), True)]
+    for column in importer.columns:
+        hint = str(column.hint)
+        if column.kind == CHOICE and column.choices is not None:
+            choices = "; ".join(capfirst(str(label)) for _value, label in column.choices())
+            hint = f"{hint} {_('One of: %(choices)s.') % {'choices': choices}}".strip()
+        rows.append(((str(column.header), _("yes") if column.required else "", hint), False))
+    line = sum(widths) - 10
+    for number, (cells, heading) in enumerate(rows, start=1):
+        for index, value in enumerate(cells, start=1):
+            cell = sheet.cell(row=number, column=index, value=value)
+            cell.alignment = _WRAP
+            if heading:
+                cell.font = _HEADER_FONT
+        if len(cells) == 1:
+            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=3)
+            lines = -(-len(str(cells[0])) // line)
+            sheet.row_dimensions[number].height = 15 * max(lines, 1)
+        elif len(cells) == 3 and not heading:
+            lines = -(-len(str(cells[2])) // widths[2])
+            sheet.row_dimensions[number].height = 15 * max(lines, 1)
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.row_dimensions[1].height = 22
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedTable:
+    rows: list[RowData] = field(default_factory=list)  # rows without problems
+    problems: list[Problem] = field(default_factory=list)
+    problems_not_listed: int = 0
+    bad_rows: set[int] = field(default_factory=set)
+    blocked_all: bool = False
+    data_rows: int = 0
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.problems_not_listed - bool(self.problems_not_listed)
+
+    def add(self, problem: Problem, *, rows: Sequence[int] = ()) -> None:
+        if problem.blocks_all:
+            self.blocked_all = True
+        self.bad_rows.update(rows)
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.problems_not_listed += 1
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.data_rows,
+            "valid": 0 if self.blocked_all else len(self.rows),
+            "with_problems": len(self.bad_rows) if not self.blocked_all else self.data_rows,
+        }
+
+
+def _not_xlsx() -> str:
+    return _(
+        "The file is not an Excel workbook (.xlsx). If it is in the old .xls format or "
+        "protected by a password, open it in Excel and save it as .xlsx without a password."
+    )
+
+
+def parse(
+    importer: Importer, data: bytes, *, progress: Callable[[float], None] | None = None
+) -> ParsedTable:
+    """Read a filled-in template; nothing is saved."""
+    parsed = ParsedTable()
+
+    def refuse(message: str) -> ParsedTable:
+        parsed.add(Problem(message, blocks_all=True))
+        return parsed
+
+    too_large = size_problem(len(data))
+    if too_large is not None:
+        parsed.add(too_large)
+        return parsed
+    if not data:
+        return refuse(_("The file is empty."))
+    buffer = io.BytesIO(data)
+    try:
+        archive = zipfile.ZipFile(buffer)
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return refuse(_not_xlsx())
+    with archive:
+        entries = archive.infolist()
+        if not {"[Content_Types].xml", "xl/workbook.xml"} <= {e.filename for e in entries}:
+            return refuse(_not_xlsx())
+        # A small file can unpack to gigabytes of XML (a "zip bomb"); the directory says so.
+        if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+            return refuse(
+                _("The workbook unpacks to more than %(limit)s MB; it cannot be read.")
+                % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
+            )
+        unreadable = _("The file cannot be read as an Excel workbook (%(problem)s).")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                workbook = load_workbook(buffer, read_only=True, data_only=False, keep_links=False)
+        except Exception as exc:  # a damaged file fails in openpyxl in many different ways
+            return refuse(unreadable % {"problem": type(exc).__name__})
+        try:
+            _TableReader(importer, parsed, progress).read(workbook, archive)
+        except _Unreadable as exc:
+            parsed.add(Problem(unreadable % {"problem": exc}, blocks_all=True))
+        finally:
+            workbook.close()
+    parsed.problems.sort(key=lambda p: (p.row or 0, len(p.column), p.column))
+    if parsed.problems_not_listed:
+        parsed.problems.append(
+            Problem(
+                _("… and %(count)s more problems not listed.")
+                % {"count": parsed.problems_not_listed},
+                blocks_all=True,
+            )
+        )
+    if parsed.blocked_all:
+        parsed.rows = []
+    return parsed
+
+
+_FORMULA = object()
+
+
+class _TableReader:
+    def __init__(
+        self,
+        importer: Importer,
+        parsed: ParsedTable,
+        progress: Callable[[float], None] | None,
+    ) -> None:
+        self.importer = importer
+        self.parsed = parsed
+        self.progress = progress
+        self.sheet = str(importer.sheet_title)
+        self.letters: dict[str, str] = {}
+        self.choices = {c.field: choice_lookup(c) for c in importer.columns if c.kind == CHOICE}
+
+    def add(
+        self,
+        message: str,
+        row: int | None = None,
+        column: Column | None = None,
+        value: Any = None,
+        *,
+        letter: str = "",
+        blocks_all: bool = False,
+    ) -> None:
+        if column is not None and not letter:
+            letter = self.letters.get(column.field, "")
+        self.parsed.add(
+            Problem(
+                message,
+                sheet=self.sheet,
+                row=row,
+                column=letter,
+                header=str(column.header) if column is not None else "",
+                value=_shown(value) if value is not None else "",
+                blocks_all=blocks_all,
+            ),
+            rows=[row] if row is not None and row > 1 else [],
+        )
+
+    def read(self, workbook: Any, archive: zipfile.ZipFile) -> None:
+        wanted = in_every_language(self.importer.sheet_title)
+        title = next((t for t in workbook.sheetnames if _norm(t) in wanted), None)
+        if title is None:
+            self.add(
+                _(
+                    "This is not the import template of “%(title)s”: it has no sheet "
+                    "“%(sheet)s”. Download the template and fill it in."
+                )
+                % {"title": self.importer.title, "sheet": self.importer.sheet_title},
+                blocks_all=True,
+            )
+            return
+        self.sheet = title
+        sheet = workbook[title]
+        if not hasattr(sheet, "iter_rows"):
+            self.add(_("This sheet must be a worksheet."), blocks_all=True)
+            return
+        # The recorded size, only to show progress: some writers record a wrong one, so the
+        # rows are read as they are.
+        estimate = sheet.max_row or 0
+        sheet.reset_dimensions()
+        rows = _rows(sheet)
+        first = next(rows, None)
+        if first is None:
+            self.add(_("The sheet is empty: its heading row is missing."), 1, blocks_all=True)
+            return
+        columns = self.read_header(first[1])
+        self.check_merged(archive, sheet)
+        if columns is None:
+            return
+        self.importer.prepare()
+        keys: dict[Hashable, int] = {}
+        total = max(estimate, 2)
+        for number, cells in rows:
+            if number - 1 > MAX_ROWS:
+                self.add(
+                    _("The sheet has more than %(count)s rows; split it into several files.")
+                    % {"count": MAX_ROWS},
+                    number,
+                    blocks_all=True,
+                )
+                return
+            self.read_row(columns, number, cells, keys)
+            if self.progress is not None and number % 50 == 0:
+                self.progress(min(number / total, 1.0))
+        if not self.parsed.data_rows and not self.parsed.blocked_all:
+            self.add(_("The file holds no data: the sheet has no filled row."), blocks_all=True)
+        # A merged range found in the sheet's XML stops the rows it covers (recorded above).
+        self.parsed.rows = [r for r in self.parsed.rows if r.number not in self.parsed.bad_rows]
+
+    def read_header(self, cells: Sequence[Any]) -> dict[int, Column] | None:
+        by_header: dict[str, Column] = {}
+        for column in self.importer.columns:
+            for spelling in in_every_language(column.header):
+                by_header[spelling] = column
+        columns: dict[int, Column] = {}
+        ok = True
+        for index, cell in enumerate(cells):
+            value = getattr(cell, "value", None)
+            text = _as_text(value)
+            if not text:
+                continue
+            letter = get_column_letter(index + 1)
+            found = by_header.get(_norm(text).rstrip("* "))
+            if _is_formula(cell):
+                self.add(
+                    _("The cell holds a formula; write the value itself."),
+                    1,
+                    value=value,
+                    letter=letter,
+                    blocks_all=True,
+                )
+                ok = False
+            elif found is None:
+                self.add(
+                    _("This heading is not one of the template's (%(headers)s).")
+                    % {"headers": ", ".join(str(c.header) for c in self.importer.columns)},
+                    1,
+                    value=value,
+                    letter=letter,
+                    blocks_all=True,
+                )
+                ok = False
+            elif found.field in self.letters:
+                self.add(
+                    _("This heading appears twice."),
+                    1,
+                    found,
+                    value,
+                    letter=letter,
+                    blocks_all=True,
+                )
+                ok = False
+            else:
+                columns[index] = found
+                self.letters[found.field] = letter
+        for column in self.importer.columns:
+            if column.required and column.field not in self.letters:
+                self.add(
+                    _("The column “%(header)s” is missing.") % {"header": column.header},
+                    1,
+                    blocks_all=True,
+                )
+                ok = False
+        return columns if ok else None
+
+    def read_row(
+        self,
+        columns: dict[int, Column],
+        number: int,
+        cells: Sequence[Any],
+        keys: dict[Hashable, int],
+    ) -> None:
+        raw: dict[str, Any] = {}
+        formulas: list[tuple[int, Any]] = []
+        stray: list[tuple[int, Any]] = []
+        for index, cell in enumerate(cells):
+            value = getattr(cell, "value", None)
+            if isinstance(value, str) and not value.strip():
+                value = None
+            if value is None:
+                continue
+            if _is_formula(cell):
+                formulas.append((index, value))
+            elif index in columns:
+                raw[columns[index].field] = value
+            else:
+                stray.append((index, value))
+        if not raw and not formulas and not stray:
+            return  # an empty row
+        self.parsed.data_rows += 1
+        bad: set[str] = set()
+        for index, value in formulas:
+            column = columns.get(index)
+            self.add(
+                _("The cell holds a formula; write the value itself."),
+                number,
+                column,
+                value,
+                letter=get_column_letter(index + 1),
+            )
+            if column is not None:
+                bad.add(column.field)
+        for index, value in stray:
+            self.add(
+                _("There is data in a column without a heading."),
+                number,
+                None,
+                value,
+                letter=get_column_letter(index + 1),
+            )
+        values: dict[str, Any] = {}
+        for column in self.importer.columns:
+            if column.field in bad:
+                values[column.field] = None
+                continue
+            value, message = self.read_cell(column, raw.get(column.field))
+            if message:
+                bad.add(column.field)
+                self.add(message, number, column, raw.get(column.field))
+                values[column.field] = None
+            else:
+                values[column.field] = value
+        try:
+            data, problems = self.importer.build(values)
+        except PermissionDenied as exc:
+            data, problems = None, {"": [str(exc) or _("You are not allowed to do this.")]}
+        for name, messages in problems.items():
+            if name in bad:
+                continue  # the cell's own problem is enough
+            column = next((c for c in self.importer.columns if c.field == name), None)
+            for message in messages:
+                self.add(message, number, column, raw.get(name) if column else None)
+        if data is None or problems or bad or formulas or stray:
+            self.parsed.bad_rows.add(number)
+            return
+        key = self.importer.key(data)
+        if key is not None:
+            first = keys.setdefault(key, number)
+            if first != number:
+                self.add(
+                    _("Row %(row)s already holds this record; give each record once.")
+                    % {"row": first},
+                    number,
+                )
+                return
+        self.parsed.rows.append(RowData(number, data, self.importer.label(data)))
+
+    def read_cell(self, column: Column, value: Any) -> tuple[Any, str]:
+        """The cell's value in the form the importer takes, or why it cannot be read."""
+        if value is None:
+            if column.required:
+                return None, _("This cell must be filled.")
+            return ([] if column.kind == NAMES else "" if column.kind == TEXT else None), ""
+        if column.kind == TEXT:
+            text = _as_text(value)
+            if column.max_length and len(text) > column.max_length:
+                return None, _("At most %(count)s characters.") % {"count": column.max_length}
+            return text, ""
+        if column.kind == NAMES:
+            parts = [p.strip() for p in _as_text(value).split(LIST_SEPARATOR)]
+            return [p for p in parts if p], ""
+        if column.kind == CHOICE:
+            lookup = self.choices[column.field]
+            text = _as_text(value)
+            choice = lookup.get(_norm(text)) or lookup.get(search_key(text))
+            if choice is None:
+                labels = [
+                    capfirst(str(label))
+                    for _v, label in (column.choices() if column.choices else ())
+                ]
+                return None, _("Choose one of: %(choices)s.") % {"choices": "; ".join(labels)}
+            return choice, ""
+        if column.kind == DATE:
+            return _date(value)
+        if column.kind in (INTEGER, YEAR):
+            number = _whole(value)
+            if number is None:
+                return None, (
+                    _("Write the year as four digits, for example 2025.")
+                    if column.kind == YEAR
+                    else _("Enter a whole number, without decimals.")
+                )
+            return self.in_range(column, number)
+        if column.kind == DECIMAL:
+            decimal, message = _decimal(value)
+            if message:
+                return None, message
+            return self.in_range(column, decimal)
+        return value, ""
+
+    def in_range(self, column: Column, number: Any) -> tuple[Any, str]:
+        if column.minimum is not None and number < column.minimum:
+            return None, _("The number must be at least %(min)s.") % {"min": column.minimum}
+        if column.maximum is not None and number > column.maximum:
+            return None, _("The number must be at most %(max)s.") % {"max": column.maximum}
+        return number, ""
+
+    def check_merged(self, archive: zipfile.ZipFile, sheet: Any) -> None:
+        """Merged cells: a value shown across rows belongs, for a program, to the first only."""
+        path = getattr(sheet, "_worksheet_path", None)
+        if not path:
+            return
+        try:
+            with archive.open(path) as source:
+                for _event, element in iterparse(source):
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if tag == "mergeCell":
+                        self.merged(element.get("ref", ""))
+                    elif tag in ("row", "sheetData"):
+                        element.clear()
+        except (KeyError, ParseError, zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise _Unreadable(type(exc).__name__) from exc
+
+    def merged(self, ref: str) -> None:
+        try:
+            first_col, first_row, _last_col, last_row = range_boundaries(ref)
+        except (TypeError, ValueError):
+            return
+        if first_row is None or last_row is None:
+            return
+        self.add(
+            _("The cells %(range)s are merged; unmerge them and fill in each cell.")
+            % {"range": ref},
+            first_row,
+            letter=get_column_letter(first_col or 1),
+            blocks_all=first_row == 1,
+        )
+        self.parsed.bad_rows.update(range(first_row, min(last_row, first_row + MAX_ROWS) + 1))
+
+
+def _date(value: Any) -> tuple[dt.date | None, str]:
+    if isinstance(value, dt.datetime):
+        return value.date(), ""
+    if isinstance(value, dt.date):
+        return value, ""
+    text = _as_text(value)
+    try:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date(), ""
+    except ValueError:
+        return None, _("Write the date as dd/mm/yyyy, for example 15/03/2025.")
+
+
+def _decimal(value: Any) -> tuple[Decimal | None, str]:
+    """A number cell, or text that can only mean one number: "12.500" (twelve and a half to a
+    program, twelve thousand five hundred to a Vietnamese reader) is asked about."""
+    if isinstance(value, bool | dt.date | dt.datetime | dt.time):
+        return None, _("The cell must hold a number (it holds a date or another value).")
+    if isinstance(value, int | float | Decimal):
+        number = parse_decimal(value)
+        if number is None:
+            return None, _("The cell must hold a number.")
+        return number, ""
+    text = _as_text(value).rstrip("%").strip()
+    if AMBIGUOUS.match(text):
+        return None, _("“%(value)s” is ambiguous: write %(whole)s or %(decimal)s") % {
+            "value": text,
+            "whole": text.replace(".", ""),
+            "decimal": text.replace(".", ","),
+        }
+    number = parse_decimal(text)
+    if number is None:
+        return None, _("The cell holds text, not a number; write the number as a number.")
+    return number, ""
+
+
+# --- Jobs: upload, read, confirm, save, cancel -------------------------------------------------
+
+
+def job_list(*, viewer: Any, kind: str | None = None) -> QuerySet[TableImportJob]:
+    """The viewer's own imports (coordinators see every import)."""
+    qs = TableImportJob.objects.select_related("uploaded_by")
+    if not permissions.is_coordinator(viewer):
+        qs = qs.filter(uploaded_by_id=getattr(viewer, "pk", None))
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def job_start(*, actor: Any, kind: str, upload: UploadedFile) -> TableImportJob:
+    """Keep the file and queue its reading. Too large a file is refused before it is stored."""
+    cls = importer_class(kind)
+    if cls is None or not cls.can_use(actor):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    size = upload.size or 0
+    too_large = size_problem(size)
+    if too_large is not None:
+        raise ValidationError({"file": [too_large.message]})
+    with transaction.atomic():
+        job = TableImportJob(
+            token=secrets.token_hex(16),
+            kind=kind,
+            uploaded_by=actor,
+            organisation_id_at_upload=getattr(actor, "organisation_id", None),
+            filename=(upload.name or "import.xlsx")[:255],
+            size=size,
+        )
+        job.file.save(job.token, upload, save=False)
+        job.save()
+        audit.record(
+            actor=actor,
+            action="table_import.start",
+            target=job,
+            after={"kind": kind, "file": job.filename, "size": size},
+        )
+        from .tasks import read_table_import
+
+        transaction.on_commit(lambda: read_table_import.enqueue(job.pk))
+    return job
+
+
+def _reporter(job: TableImportJob, start: int, end: int) -> Callable[[float], None]:
+    def report(fraction: float) -> None:
+        # A plain update, outside any transaction, so the polling page sees it at once.
+        TableImportJob.objects.filter(pk=job.pk).update(
+            progress=int(start + (end - start) * fraction)
+        )
+
+    return report
+
+
+def _problem_dict(problem: Problem) -> dict[str, Any]:
+    return {
+        "text": str(problem),
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "header": problem.header,
+        "message": problem.message,
+        "value": problem.value,
+    }
+
+
+def _importer(job: TableImportJob) -> Importer:
+    cls = importer_class(job.kind)
+    if cls is None:
+        raise ValueError(_("Unknown kind of import: %(kind)s") % {"kind": job.kind})
+    return cls(job.uploaded_by)
+
+
+def job_read(job: TableImportJob) -> TableImportJob:
+    """Read the stored file (background task); the preview is kept on the job."""
+    TableImportJob.objects.filter(pk=job.pk).update(state=TableImportJob.State.READING, progress=5)
+    try:
+        with job.file.open("rb") as fh:
+            data = fh.read()
+        parsed = parse(_importer(job), data, progress=_reporter(job, 5, 95))
+    except Exception as exc:  # an unreadable file is reported, never left "reading" forever
+        logger.exception("table import %s could not be read", job.pk)
+        job.state = TableImportJob.State.FAILED
+        job.preview = {"problems": [{"text": str(exc)}], "problem_count": 1}
+        job.progress = 100
+        job.save(update_fields=["state", "preview", "progress", "updated_at"])
+        return job
+    job.preview = {
+        "counts": parsed.counts(),
+        "rows": [{"row": r.number, "label": r.label} for r in parsed.rows[:MAX_PROBLEMS]],
+        "problems": [_problem_dict(p) for p in parsed.problems],
+        "problem_count": parsed.problem_count,
+        "blocked_all": parsed.blocked_all,
+        "valid": len(parsed.rows),
+    }
+    job.state = TableImportJob.State.PREVIEW
+    job.progress = 100
+    job.save(update_fields=["preview", "state", "progress", "updated_at"])
+    return job
+
+
+def _own(actor: Any, job: TableImportJob) -> None:
+    if not (permissions.is_coordinator(actor) or job.uploaded_by_id == getattr(actor, "pk", None)):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def job_confirm(*, actor: Any, job: TableImportJob, keep_valid_only: bool) -> TableImportJob:
+    """The uploader has seen the preview: save (in the background)."""
+    _own(actor, job)
+    with transaction.atomic():
+        # Two clicks on "save" must not queue two saves.
+        job = TableImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.state != TableImportJob.State.PREVIEW:
+            raise ValidationError(
+                _("This import is %(state)s.") % {"state": job.get_state_display()}
+            )
+        preview = job.preview
+        if preview.get("problem_count") and not keep_valid_only:
+            raise ValidationError(
+                _("The file has problems: correct it, or keep only the valid rows.")
+            )
+        if preview.get("blocked_all") or not preview.get("valid"):
+            raise ValidationError(_("No row of the file is free of problems: nothing to save."))
+        job.state = TableImportJob.State.SAVING
+        job.progress = 0
+        job.keep_valid_only = keep_valid_only
+        job.save(update_fields=["state", "progress", "keep_valid_only", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="table_import.confirm",
+            target=job,
+            after={"keep_valid_only": keep_valid_only},
+        )
+        from .tasks import save_table_import
+
+        transaction.on_commit(lambda: save_table_import.enqueue(job.pk))
+    return job
+
+
+def job_save(job: TableImportJob) -> TableImportJob:
+    """Read the file again and save it (background task), as the uploader, in one transaction."""
+    saved: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    try:
+        importer = _importer(job)
+        with job.file.open("rb") as fh:
+            parsed = parse(importer, fh.read(), progress=_reporter(job, 0, 40))
+        if parsed.blocked_all or (parsed.problems and not job.keep_valid_only):
+            # The file was replaced or the directory changed since the preview.
+            problems = list(parsed.problems)
+            skipped = [{"row": None, "label": "", "reason": _("The file has problems.")}]
+        else:
+            report = _reporter(job, 40, 99)
+            with transaction.atomic():
+                for done, row in enumerate(parsed.rows, start=1):
+                    report(done / len(parsed.rows))
+                    message = _save_row(importer, row)
+                    if message is None:
+                        saved.append({"row": row.number, "label": row.label})
+                        continue
+                    skipped.append({"row": row.number, "label": row.label, "reason": message})
+                    problems.append(
+                        Problem(message, sheet=str(importer.sheet_title), row=row.number)
+                    )
+                if skipped and not job.keep_valid_only:
+                    # All or nothing: one row refused by the service undoes the others.
+                    transaction.set_rollback(True)
+                    reason = _("Another row could not be saved; nothing was saved.")
+                    skipped += [{**s, "reason": reason} for s in saved]
+                    saved = []
+    except Exception as exc:  # the page must not wait for ever on a job that died
+        logger.exception("table import %s could not be saved", job.pk)
+        job.state = TableImportJob.State.FAILED
+        job.progress = 100
+        job.result = {"saved": [], "skipped": [], "problems": [{"text": str(exc)}]}
+        job.save(update_fields=["state", "progress", "result", "updated_at"])
+        return job
+    job.result = {
+        "saved": saved[:MAX_PROBLEMS],
+        "saved_count": len(saved),
+        "skipped": skipped[:MAX_PROBLEMS],
+        "skipped_count": len(skipped),
+        "problems": [_problem_dict(p) for p in problems[:MAX_PROBLEMS]],
+    }
+    job.state = TableImportJob.State.SAVED if saved else TableImportJob.State.FAILED
+    job.progress = 100
+    job.save(update_fields=["result", "state", "progress", "updated_at"])
+    return job
+
+
+def _save_row(importer: Importer, row: RowData) -> str | None:
+    """Why the service refused the row, or None when it was saved."""
+    try:
+        with transaction.atomic():
+            importer.save(row.data)
+    except PermissionDenied as exc:
+        return str(exc) or _("You are not allowed to do this.")
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+def job_cancel(*, actor: Any, job: TableImportJob) -> TableImportJob:
+    _own(actor, job)
+    with transaction.atomic():
+        job = TableImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.state not in {TableImportJob.State.PREVIEW, TableImportJob.State.QUEUED}:
+            raise ValidationError(
+                _("This import is %(state)s.") % {"state": job.get_state_display()}
+            )
+        job.state = TableImportJob.State.CANCELLED
+        job.save(update_fields=["state", "updated_at"])
+        audit.record(actor=actor, action="table_import.cancel", target=job)
+    return job

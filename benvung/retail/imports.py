@@ -1,0 +1,194 @@
+"""The packaging surveys as an Excel table: one row per outlet and year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from benvung.accounts import permissions
+from benvung.core import tableimport as ti
+from benvung.core.text import search_key
+from benvung.directory.models import RetailOutlet
+from benvung.resources.excel import _norm
+
+from . import selectors, services
+from .models import PackagingSurvey
+
+# The answers as Vietnamese surveys write them, whatever the language of the template.
+PRACTICE_ALIASES = {
+    "có": PackagingSurvey.Practice.YES,
+    "một phần": PackagingSurvey.Practice.PARTLY,
+    "không": PackagingSurvey.Practice.NO,
+}
+
+
+class OutletFinder:
+    """Outlets by ID, key, name or short name; of two of the same name, the one open in the
+    year."""
+
+    def __init__(self, outlets: Any) -> None:
+        self.by_id: dict[str, RetailOutlet] = {}
+        self.by_name: dict[str, list[RetailOutlet]] = defaultdict(list)
+        for outlet in outlets:
+            self.by_id[str(outlet.pk)] = outlet
+            if outlet.key:
+                self.by_id[_norm(outlet.key)] = outlet
+            for name in {outlet.name, outlet.short_name} - {""}:
+                self.by_name[_norm(name)].append(outlet)
+                key = search_key(name)
+                if key != _norm(name):
+                    self.by_name[key].append(outlet)
+
+    def find(self, text: str, year: int | None) -> tuple[RetailOutlet | None, str]:
+        text = text.strip()
+        if text in self.by_id or _norm(text) in self.by_id:
+            return self.by_id.get(text) or self.by_id[_norm(text)], ""
+        matches = list(
+            dict.fromkeys(self.by_name.get(_norm(text)) or self.by_name.get(search_key(text), []))
+        )
+        if len(matches) > 1 and year is not None:
+            open_ = [o for o in matches if services._in_operation(o, year)]
+            matches = open_ if len(open_) == 1 else matches
+        if len(matches) == 1:
+            return matches[0], ""
+        if matches:
+            return None, _("Several retail outlets have this name; write the outlet's ID.")
+        return None, _("No retail outlet with this name or ID is registered in the system.")
+
+
+@ti.register
+class SurveyImporter(ti.Importer):
+    kind = "retail_survey"
+    title = gettext_lazy("Packaging surveys of retail outlets")
+    sheet_title = gettext_lazy("Surveys")
+    list_url_name = "retail:survey_list"
+    columns = (
+        ti.Column(
+            "outlet",
+            gettext_lazy("Retail outlet (name or ID)"),
+            required=True,
+            width=36,
+            hint=gettext_lazy(
+                "The outlet's name as registered in the system (choose it from the list), "
+                "or its ID."
+            ),
+            list_name="outlets",
+            list_is_strict=False,
+        ),
+        ti.Column(
+            "year",
+            gettext_lazy("Year"),
+            ti.YEAR,
+            required=True,
+            width=8,
+            minimum=services.MIN_YEAR,
+            maximum=services.MAX_YEAR,
+        ),
+        ti.Column(
+            "eco_packaging",
+            gettext_lazy("Eco-friendly packaging instead of single-use plastic"),
+            ti.CHOICE,
+            required=True,
+            width=22,
+            choices=lambda: PackagingSurvey.Practice.choices,
+            aliases=PRACTICE_ALIASES,
+            list_name="practice",
+        ),
+        ti.Column(
+            "biodegradable_bag_share",
+            gettext_lazy("Biodegradable bags (% of bags)"),
+            ti.DECIMAL,
+            width=16,
+            hint=gettext_lazy("From 0 to 100, for example 12,5."),
+            minimum=0,
+            maximum=100,
+        ),
+        ti.Column(
+            "ecolabelled_products",
+            gettext_lazy("Eco-labelled products"),
+            ti.INTEGER,
+            width=14,
+            minimum=0,
+            maximum=services.MAX_ECOLABELLED,
+        ),
+        ti.Column(
+            "surveyed_on",
+            gettext_lazy("Surveyed on"),
+            ti.DATE,
+            width=14,
+            hint=gettext_lazy("dd/mm/yyyy"),
+        ),
+        ti.Column("note", gettext_lazy("Note"), width=30),
+        ti.Column("evidence_url", gettext_lazy("Evidence (link)"), width=30, max_length=500),
+    )
+
+    @classmethod
+    def can_use(cls, user: Any) -> bool:
+        return permissions.can_use_retail(user)
+
+    def instructions(self) -> list[str]:
+        return [
+            _(
+                "One row per retail outlet and year. A year already recorded for an outlet is "
+                "replaced by the row of the file."
+            ),
+            _("Answer the packaging question with Có, Một phần or Không (yes, partly, no)."),
+        ]
+
+    def lists(self) -> dict[str, tuple[Any, list[str]]]:
+        lists = super().lists()
+        lists["outlets"] = (
+            self.column("outlet").header,
+            [o.name for o in selectors.outlets_for(viewer=self.actor)],
+        )
+        return lists
+
+    def prepare(self) -> None:
+        # Every outlet, so that one the user may not record is named as such, not as unknown.
+        self.outlets = OutletFinder(RetailOutlet.objects.all())
+        self.existing = {
+            (s.outlet_id, s.year): s for s in PackagingSurvey.objects.select_related("owner")
+        }
+
+    def build(self, values: dict[str, Any]) -> tuple[Any | None, dict[str, list[str]]]:
+        problems: dict[str, list[str]] = {}
+        outlet: RetailOutlet | None = None
+        if values["outlet"]:
+            outlet, message = self.outlets.find(values["outlet"], values["year"])
+            if outlet is None:
+                problems["outlet"] = [message]
+            elif not permissions.can_record_survey(self.actor, outlet):
+                problems["outlet"] = [_("You may only record the survey of your own outlet.")]
+        if outlet is None or problems or values["year"] is None or not values["eco_packaging"]:
+            return None, problems
+        data = services.SurveyData(
+            outlet=outlet,
+            year=values["year"],
+            eco_packaging=values["eco_packaging"],
+            biodegradable_bag_share=values["biodegradable_bag_share"],
+            ecolabelled_products=values["ecolabelled_products"],
+            surveyed_on=values["surveyed_on"],
+            note=values["note"] or "",
+            evidence_url=values["evidence_url"] or "",
+        )
+        problems = services.survey_problems(data)
+        existing = self.existing.get((outlet.pk, data.year))
+        if existing is not None and not permissions.can_edit_survey(self.actor, existing):
+            problems.setdefault("outlet", []).append(
+                _("The survey of %(outlet)s for %(year)s was recorded by %(owner)s.")
+                % {"outlet": outlet.name, "year": data.year, "owner": existing.owner}
+            )
+        return (None, problems) if problems else (data, {})
+
+    def label(self, data: services.SurveyData) -> str:
+        return f"{data.outlet.name} – {data.year}"
+
+    def key(self, data: services.SurveyData) -> Hashable:
+        return (data.outlet.pk, data.year)
+
+    def save(self, data: services.SurveyData) -> PackagingSurvey:
+        return services.survey_save(actor=self.actor, data=data)
