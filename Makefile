@@ -9,7 +9,7 @@ PORT ?= 8000
 # A laptop runs with DEBUG on unless told otherwise; production uses docs/deploy.md.
 export DEBUG ?= 1
 
-.PHONY: setup setup-test run prepare serve test lint format pytest lock messages benchmark clean help
+.PHONY: setup setup-test browser run prepare serve test lint format pytest lock messages benchmark clean help
 
 help:
 	@echo "make run    install, prepare the database with reference and demo data, serve the site"
@@ -32,7 +32,22 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
 
 setup: $(VENV)/.installed
 
-setup-test: $(VENV)/.installed-test
+setup-test: $(VENV)/.installed-test browser
+
+# The browser tests (benvung/portal/tests/test_accessibility.py) drive Debian's chromium, never a
+# browser downloaded by Playwright. Installed here when missing and we may (root with apt-get);
+# otherwise, or if apt fails, those tests are skipped and say why.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends chromium >/dev/null; } \
+	  || echo "WARNING: chromium could not be installed: the browser tests will be skipped"; \
+	else \
+	  echo "(no $(CHROMIUM), and not root with apt-get: the browser tests will be skipped)"; \
+	fi
 
 # --- run ---------------------------------------------------------------------------------------
 prepare: setup
@@ -40,6 +55,7 @@ prepare: setup
 	$(BIN)/benvung load_reference
 	$(BIN)/benvung load_plan
 	$(BIN)/benvung load_demo
+	$(BIN)/benvung indicators --recompute
 
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: prepare

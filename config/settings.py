@@ -280,3 +280,10 @@ LOGGING = {
 # --- The province this installation serves ---------------------------------------------------
 # The current (post-1 July 2025) province code of the vietnam-provinces package.
 PROVINCE_CODE = env("PROVINCE_CODE", "75")
+
+# --- Public portal ---------------------------------------------------------------------------
+# Background tiles of the coverage map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# (respect the tile server's usage policy). Empty (the default): no tiles are loaded and the
+# markers are drawn on a plain background; the map page alone then allows that server in its
+# Content-Security-Policy img-src.
+PORTAL_MAP_TILE_URL = env("PORTAL_MAP_TILE_URL", "")

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from benvung.api.api import api
 from benvung.core.admin_site import restrict_admin_to_system_administrators
+from benvung.core.health import healthz
 
 restrict_admin_to_system_administrators(admin.site)
 
@@ -19,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("indicators/", include("benvung.indicators.urls")),
     path("api/", api.urls),
     path("audit/", include("benvung.core.urls")),
+    path("imports/", include("benvung.core.import_urls")),
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

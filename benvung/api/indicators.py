@@ -60,7 +60,7 @@ def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[
     return {
         "code": code,
         "name": str(definition.name),
-        "unit": definition.unit,
+        "unit": str(definition.unit),
         "description": str(definition.description),
         "method": str(definition.method),
         "sources": [str(s) for s in definition.sources],

@@ -89,10 +89,11 @@ OUTLETS = [
     (RetailOutlet.OutletType.MARKET, "Chợ", 6),
 ]
 CHAINS = ["Chuỗi Xanh Mart", "Chuỗi Phương Nam", "Chuỗi Tiện Lợi 24", ""]
+# (name, former district, the commune of the old map the village lies in)
 CRAFT_VILLAGES = [
-    ("Làng nghề gốm (mẫu)", "bienhoa"),
-    ("Làng nghề mây tre đan (mẫu)", "vinhcuu"),
-    ("Làng nghề điều (mẫu)", "dongphu"),
+    ("Làng nghề gốm (mẫu)", "bienhoa", "Phường Tân Vạn"),
+    ("Làng nghề mây tre đan (mẫu)", "vinhcuu", "Xã Tân Bình"),
+    ("Làng nghề điều (mẫu)", "dongphu", "Thị trấn Tân Phú"),
 ]
 STREETS = ["Đường số 1", "Đường số 2", "Đường số 3", "Đường số 5", "Đường số 7", "Đường số 9"]
 
@@ -320,12 +321,17 @@ def _craft_villages() -> LoadReport:
         queryset=IndustrialArea.objects.filter(is_demo=True),
     )
     districts = list(selectors.former_districts())
-    for name, district_key in CRAFT_VILLAGES:
+    for name, district_key, commune_name in CRAFT_VILLAGES:
         district = next((d for d in districts if d.search_key.endswith(district_key)), None)
+        commune, place = _craft_village_place(district, commune_name)
+        rng = random.Random(name)
         villages.upsert(
             {"kind": IndustrialArea.Kind.CRAFT_VILLAGE, "name": name},
             {
                 "former_district": district,
+                "administrative_unit": commune,
+                "latitude": _jitter(place.latitude, rng) if place and place.latitude else None,
+                "longitude": _jitter(place.longitude, rng) if place and place.longitude else None,
                 "is_demo": True,
                 "note": "Làng nghề mẫu để minh họa, không phải danh mục chính thức.",
                 "source": "dữ liệu mẫu",
@@ -333,6 +339,20 @@ def _craft_villages() -> LoadReport:
             },
         )
     return villages.finish(source="devtools.demo")
+
+
+def _craft_village_place(
+    district: AdministrativeUnit | None, commune_name: str
+) -> tuple[AdministrativeUnit | None, AdministrativeUnit | None]:
+    """The 2025 commune a village lies in, and the unit whose centre it is placed near (the
+    commune of the old map, which is smaller, when it is known)."""
+    if district is None:
+        return None, None
+    old = AdministrativeUnit.objects.filter(parent=district, name=commune_name).first()
+    links = (old or district).successor_links.select_related("successor")
+    link = links.order_by("-is_primary", "successor__code").first()
+    commune = link.successor if link else None
+    return commune, old if old is not None and old.latitude is not None else commune
 
 
 def demo_accounts() -> list[DemoAccount]:

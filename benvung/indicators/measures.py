@@ -359,7 +359,7 @@ register(
     Definition(
         code="scp_models_count",
         name=gettext_lazy("Sustainable production and consumption models"),
-        unit="mô hình",
+        unit=gettext_lazy("models"),
         description=gettext_lazy(
             "Number of sustainable production and consumption models put in place since the "
             "plan began and verified by the Department of Industry and Trade."
@@ -790,7 +790,7 @@ register(
     Definition(
         code="scp_in_education",
         name=gettext_lazy("Sustainable production and consumption in education and training"),
-        unit="hoạt động",
+        unit=gettext_lazy("activities"),
         description=gettext_lazy(
             "Activities integrating sustainable production and consumption into teaching and "
             "training, since the plan began."

@@ -60,7 +60,7 @@ FIRST_VALUE = "first_value"  # the value of the baseline year, or of the first y
 class Definition:
     code: str
     name: str | Promise
-    unit: str
+    unit: str | Promise  # "%", or a word in the reader's language
     description: str | Promise  # what is counted, in a sentence or two
     method: str | Promise  # how, including what is left out
     sources: tuple[str | Promise, ...]

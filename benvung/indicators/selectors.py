@@ -59,7 +59,11 @@ def _shown(value: Decimal | None) -> str:
 
 
 def target_label(target: Target) -> str:
-    unit = f" {target.unit}" if target.unit and target.unit != "%" else target.unit or ""
+    unit = target.unit or ""
+    if unit and unit != "%":
+        # The plan file writes the unit in Vietnamese; the definition's word is translated.
+        code = target.indicator_code
+        unit = f" {registry.get(code).unit if registry.known(code) else unit}"
     low, high = target.min_value, target.max_value
     if low is not None and high is not None and low != high:
         return f"{_shown(low)}–{_shown(high)}{unit}"
@@ -69,14 +73,14 @@ def target_label(target: Target) -> str:
     return f"{_shown(single)}{unit}"
 
 
-def _goal(target: Target) -> Decimal | None:
+def goal(target: Target) -> Decimal | None:
     increase = target.direction == Target.Direction.INCREASE
     low = target.min_value if target.min_value is not None else target.value
     high = target.max_value if target.max_value is not None else target.value
     return low if increase else high
 
 
-def _path_start(target: Target) -> tuple[int, float] | None:
+def path_start(target: Target) -> tuple[int, float] | None:
     """A target continuing an earlier one of the same indicator (7-10 % by 2030 after 5-8 % by
     2025) starts its path at the earlier milestone's goal."""
     previous = (
@@ -92,8 +96,8 @@ def _path_start(target: Target) -> tuple[int, float] | None:
     )
     if previous is None:
         return None
-    goal = _goal(previous)
-    return None if goal is None else (previous.milestone_year, float(goal))
+    previous_goal = goal(previous)
+    return None if previous_goal is None else (previous.milestone_year, float(previous_goal))
 
 
 def series(
@@ -169,16 +173,16 @@ def progress_for(
         baseline_year, baseline_value = _baseline(target, definition, rows)
         if latest is not None:
             notes.extend(registry.note_text(n) for n in latest.notes)
-    goal = None if definition is None or definition.qualitative else _goal(target)
+    wanted = None if definition is None or definition.qualitative else goal(target)
     assessment = calculations.assess(
         value=None if latest is None else float(latest.value),  # type: ignore[arg-type]
         value_year=None if latest is None else latest.year,
         baseline_value=None if baseline_value is None else float(baseline_value),
         baseline_year=baseline_year,
-        goal=None if goal is None else float(goal),
+        goal=None if wanted is None else float(wanted),
         milestone_year=target.milestone_year,
         increase=target.direction == Target.Direction.INCREASE,
-        start=_path_start(target),
+        start=path_start(target),
     )
     if definition is not None and definition.qualitative:
         notes.append(_("A qualitative target: the status is the coordinator's assessment."))

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from benvung.core.commands import AuditedCommand
-from benvung.devtools import demo, demo_resources
+from benvung.devtools import demo, demo_outreach, demo_resources
 
 
 class Command(AuditedCommand):
@@ -30,6 +30,8 @@ class Command(AuditedCommand):
         try:
             reports = demo.generate(seed=options["seed"])
             reports.append(demo_resources.generate(options["seed"]))
+            # After the site-years: SCP models' savings are checked against them.
+            reports += demo_outreach.generate(options["seed"])
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         for report in reports:
