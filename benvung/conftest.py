@@ -51,6 +51,17 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache: cached public pages must not leak between tests
+    whose databases happen to have the same data version."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese() -> Any:
     """Tests read messages the way users see them: in Vietnamese."""
     with translation.override("vi"):

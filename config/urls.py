@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from benvung.api.api import api
 from benvung.core.admin_site import restrict_admin_to_system_administrators
@@ -22,7 +24,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("benvung.core.urls")),
     path("imports/", include("benvung.core.import_urls")),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language changes nothing but the visitor's own language cookie, so a forged
+    # request can do no harm; without the token the public pages can be served from the cache
+    # to every visitor (benvung/portal/cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -48,7 +48,7 @@ def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[
             "year": r.year,
             "scope": r.scope_kind,
             "key": r.scope_key,
-            "name": r.scope_label,
+            "name": r.label,
             "value": None if r.value is None else float(r.value),
             "numerator": None if r.numerator is None else float(r.numerator),
             "denominator": None if r.denominator is None else float(r.denominator),

@@ -194,6 +194,18 @@ def former_districts() -> QuerySet[AdministrativeUnit]:
     )
 
 
+def province_units() -> QuerySet[AdministrativeUnit]:
+    """The districts and communes of the province on both maps: today's communes, and the
+    districts and communes, until 30/06/2025, of the provinces that formed it. Records of the
+    plan's activities name these, never units of other provinces."""
+    old_districts = former_districts().values("pk")
+    return Unit.objects.filter(
+        Q(pk__in=current_communes().values("pk"))
+        | Q(pk__in=old_districts)
+        | Q(parent__in=old_districts, level=Unit.Level.COMMUNE)
+    )
+
+
 _centroid_cache: dict[tuple[int, int], list[geography.Centroid]] = {}
 
 

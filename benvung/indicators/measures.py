@@ -15,9 +15,8 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils import translation
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .calculations import share
 from .registry import FIRST_VALUE, Computed, Definition, note, register
@@ -47,6 +46,13 @@ def _record(model: str, pk: int, label: str, url_name: str = "", **extra: Any) -
     return item
 
 
+def _msgid(label: Any) -> str:
+    """A label kept untranslated in the stored result (IndicatorResult.label translates it when
+    shown), so the same figure reads right in Vietnamese and in English."""
+    with translation.override("en"):
+        return str(label)
+
+
 def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
@@ -68,14 +74,16 @@ def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
         improvement = roll.energy.improvement
         notes = [
             note(
-                N_("%(count)s enterprises; energy saved %(saved)s GJ against the baseline."),
+                gettext_noop(
+                    "%(count)s enterprises; energy saved %(saved)s GJ against the baseline."
+                ),
                 {"count": roll.enterprises, "saved": round(roll.energy.saved)},
             )
         ]
         if roll.materials.improvement is not None:
             notes.append(
                 note(
-                    N_(
+                    gettext_noop(
                         "Materials per unit of product: %(value)s %% less than in the baseline "
                         "year."
                     ),
@@ -85,12 +93,16 @@ def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
         if roll.drafts:
             notes.append(
                 note(
-                    N_("%(count)s of the figures behind this value are drafts not yet submitted."),
+                    gettext_noop(
+                        "%(count)s of the figures behind this value are drafts not yet submitted."
+                    ),
                     {"count": roll.drafts},
                 )
             )
         if improvement is None:
-            notes.append(note(N_("No enterprise reported both the year and its baseline year.")))
+            notes.append(
+                note(gettext_noop("No enterprise reported both the year and its baseline year."))
+            )
         seen: set[int] = set()
         inputs = []
         for p in products:
@@ -102,6 +114,7 @@ def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
                     "resources.siteyear",
                     p.site_year_id,
                     f"{p.site.enterprise_name} – {p.site.site_name}, {year}",
+                    url=reverse("resources:site_detail", args=[p.site.site_id]),
                     sector=p.category.focus_sector.key,
                     improvement=None if p.improvement is None else round(100 * p.improvement, 4),
                 )
@@ -118,7 +131,7 @@ def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
         )
 
     all_products = [p for ps in by_sector.values() for p in ps]
-    out.append(computed("province", "", _("Province"), result.province, all_products))
+    out.append(computed("province", "", gettext_noop("Province"), result.province, all_products))
     for sector in result.sectors:
         out.append(
             computed("sector", sector.key, sector.name, sector, by_sector.get(sector.key, []))
@@ -139,8 +152,7 @@ register(
             "Each enterprise's specific energy consumption per product is compared with its "
             "baseline year (by ratio, or normalised by regression when enough monthly data "
             "exist); the sector and province figures are the energy saved divided by the energy "
-            "the same production would have used at baseline performance. See "
-            "docs/resource-efficiency.md."
+            "the same production would have used at baseline performance."
         ),
         sources=(
             gettext_lazy("Yearly consumption and output reported by enterprises"),
@@ -214,19 +226,19 @@ def outreach_industrial_areas_share(year: int, since: int) -> list[Computed]:
             denominator=Decimal(len(chosen)),
             notes=[
                 note(
-                    N_("%(hit)s of %(all)s reached since %(since)s."),
+                    gettext_noop("%(hit)s of %(all)s reached since %(since)s."),
                     {"hit": len(hit), "all": len(chosen), "since": since},
                 )
             ],
             inputs=inputs,
         )
 
-    out.append(rate("province", "", _("Province"), areas))
+    out.append(rate("province", "", gettext_noop("Province"), areas))
     labels = dict(IndustrialArea.Kind.choices)
     for kind in REACHED_KINDS:
         chosen = [a for a in areas if a.kind == kind]
         if chosen:
-            out.append(rate("area_kind", kind, str(labels[kind]), chosen))
+            out.append(rate("area_kind", kind, _msgid(labels[kind]), chosen))
     for area in areas:
         activities = reached.get(area.pk, [])
         out.append(
@@ -303,9 +315,11 @@ def scp_models_count(year: int, since: int) -> list[Computed]:
         Computed(
             scope_kind="province",
             scope_key="",
-            scope_label=_("Province"),
+            scope_label=gettext_noop("Province"),
             value=Decimal(len(models)),
-            notes=[note(N_("Verified models put in place from %(since)s."), {"since": since})],
+            notes=[
+                note(gettext_noop("Verified models put in place from %(since)s."), {"since": since})
+            ],
             inputs=inputs(models),
         )
     ]
@@ -318,7 +332,7 @@ def scp_models_count(year: int, since: int) -> list[Computed]:
             Computed(
                 scope_kind="model_kind",
                 scope_key=kind,
-                scope_label=str(labels.get(kind, kind)),
+                scope_label=_msgid(labels.get(kind, kind)),
                 value=Decimal(len(chosen)),
                 inputs=inputs(chosen),
             )
@@ -346,8 +360,7 @@ def scp_models_count(year: int, since: int) -> list[Computed]:
             Computed(
                 scope_kind="task_period",
                 scope_key=f"{start}-{end}",
-                scope_label=_("Enterprise models, %(start)s–%(end)s")
-                % {"start": start, "end": end},
+                scope_label=f"{start}–{end}",
                 value=Decimal(len(chosen)),
                 inputs=inputs(chosen),
             )
@@ -467,13 +480,13 @@ def district_campaign_share(year: int, since: int) -> list[Computed]:
         Computed(
             scope_kind="province",
             scope_key="",
-            scope_label=_("Districts of the map before 01/07/2025"),
+            scope_label=gettext_noop("Districts of the map before 01/07/2025"),
             value=_dec(share(len(hit), len(districts))),
             numerator=Decimal(len(hit)),
             denominator=Decimal(len(districts)),
             notes=[
                 note(
-                    N_(
+                    gettext_noop(
                         "%(hit)s of %(all)s former districts and cities with outreach since "
                         "%(since)s."
                     ),
@@ -502,13 +515,13 @@ def district_campaign_share(year: int, since: int) -> list[Computed]:
             Computed(
                 scope_kind="current_map",
                 scope_key="",
-                scope_label=_("Commune-level units of the map from 01/07/2025"),
+                scope_label=gettext_noop("Commune-level units of the map from 01/07/2025"),
                 value=_dec(share(len(reached), len(communes))),
                 numerator=Decimal(len(reached)),
                 denominator=Decimal(len(communes)),
                 notes=[
                     note(
-                        N_(
+                        gettext_noop(
                             "%(hit)s of %(all)s current communes and wards with outreach "
                             "since %(since)s."
                         ),
@@ -623,7 +636,7 @@ def retail_ecopackaging_share(year: int, since: int) -> list[Computed]:
         partly = [o for o in answered if surveys[o.pk].eco_packaging == "partly"]
         notes = [
             note(
-                N_(
+                gettext_noop(
                     "%(yes)s of %(answered)s surveyed outlets use eco-friendly packaging, "
                     "%(partly)s partly; %(answered)s of %(all)s outlets in operation were surveyed."
                 ),
@@ -637,7 +650,11 @@ def retail_ecopackaging_share(year: int, since: int) -> list[Computed]:
         ]
         if chosen and len(answered) < len(chosen) / 2:
             notes.append(
-                note(N_("Fewer than half of the outlets were surveyed: the share is uncertain."))
+                note(
+                    gettext_noop(
+                        "Fewer than half of the outlets were surveyed: the share is uncertain."
+                    )
+                )
             )
         return Computed(
             scope_kind=kind,
@@ -651,11 +668,11 @@ def retail_ecopackaging_share(year: int, since: int) -> list[Computed]:
         )
 
     target = [o for o in outlets if o.outlet_type in SURVEYED_TYPES]
-    out = [rate("province", "", _("Supermarkets and trade centres"), target)]
+    out = [rate("province", "", gettext_noop("Supermarkets and trade centres"), target)]
     for outlet_type in (*SURVEYED_TYPES, "convenience_store"):
         chosen = [o for o in outlets if o.outlet_type == outlet_type]
         if chosen:
-            out.append(rate("outlet_type", outlet_type, str(labels[outlet_type]), chosen))
+            out.append(rate("outlet_type", outlet_type, _msgid(labels[outlet_type]), chosen))
     return out
 
 
@@ -705,18 +722,27 @@ def retail_biodegradable_bags_share(year: int, since: int) -> list[Computed]:
             denominator=Decimal(len(known)),
             notes=[
                 note(
-                    N_("Average of %(count)s outlets that reported the share of their bags."),
+                    gettext_noop(
+                        "Average of %(count)s outlets that reported the share of their bags."
+                    ),
                     {"count": len(known)},
                 )
             ],
             inputs=[_survey_record(s, o) for o, s in known],
         )
 
-    out = [mean("province", "", _("Supermarkets, trade centres and convenience stores"), outlets)]
+    out = [
+        mean(
+            "province",
+            "",
+            gettext_noop("Supermarkets, trade centres and convenience stores"),
+            outlets,
+        )
+    ]
     for outlet_type in BAG_TYPES:
         chosen = [o for o in outlets if o.outlet_type == outlet_type]
         if chosen:
-            out.append(mean("outlet_type", outlet_type, str(labels[outlet_type]), chosen))
+            out.append(mean("outlet_type", outlet_type, _msgid(labels[outlet_type]), chosen))
     return out
 
 
@@ -762,11 +788,11 @@ def scp_in_education(year: int, since: int) -> list[Computed]:
         Computed(
             scope_kind="province",
             scope_key="",
-            scope_label=_("Province"),
+            scope_label=gettext_noop("Province"),
             value=Decimal(len(activities)),
             notes=[
                 note(
-                    N_(
+                    gettext_noop(
                         "A qualitative target: the number of outreach and training activities "
                         "on education and sustainable lifestyles is shown as evidence; the "
                         "status is the coordinator's assessment."

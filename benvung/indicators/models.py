@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core.models import TimeStampedModel
@@ -56,7 +57,10 @@ class IndicatorResult(models.Model):
             )
         ]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["indicator", "scope_kind", "year"], name="indicators_by_scope")
+            models.Index(fields=["indicator", "scope_kind", "year"], name="indicators_by_scope"),
+            # The public pages read the latest change on every view (portal.cache).
+            models.Index(fields=["computed_at"], name="indicators_by_computed_at"),
+            models.Index(fields=["stale_since"], name="indicators_by_stale_since"),
         ]
         verbose_name = _("indicator result")
         verbose_name_plural = _("indicator results")
@@ -68,6 +72,20 @@ class IndicatorResult(models.Model):
     @property
     def stale(self) -> bool:
         return self.stale_since is not None
+
+    @property
+    def label(self) -> str:
+        """The scope's name in the reader's language: generic names ("Province", "supermarket")
+        are kept untranslated and translated here; a sector takes its name in that language;
+        proper names (parks, communes) are the same in both."""
+        if self.scope_kind == "sector":
+            from benvung.directory.models import FocusSector
+
+            sector = FocusSector.objects.filter(key=self.scope_key).first()
+            if sector is not None:
+                english = (get_language() or "").startswith("en")
+                return sector.name_en if english and sector.name_en else sector.name
+        return gettext(self.scope_label) if self.scope_label else self.scope_key
 
 
 class StatusOverride(TimeStampedModel):

@@ -64,7 +64,7 @@ class Definition:
     description: str | Promise  # what is counted, in a sentence or two
     method: str | Promise  # how, including what is left out
     sources: tuple[str | Promise, ...]
-    compute: Callable[[int], list[Computed]]
+    compute: Callable[[int, int], list[Computed]]  # (year, the plan's first year)
     # Models whose changes make this indicator stale ("app_label.modelname").
     inputs: tuple[str, ...]
     # Scope kinds shown as breakdowns, with their headings.

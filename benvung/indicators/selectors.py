@@ -114,7 +114,7 @@ def breakdown(*, indicator: str, year: int, scope_kind: str) -> list[IndicatorRe
     rows = list(
         IndicatorResult.objects.filter(indicator=indicator, year=year, scope_kind=scope_kind)
     )
-    return sorted(rows, key=lambda r: r.scope_label)
+    return sorted(rows, key=lambda r: r.label)
 
 
 def definition(code: str) -> registry.Definition:
@@ -184,8 +184,6 @@ def progress_for(
         increase=target.direction == Target.Direction.INCREASE,
         start=path_start(target),
     )
-    if definition is not None and definition.qualitative:
-        notes.append(_("A qualitative target: the status is the coordinator's assessment."))
     if not overrides_loaded:
         override = active_overrides([target], year).get(target.pk)
     status = override.status if override else assessment.status
@@ -207,7 +205,8 @@ def progress_for(
         status_label=str(Status(status).label),
         computed_status=assessment.status,
         override=override,
-        stale=any(r.stale for r in upto),
+        # The figure shown is being brought up to date (earlier years have their own marks).
+        stale=latest.stale if latest is not None else any(r.stale for r in upto),
         notes=notes,
         result=latest,
     )

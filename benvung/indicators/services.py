@@ -164,11 +164,11 @@ def input_changed(model_label: str) -> None:
         return
 
     def enqueue() -> None:
-        connection._benvung_indicator_hook = None  # type: ignore[attr-defined]
+        connection._benvung_indicator_hook = None
         queue_recompute(sorted(enqueue.codes))  # type: ignore[attr-defined]
 
     enqueue.codes = set(codes)  # type: ignore[attr-defined]
-    connection._benvung_indicator_hook = enqueue  # type: ignore[attr-defined]
+    connection._benvung_indicator_hook = enqueue
     transaction.on_commit(enqueue)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.core.forms import DateField, amount_field
 from benvung.core.numbers import for_input, parse_decimal
+from benvung.directory import selectors as directory_selectors
 from benvung.directory.models import (
     AdministrativeUnit,
     Agency,
@@ -62,9 +63,7 @@ def _unit_choices() -> Choices:
     level_order: dict[str, int] = {"district": 0, "commune": 1}
     # The new map first (where new activities are), then the old districts and communes.
     units = sorted(
-        AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE).select_related(
-            "parent"
-        ),
+        directory_selectors.province_units().select_related("parent"),
         key=lambda u: (u.edition != AdministrativeUnit.Edition.Y2025, level_order[u.level], u.name),
     )
 

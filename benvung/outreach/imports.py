@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from benvung.accounts import permissions
 from benvung.core import tableimport as ti
+from benvung.directory import selectors as directory_selectors
 from benvung.directory.models import (
     AdministrativeUnit,
     Agency,
@@ -194,7 +195,7 @@ class ActivityImporter(ti.Importer):
         for area in IndustrialArea.objects.all():
             self.areas.add(area, area.name, str(area))
         self.units: ti.Lookup[AdministrativeUnit] = ti.Lookup()
-        for unit in AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE):
+        for unit in directory_selectors.province_units():
             self.units.add(unit, unit.code, unit.name)
         self.topics: ti.Lookup[ContentArea] = ti.Lookup()
         for topic in ContentArea.objects.filter(retired_at__isnull=True):

@@ -219,6 +219,21 @@ def activity_problems(data: ActivityData) -> dict[str, list[str]]:
             % {"max": number_format(MAX_PARTICIPANTS, force_grouping=True)},
         )
     _check_url(problems, data.evidence_url)
+    if data.administrative_units:
+        from benvung.directory.selectors import province_units
+
+        ours = set(
+            province_units()
+            .filter(pk__in=[u.pk for u in data.administrative_units])
+            .values_list("pk", flat=True)
+        )
+        for unit in data.administrative_units:
+            if unit.pk not in ours:
+                _add(
+                    problems,
+                    "administrative_units",
+                    _("“%(name)s” is not a unit of the province.") % {"name": unit},
+                )
     if start is not None:
         # The places reached must be on the map of the day: a 2025 commune cannot have been
         # reached in 2023, nor a district abolished on 30/06/2025 in 2026.

@@ -61,7 +61,7 @@ def rows(
             "year": r.year,
             "scope_kind": r.scope_kind,
             "scope_key": r.scope_key,
-            "scope_label": r.scope_label,
+            "scope_label": r.label,
             "value": _number(r.value),
             "numerator": _number(r.numerator),
             "denominator": _number(r.denominator),

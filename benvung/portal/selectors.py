@@ -8,9 +8,11 @@ without their evidence or their reviewers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +22,11 @@ from benvung.directory import selectors as directory
 from benvung.directory.models import Enterprise, IndustrialArea
 from benvung.indicators import calculations, registry
 from benvung.indicators import selectors as indicators
-from benvung.indicators.models import IndicatorResult
+from benvung.indicators.models import IndicatorResult, StatusOverride
 from benvung.indicators.selectors import Progress
 from benvung.outreach import selectors as outreach
 from benvung.outreach.models import SCPModel
-from benvung.plans.models import Plan, Target
+from benvung.plans.models import Plan, PlanRevision, Target
 
 COVERAGE_INDICATOR = "outreach_industrial_areas_share"
 
@@ -44,6 +46,26 @@ def home_figures() -> dict[str, Any]:
 
 
 # --- The plan and its years -------------------------------------------------------------------
+
+
+def data_version() -> str:
+    """A short key that changes whenever anything the figures pages show may have changed:
+    a result computed or marked stale, a status overridden, the plan reloaded. Pages cache
+    their rendered figures under it, so a change is visible on the next request."""
+    # One round trip (this runs on every public page view): the three tables' change marks.
+    result, override, revision = (
+        m._meta.db_table for m in (IndicatorResult, StatusOverride, PlanRevision)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(computed_at) FROM {result}),"
+            f" (SELECT MAX(stale_since) FROM {result}),"
+            f" (SELECT MAX(updated_at) FROM {override}),"
+            f" (SELECT COUNT(*) FROM {override}),"
+            f" (SELECT MAX(loaded_at) FROM {revision})"
+        )
+        parts = cursor.fetchone()
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def current_plan() -> Plan | None:
@@ -281,7 +303,7 @@ def _breakdown_chart(
     }
     return charts.bar_chart(
         title,
-        [(r.scope_label or r.scope_key, None if r.value is None else float(r.value)) for r in rows],
+        [(r.label, None if r.value is None else float(r.value)) for r in rows],
         unit=f" {unit}" if unit else "",
         decimals=decimals_for(definition),
         chart_id=f"breakdown-{definition.code}-{rows[0].scope_kind}",

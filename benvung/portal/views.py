@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from benvung.core.middleware import CONTENT_SECURITY_POLICY
 from benvung.directory.models import FocusSector, IndustrialArea
@@ -15,6 +16,7 @@ from benvung.outreach.models import SCPModel
 from benvung.plans.models import Plan
 
 from . import downloads, selectors
+from .cache import public_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,6 +38,7 @@ def _plan() -> Plan:
     return plan
 
 
+@public_page
 def progress(request: HttpRequest) -> HttpResponse:
     """Every target of the plan for a year: baseline, latest value, target, status."""
     plan = _plan()
@@ -47,24 +50,28 @@ def progress(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "year": year,
             "years": selectors.plan_years(plan),
-            "rows": selectors.progress_rows(plan=plan, year=year),
+            # Computed only when the cached figures are out of date (see the template).
+            "rows": SimpleLazyObject(lambda: selectors.progress_rows(plan=plan, year=year)),
+            "version": selectors.data_version(),
         },
     )
 
 
+@public_page
 def target_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = _plan()
     target = get_object_or_404(selectors.target_list(plan), code=code)
     definition = selectors.definition_or_none(target.indicator_code)
     year = selectors.asked_year(plan, request.GET.get("year"))
-    row = selectors.progress_row(target=target, year=year)
-    view = (
-        selectors.indicator_view(
+    row = SimpleLazyObject(lambda: selectors.progress_row(target=target, year=year))
+
+    def indicator_view() -> selectors.IndicatorView | None:
+        if definition is None or definition.qualitative:
+            return None
+        return selectors.indicator_view(
             definition=definition, year=year, target=target, progress=row.progress
         )
-        if definition is not None and not definition.qualitative
-        else None
-    )
+
     return render(
         request,
         "portal/target_detail.html",
@@ -73,14 +80,16 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "years": selectors.plan_years(plan),
             "target": target,
+            # Computed only when the cached figures are out of date (see the template).
             "row": row,
             "definition": definition,
-            "view": view,
+            "view": SimpleLazyObject(indicator_view),
             "siblings": [
                 t
                 for t in selectors.targets_of_indicator(plan, target.indicator_code)
                 if t.pk != target.pk
             ],
+            "version": selectors.data_version(),
         },
     )
 
@@ -92,6 +101,7 @@ def _definition(code: str) -> registry.Definition:
     return definition
 
 
+@public_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan = _plan()
     definition = _definition(code)
@@ -105,8 +115,14 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "years": selectors.plan_years(plan),
             "definition": definition,
-            "view": selectors.indicator_view(definition=definition, year=year),
-            "rows": [selectors.progress_row(target=t, year=year) for t in targets],
+            # Computed only when the cached figures are out of date (see the template).
+            "view": SimpleLazyObject(
+                lambda: selectors.indicator_view(definition=definition, year=year)
+            ),
+            "rows": SimpleLazyObject(
+                lambda: [selectors.progress_row(target=t, year=year) for t in targets]
+            ),
+            "version": selectors.data_version(),
         },
     )
 
@@ -146,6 +162,7 @@ def _tile_policy(tile_url: str) -> str:
     return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
 
 
+@public_page
 def coverage_map(request: HttpRequest) -> HttpResponse:
     """Parks, clusters and craft villages reached by outreach: a map, and always the full list."""
     plan = _plan()

@@ -56,7 +56,7 @@ class SurveyForm(forms.Form):
         required=False,
     )
     biodegradable_bag_share = ShareField(
-        label=_("Biodegradable bags (% of bags handed out)"), required=False
+        label=_("Biodegradable bags, share of the bags handed out (per cent)"), required=False
     )
     ecolabelled_products = amount_field(
         _("Eco-labelled products on the shelf"), max_value=services.MAX_ECOLABELLED

@@ -100,7 +100,7 @@ class SurveyImporter(ti.Importer):
         ),
         ti.Column(
             "biodegradable_bag_share",
-            gettext_lazy("Biodegradable bags (% of bags)"),
+            gettext_lazy("Biodegradable bags (per cent of bags)"),
             ti.DECIMAL,
             width=16,
             hint=gettext_lazy("From 0 to 100, for example 12,5."),

@@ -37,7 +37,7 @@ class PackagingSurvey(TimeStampedModel):
         choices=Practice.choices,
     )
     biodegradable_bag_share = models.DecimalField(
-        _("biodegradable bags (% of bags handed out)"),
+        _("biodegradable bags, share of the bags handed out (per cent)"),
         max_digits=5,
         decimal_places=2,
         null=True,

@@ -298,7 +298,7 @@ def test_files_that_are_not_workbooks_empty_or_too_large_are_refused(
     other.active.title = "Something else"
     assert tableimport.parse(importer, xlsx(other)).blocked_all
     client = client_for(agency_reporter)
-    monkeypatch.setattr("benvung.resources.excel.MAX_BYTES", 100)
+    monkeypatch.setattr("benvung.core.xlsx.MAX_BYTES", 100)
     response = upload(client, "retail_survey", b"x" * 200)
     assert "MB" in response.content.decode() and not TableImportJob.objects.exists()
 
@@ -437,7 +437,13 @@ def test_an_activity_file_round_trips_with_places_and_organisations(
 def test_an_activity_reaching_a_unit_that_did_not_exist_on_its_date_is_refused(
     agency_reporter, capture
 ):
-    commune_2025 = AdministrativeUnit.objects.filter(edition="2025", level="commune").first()
+    # A commune of the new map named as no unit of the old map was (a new commune keeps the
+    # code of one of its predecessors, and on a 2023 date that code rightly names the old one).
+    commune_2025 = (
+        AdministrativeUnit.objects.filter(edition="2025", level="commune", parent__code="75")
+        .exclude(name__in=AdministrativeUnit.objects.filter(edition="pre2025").values("name"))
+        .first()
+    )
     client = client_for(agency_reporter)
     workbook = template("outreach_activity")
     row = add_row(
@@ -446,7 +452,7 @@ def test_an_activity_reaching_a_unit_that_did_not_exist_on_its_date_is_refused(
         title="Hội nghị 2023",
         kind="conference",
         start_date="15/03/2023",
-        administrative_units=commune_2025.code,
+        administrative_units=commune_2025.name,
         organisations_reached="Doanh nghiệp Không Tồn Tại",
     )
     with capture():

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from benvung.conftest import client_for, make_user
 from benvung.directory.models import AdministrativeUnit, Agency
+from benvung.directory.selectors import current_communes
 from benvung.outreach import services
 from benvung.outreach.models import OutreachActivity, SCPModel
 from benvung.plans.models import ContentArea
@@ -94,7 +95,7 @@ def test_agency_reporter_records_an_activity_through_the_form(agency_reporter):
 
 
 def test_errors_re_render_the_form_with_what_was_typed(agency_reporter):
-    commune = AdministrativeUnit.objects.filter(edition="2025", level="commune").first()
+    commune = current_communes().first()
     data = activity_post(
         agency_reporter,
         end_date="01/03/2024",

@@ -22,7 +22,9 @@ def pre2025_district():
 
 
 def commune_2025():
-    return AdministrativeUnit.objects.filter(edition="2025", level="commune").first()
+    return AdministrativeUnit.objects.filter(
+        edition="2025", level="commune", parent__code="75"
+    ).first()
 
 
 def activity_data(organiser, **changes):
@@ -70,6 +72,23 @@ def test_a_2025_commune_is_refused_for_a_2023_activity(agency_reporter):
     messages = exc.value.message_dict["administrative_units"]
     assert commune.name in messages[0]
     assert not OutreachActivity.objects.exists()
+
+
+def test_a_unit_of_another_province_is_refused(agency_reporter):
+    elsewhere = AdministrativeUnit.objects.filter(
+        edition="2025", level="commune", parent__name="Thành phố Hồ Chí Minh"
+    ).first()
+    data = activity_data(
+        agency_reporter.organisation,
+        start_date=dt.date(2025, 9, 1),
+        administrative_units=[elsewhere],
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.activity_create(actor=agency_reporter, data=data)
+    assert (
+        "không phải là đơn vị hành chính của tỉnh"
+        in exc.value.message_dict["administrative_units"][0]
+    )
 
 
 def test_a_pre2025_district_is_refused_for_a_2026_activity(agency_reporter):

@@ -139,7 +139,7 @@ def test_the_target_page_has_a_titled_chart_and_the_same_numbers_in_a_table(reac
     for _kind, label in get(CODE).breakdowns:
         assert f"<h3>{label} (2024)</h3>" in html
     parks = stored(2024, "area_kind", "industrial_park")  # 1 of 39 parks
-    assert f'<th scope="row">{parks.scope_label}</th>\n    <td class="num">2,6 %</td>' in html
+    assert f'<th scope="row">{parks.label}</th>\n    <td class="num">2,6 %</td>' in html
     # Notes are written out in words, not as stored data.
     assert "{&#x27;msg" not in html and "'msg'" not in html
     for fmt in ("csv", "xlsx", "json"):
@@ -322,3 +322,9 @@ def test_the_home_page_leads_to_the_progress_pages(reached):
     for name in ("portal:progress", "portal:coverage_map", "portal:scp_model_list"):
         assert reverse(name) in body
     assert reverse("portal:target_detail", args=["T2-2025"]) in body
+
+
+def test_breakdown_names_follow_the_readers_language(reached):
+    url = reverse("portal:indicator_detail", args=[CODE]) + "?year=2024"
+    assert '<th scope="row">khu công nghiệp</th>' in Client().get(url).content.decode()
+    assert '<th scope="row">industrial park</th>' in english().get(url).content.decode()

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('surveyed_on', models.DateField(blank=True, null=True, verbose_name='surveyed on')),
                 ('eco_packaging', models.CharField(choices=[('yes', 'yes'), ('partly', 'partly'), ('no', 'no')], max_length=10, verbose_name='eco-friendly packaging used instead of single-use plastic')),
-                ('biodegradable_bag_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='biodegradable bags (% of bags handed out)')),
+                ('biodegradable_bag_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='biodegradable bags, share of the bags handed out (per cent)')),
                 ('ecolabelled_products', models.PositiveIntegerField(blank=True, null=True, verbose_name='eco-labelled products on the shelf')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('evidence_url', models.URLField(blank=True, max_length=500, verbose_name='evidence (link)')),

@@ -85,16 +85,12 @@ class Command(BaseCommand):
                 if not options["json"]:
                     self.stdout.write(f"{written} kết quả chỉ số đã được tính lại.")
             year = year or selectors.latest_year(plan=plan)
-            rows = selectors.progress_list(plan=plan, year=year)
-            data = {
-                "plan": plan.number,
-                "year": year,
-                "targets": [progress_json(p) for p in rows],
-            }
+            targets = [progress_json(p) for p in selectors.progress_list(plan=plan, year=year)]
+            data = {"plan": plan.number, "year": year, "targets": targets}
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        for p in data["targets"]:
+        for p in targets:
             value = "—" if p["value"] is None else f"{p['value']:.2f}".replace(".", ",")
             self.stdout.write(
                 f"{p['target']:<8} {value:>8} ({p['value_year'] or '—'})  "
