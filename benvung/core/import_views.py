@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from benvung.resources.excel import MAX_BYTES
-
-from . import tableimport
+from . import tableimport, xlsx
 from .models import TableImportJob
 from .views import apply_service_errors
 
@@ -61,26 +62,39 @@ def template_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
 def import_new(request: HttpRequest, kind: str) -> HttpResponse:
     importer = _importer_or_404(request, kind)
     form = UploadForm(request.POST or None, request.FILES or None)
+
+    def start(data: dict[str, Any]) -> TableImportJob:
+        return tableimport.job_start(actor=request.user, kind=kind, upload=data["file"])
+
+    context = {
+        "importer": importer,
+        "kind": kind,
+        "back_url": _back_url(type(importer)),
+        "jobs": tableimport.job_list(viewer=request.user, kind=kind)[:10],
+    }
+    return upload_page(request, form, start, "imports:detail", "core/imports/new.html", context)
+
+
+def upload_page(
+    request: HttpRequest,
+    form: forms.Form,
+    start: Callable[[dict[str, Any]], Any],
+    detail_url: str,
+    template_name: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The upload page of an import (of either import): a valid upload starts the job (`start`
+    with the form's data) and leads to its page; else the form again, with the refusal (a file
+    too large) on its field."""
     if request.method == "POST" and form.is_valid():
         try:
-            job = tableimport.job_start(
-                actor=request.user, kind=kind, upload=form.cleaned_data["file"]
-            )
+            job = start(form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return redirect("imports:detail", token=job.token)
+            return redirect(detail_url, token=job.token)
     return render(
-        request,
-        "core/imports/new.html",
-        {
-            "form": form,
-            "importer": importer,
-            "kind": kind,
-            "back_url": _back_url(type(importer)),
-            "jobs": tableimport.job_list(viewer=request.user, kind=kind)[:10],
-            "limit_mb": MAX_BYTES // 2**20,
-        },
+        request, template_name, {"form": form, "limit_mb": xlsx.MAX_BYTES // 2**20, **context}
     )
 
 
@@ -118,17 +132,32 @@ def import_progress(request: HttpRequest, token: str) -> JsonResponse:
 @require_POST
 def import_action(request: HttpRequest, token: str, action: str) -> HttpResponse:
     job = _job(request, token)
+    return job_action(
+        request, job, action, tableimport.job_confirm, tableimport.job_cancel, "imports:detail"
+    )
+
+
+def job_action(
+    request: HttpRequest,
+    job: Any,
+    action: str,
+    confirm: Callable[..., Any],
+    cancel: Callable[..., Any],
+    detail_url: str,
+) -> HttpResponse:
+    """A button of an import's page (of either import): save all, save only the valid rows, or
+    cancel; the page again, with what went wrong."""
     try:
         if action == "save":
-            tableimport.job_confirm(actor=request.user, job=job, keep_valid_only=False)
+            confirm(actor=request.user, job=job, keep_valid_only=False)
         elif action == "keep-valid":
-            tableimport.job_confirm(actor=request.user, job=job, keep_valid_only=True)
+            confirm(actor=request.user, job=job, keep_valid_only=True)
         elif action == "cancel":
-            tableimport.job_cancel(actor=request.user, job=job)
+            cancel(actor=request.user, job=job)
             messages.success(request, _("The import was cancelled; nothing was saved."))
         else:
             raise Http404
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    return redirect("imports:detail", token=job.token)
+    return redirect(detail_url, token=job.token)

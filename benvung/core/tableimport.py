@@ -17,16 +17,12 @@ import dataclasses
 import datetime as dt
 import importlib
 import io
-import logging
-import secrets
-import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
-from xml.etree.ElementTree import ParseError, iterparse
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,39 +33,25 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.accounts import permissions
-from benvung.core import audit
 from benvung.core.numbers import parse_decimal
 from benvung.core.text import search_key
-
-# The checks of the consumption import, shared rather than copied.
-from benvung.resources.excel import (
-    MAX_PROBLEMS,
-    MAX_ROWS,
-    MAX_UNPACKED_BYTES,
-    Problem,
-    _as_text,
-    _is_formula,
-    _norm,
-    _rows,
-    _shown,
-    _Unreadable,
-    _whole,
-    size_problem,
-)
 from benvung.resources.services import AMBIGUOUS
 
+# The checks of the consumption import, shared rather than copied.
+from . import jobs, xlsx
 from .models import TableImportJob
+from .xlsx import MAX_PROBLEMS, MAX_ROWS, Problem
+from .xlsx import as_text as _as_text
+from .xlsx import norm as _norm
+from .xlsx import shown as _shown
+from .xlsx import whole as _whole
 
-logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 TEMPLATE_ROWS = 1_000  # rows of a fresh template that carry the drop-down lists
@@ -85,11 +67,6 @@ TEXT, INTEGER, DECIMAL, DATE, YEAR, CHOICE, NAMES = (
     "choice",
     "names",  # several names or codes separated by semicolons
 )
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -297,14 +274,7 @@ def template(importer: Importer) -> bytes:
     ranges = _write_lists(workbook.create_sheet(lists_sheet_title()), lists)
     for index, column in enumerate(importer.columns, start=1):
         letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=str(column.header))
-        cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        if column.hint:
-            cell.comment = Comment(str(column.hint), "BenVung", width=260, height=90)
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = column.width
+        dimension = xlsx.write_heading(sheet, index, column, hint_height=90)
         if column.kind in (TEXT, NAMES, CHOICE):
             # Text, so a tax code keeps its leading 0 and a name is not read as a date.
             dimension.number_format = "@"
@@ -326,73 +296,38 @@ def template(importer: Importer) -> bytes:
 def _write_lists(
     sheet: Worksheet, lists: dict[str, tuple[str | Promise, list[str]]]
 ) -> dict[str, str]:
-    sheet.sheet_state = "hidden"
-    ranges = {}
-    title = sheet.title
-    for index, (name, (heading, values)) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=str(heading))
-        for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=index, value=value)
-        ranges[name] = f"'{title}'!${letter}$2:${letter}${max(len(values), 1) + 1}"
-    return ranges
+    return xlsx.write_lists(sheet, {name: (str(h), values) for name, (h, values) in lists.items()})
 
 
 def _validation(column: Column, ranges: dict[str, str]) -> DataValidation | None:
+    title = str(column.header)[:32]  # Excel's limit
     if column.list_name and column.list_name in ranges:
-        validation = DataValidation(
-            type="list", formula1=ranges[column.list_name], allow_blank=True
-        )
+        source = ranges[column.list_name]
         if column.list_is_strict:
-            validation.error = _("Choose a value from the list.")
-        else:
-            validation.errorStyle = "warning"
-            validation.error = _("This value is not in the list; check it.")
-    elif column.kind in (INTEGER, YEAR):
-        low = column.minimum if column.minimum is not None else 0
+            return xlsx.validation("list", _("Choose a value from the list."), title, source)
+        warning = _("This value is not in the list; check it.")
+        return xlsx.validation("list", warning, title, source, warn=True)
+    low = column.minimum if column.minimum is not None else 0
+    if column.kind in (INTEGER, YEAR):
         high = column.maximum if column.maximum is not None else 2_147_483_647
-        validation = DataValidation(
-            type="whole",
-            operator="between",
-            formula1=str(low),
-            formula2=str(high),
-            allow_blank=True,
-        )
-        validation.error = _("Enter a whole number from %(min)s to %(max)s.") % {
-            "min": low,
-            "max": high,
-        }
-    elif column.kind == DECIMAL:
-        low = column.minimum if column.minimum is not None else 0
+        error = _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
+        return xlsx.validation("whole", error, title, str(low), str(high), operator="between")
+    if column.kind == DECIMAL:
         if column.maximum is not None:
-            validation = DataValidation(
-                type="decimal",
-                operator="between",
-                formula1=str(low),
-                formula2=str(column.maximum),
-                allow_blank=True,
+            bounds = (str(low), str(column.maximum))
+            return xlsx.validation(
+                "decimal", _("Enter a number."), title, *bounds, operator="between"
             )
-        else:
-            validation = DataValidation(
-                type="decimal", operator="greaterThanOrEqual", formula1=str(low), allow_blank=True
-            )
-        validation.error = _("Enter a number.")
-    elif column.kind == DATE:
-        validation = DataValidation(
-            type="date", operator="greaterThan", formula1="36526", allow_blank=True
-        )
-        validation.error = _("Enter a date as dd/mm/yyyy.")
-    else:
-        return None
-    validation.showErrorMessage = True
-    validation.errorTitle = str(column.header)[:32]
-    return validation
+        at_least = "greaterThanOrEqual"
+        return xlsx.validation("decimal", _("Enter a number."), title, str(low), operator=at_least)
+    if column.kind == DATE:
+        # 36526 is 1 January 2000 as Excel counts days.
+        error = _("Enter a date as dd/mm/yyyy.")
+        return xlsx.validation("date", error, title, "36526", operator="greaterThan")
+    return None
 
 
 def _write_guide(sheet: Worksheet, importer: Importer) -> None:
-    widths = (34, 14, 70)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
     rules = [
         *importer.instructions(),
         _(
@@ -418,22 +353,8 @@ def _write_guide(sheet: Worksheet, importer: Importer) -> None:
             choices = "; ".join(capfirst(str(label)) for _value, label in column.choices())
             hint = f"{hint} {_('One of: %(choices)s.') % {'choices': choices}}".strip()
         rows.append(((str(column.header), _("yes") if column.required else "", hint), False))
-    line = sum(widths) - 10
-    for number, (cells, heading) in enumerate(rows, start=1):
-        for index, value in enumerate(cells, start=1):
-            cell = sheet.cell(row=number, column=index, value=value)
-            cell.alignment = _WRAP
-            if heading:
-                cell.font = _HEADER_FONT
-        if len(cells) == 1:
-            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=3)
-            lines = -(-len(str(cells[0])) // line)
-            sheet.row_dimensions[number].height = 15 * max(lines, 1)
-        elif len(cells) == 3 and not heading:
-            lines = -(-len(str(cells[2])) // widths[2])
-            sheet.row_dimensions[number].height = 15 * max(lines, 1)
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    sheet.row_dimensions[1].height = 22
+    # The third column ("what to write") is long: its rows grow to fit it.
+    xlsx.write_guide(sheet, rows, (34, 14, 70), tall_column=2)
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -469,72 +390,24 @@ class ParsedTable:
         }
 
 
-def _not_xlsx() -> str:
-    return _(
-        "The file is not an Excel workbook (.xlsx). If it is in the old .xls format or "
-        "protected by a password, open it in Excel and save it as .xlsx without a password."
-    )
-
-
 def parse(
     importer: Importer, data: bytes, *, progress: Callable[[float], None] | None = None
 ) -> ParsedTable:
     """Read a filled-in template; nothing is saved."""
     parsed = ParsedTable()
 
-    def refuse(message: str) -> ParsedTable:
-        parsed.add(Problem(message, blocks_all=True))
-        return parsed
+    def read(workbook: Any, archive: zipfile.ZipFile) -> None:
+        _TableReader(importer, parsed, progress).read(workbook, archive)
 
-    too_large = size_problem(len(data))
-    if too_large is not None:
-        parsed.add(too_large)
-        return parsed
-    if not data:
-        return refuse(_("The file is empty."))
-    buffer = io.BytesIO(data)
-    try:
-        archive = zipfile.ZipFile(buffer)
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        return refuse(_not_xlsx())
-    with archive:
-        entries = archive.infolist()
-        if not {"[Content_Types].xml", "xl/workbook.xml"} <= {e.filename for e in entries}:
-            return refuse(_not_xlsx())
-        # A small file can unpack to gigabytes of XML (a "zip bomb"); the directory says so.
-        if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-            return refuse(
-                _("The workbook unpacks to more than %(limit)s MB; it cannot be read.")
-                % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
-            )
-        unreadable = _("The file cannot be read as an Excel workbook (%(problem)s).")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                workbook = load_workbook(buffer, read_only=True, data_only=False, keep_links=False)
-        except Exception as exc:  # a damaged file fails in openpyxl in many different ways
-            return refuse(unreadable % {"problem": type(exc).__name__})
-        try:
-            _TableReader(importer, parsed, progress).read(workbook, archive)
-        except _Unreadable as exc:
-            parsed.add(Problem(unreadable % {"problem": exc}, blocks_all=True))
-        finally:
-            workbook.close()
+    refusal = xlsx.read_workbook(data, read)
+    if refusal is not None:
+        parsed.add(refusal)  # the file could not be opened, or openpyxl failed while reading
     parsed.problems.sort(key=lambda p: (p.row or 0, len(p.column), p.column))
     if parsed.problems_not_listed:
-        parsed.problems.append(
-            Problem(
-                _("… and %(count)s more problems not listed.")
-                % {"count": parsed.problems_not_listed},
-                blocks_all=True,
-            )
-        )
+        parsed.problems.append(xlsx.not_listed(parsed.problems_not_listed))
     if parsed.blocked_all:
         parsed.rows = []
     return parsed
-
-
-_FORMULA = object()
 
 
 class _TableReader:
@@ -598,7 +471,7 @@ class _TableReader:
         # rows are read as they are.
         estimate = sheet.max_row or 0
         sheet.reset_dimensions()
-        rows = _rows(sheet)
+        rows = xlsx.sheet_rows(sheet)
         first = next(rows, None)
         if first is None:
             self.add(_("The sheet is empty: its heading row is missing."), 1, blocks_all=True)
@@ -610,15 +483,11 @@ class _TableReader:
         self.importer.prepare()
         keys: dict[Hashable, int] = {}
         total = max(estimate, 2)
-        for number, cells in rows:
-            if number - 1 > MAX_ROWS:
-                self.add(
-                    _("The sheet has more than %(count)s rows; split it into several files.")
-                    % {"count": MAX_ROWS},
-                    number,
-                    blocks_all=True,
-                )
-                return
+
+        def too_many(message: str, number: int) -> None:
+            self.add(message, number, blocks_all=True)
+
+        for number, cells in xlsx.within_limit(rows, too_many):
             self.read_row(columns, number, cells, keys)
             if self.progress is not None and number % 50 == 0:
                 self.progress(min(number / total, 1.0))
@@ -632,56 +501,18 @@ class _TableReader:
         for column in self.importer.columns:
             for spelling in in_every_language(column.header):
                 by_header[spelling] = column
-        columns: dict[int, Column] = {}
-        ok = True
-        for index, cell in enumerate(cells):
-            value = getattr(cell, "value", None)
-            text = _as_text(value)
-            if not text:
-                continue
-            letter = get_column_letter(index + 1)
-            found = by_header.get(_norm(text).rstrip("* "))
-            if _is_formula(cell):
-                self.add(
-                    _("The cell holds a formula; write the value itself."),
-                    1,
-                    value=value,
-                    letter=letter,
-                    blocks_all=True,
-                )
-                ok = False
-            elif found is None:
-                self.add(
-                    _("This heading is not one of the template's (%(headers)s).")
-                    % {"headers": ", ".join(str(c.header) for c in self.importer.columns)},
-                    1,
-                    value=value,
-                    letter=letter,
-                    blocks_all=True,
-                )
-                ok = False
-            elif found.field in self.letters:
-                self.add(
-                    _("This heading appears twice."),
-                    1,
-                    found,
-                    value,
-                    letter=letter,
-                    blocks_all=True,
-                )
-                ok = False
-            else:
-                columns[index] = found
-                self.letters[found.field] = letter
-        for column in self.importer.columns:
-            if column.required and column.field not in self.letters:
-                self.add(
-                    _("The column “%(header)s” is missing.") % {"header": column.header},
-                    1,
-                    blocks_all=True,
-                )
-                ok = False
-        return columns if ok else None
+
+        def report(message: str, column: Column | None, value: Any, letter: str) -> None:
+            self.add(message, 1, column, value, letter=letter, blocks_all=True)
+
+        return xlsx.read_header(
+            cells,
+            self.importer.columns,
+            by_header,
+            self.letters,
+            lambda column: column.required,
+            report,
+        )
 
     def read_row(
         self,
@@ -690,44 +521,16 @@ class _TableReader:
         cells: Sequence[Any],
         keys: dict[Hashable, int],
     ) -> None:
-        raw: dict[str, Any] = {}
-        formulas: list[tuple[int, Any]] = []
-        stray: list[tuple[int, Any]] = []
-        for index, cell in enumerate(cells):
-            value = getattr(cell, "value", None)
-            if isinstance(value, str) and not value.strip():
-                value = None
-            if value is None:
-                continue
-            if _is_formula(cell):
-                formulas.append((index, value))
-            elif index in columns:
-                raw[columns[index].field] = value
-            else:
-                stray.append((index, value))
-        if not raw and not formulas and not stray:
+        found = xlsx.row_cells(cells, columns)
+        raw = found.values
+        if not raw and not found.formulas and not found.stray:
             return  # an empty row
         self.parsed.data_rows += 1
-        bad: set[str] = set()
-        for index, value in formulas:
-            column = columns.get(index)
-            self.add(
-                _("The cell holds a formula; write the value itself."),
-                number,
-                column,
-                value,
-                letter=get_column_letter(index + 1),
-            )
-            if column is not None:
-                bad.add(column.field)
-        for index, value in stray:
-            self.add(
-                _("There is data in a column without a heading."),
-                number,
-                None,
-                value,
-                letter=get_column_letter(index + 1),
-            )
+
+        def report(message: str, column: Column | None, value: Any, letter: str) -> None:
+            self.add(message, number, column, value, letter=letter)
+
+        bad = found.report(columns, report)
         values: dict[str, Any] = {}
         for column in self.importer.columns:
             if column.field in bad:
@@ -747,10 +550,10 @@ class _TableReader:
         for name, messages in problems.items():
             if name in bad:
                 continue  # the cell's own problem is enough
-            column = next((c for c in self.importer.columns if c.field == name), None)
+            named = next((c for c in self.importer.columns if c.field == name), None)
             for message in messages:
-                self.add(message, number, column, raw.get(name) if column else None)
-        if data is None or problems or bad or formulas or stray:
+                self.add(message, number, named, raw.get(name) if named else None)
+        if data is None or problems or bad or found.formulas or found.stray:
             self.parsed.bad_rows.add(number)
             return
         key = self.importer.key(data)
@@ -816,36 +619,19 @@ class _TableReader:
         return number, ""
 
     def check_merged(self, archive: zipfile.ZipFile, sheet: Any) -> None:
-        """Merged cells: a value shown across rows belongs, for a program, to the first only."""
-        path = getattr(sheet, "_worksheet_path", None)
-        if not path:
-            return
-        try:
-            with archive.open(path) as source:
-                for _event, element in iterparse(source):
-                    tag = element.tag.rsplit("}", 1)[-1]
-                    if tag == "mergeCell":
-                        self.merged(element.get("ref", ""))
-                    elif tag in ("row", "sheetData"):
-                        element.clear()
-        except (KeyError, ParseError, zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise _Unreadable(type(exc).__name__) from exc
+        xlsx.merged_ranges(archive, sheet, self.merged)
 
-    def merged(self, ref: str) -> None:
-        try:
-            first_col, first_row, _last_col, last_row = range_boundaries(ref)
-        except (TypeError, ValueError):
-            return
-        if first_row is None or last_row is None:
-            return
+    def merged(self, merged: xlsx.MergedRange) -> None:
+        """A merged range stops every row it covers; across the heading row, the whole file."""
         self.add(
             _("The cells %(range)s are merged; unmerge them and fill in each cell.")
-            % {"range": ref},
-            first_row,
-            letter=get_column_letter(first_col or 1),
-            blocks_all=first_row == 1,
+            % {"range": merged.ref},
+            merged.first_row,
+            letter=get_column_letter(merged.first_column),
+            blocks_all=merged.first_row == 1,
         )
-        self.parsed.bad_rows.update(range(first_row, min(last_row, first_row + MAX_ROWS) + 1))
+        last = min(merged.last_row, merged.first_row + MAX_ROWS)
+        self.parsed.bad_rows.update(range(merged.first_row, last + 1))
 
 
 def _date(value: Any) -> tuple[dt.date | None, str]:
@@ -901,53 +687,14 @@ def job_start(*, actor: Any, kind: str, upload: UploadedFile) -> TableImportJob:
     cls = importer_class(kind)
     if cls is None or not cls.can_use(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
-    size = upload.size or 0
-    too_large = size_problem(size)
-    if too_large is not None:
-        raise ValidationError({"file": [too_large.message]})
-    with transaction.atomic():
-        job = TableImportJob(
-            token=secrets.token_hex(16),
-            kind=kind,
-            uploaded_by=actor,
-            organisation_id_at_upload=getattr(actor, "organisation_id", None),
-            filename=(upload.name or "import.xlsx")[:255],
-            size=size,
-        )
-        job.file.save(job.token, upload, save=False)
-        job.save()
-        audit.record(
-            actor=actor,
-            action="table_import.start",
-            target=job,
-            after={"kind": kind, "file": job.filename, "size": size},
-        )
-        from .tasks import read_table_import
-
-        transaction.on_commit(lambda: read_table_import.enqueue(job.pk))
-    return job
+    return _FLOW.start(actor=actor, upload=upload, kind=kind)
 
 
-def _reporter(job: TableImportJob, start: int, end: int) -> Callable[[float], None]:
-    def report(fraction: float) -> None:
-        # A plain update, outside any transaction, so the polling page sees it at once.
-        TableImportJob.objects.filter(pk=job.pk).update(
-            progress=int(start + (end - start) * fraction)
-        )
-
-    return report
+_reporter = jobs.progress_reporter
 
 
 def _problem_dict(problem: Problem) -> dict[str, Any]:
-    return {
-        "text": str(problem),
-        "sheet": problem.sheet,
-        "row": problem.row,
-        "column": problem.column,
-        "header": problem.header,
-        "message": problem.message,
-        "value": problem.value,
-    }
+    return jobs.problem_dict(problem, "value")
 
 
 def _importer(job: TableImportJob) -> Importer:
@@ -959,120 +706,67 @@ def _importer(job: TableImportJob) -> Importer:
 
 def job_read(job: TableImportJob) -> TableImportJob:
     """Read the stored file (background task); the preview is kept on the job."""
-    TableImportJob.objects.filter(pk=job.pk).update(state=TableImportJob.State.READING, progress=5)
-    try:
-        with job.file.open("rb") as fh:
-            data = fh.read()
+
+    def preview(data: bytes) -> dict[str, Any]:
         parsed = parse(_importer(job), data, progress=_reporter(job, 5, 95))
-    except Exception as exc:  # an unreadable file is reported, never left "reading" forever
-        logger.exception("table import %s could not be read", job.pk)
-        job.state = TableImportJob.State.FAILED
-        job.preview = {"problems": [{"text": str(exc)}], "problem_count": 1}
-        job.progress = 100
-        job.save(update_fields=["state", "preview", "progress", "updated_at"])
-        return job
-    job.preview = {
-        "counts": parsed.counts(),
-        "rows": [{"row": r.number, "label": r.label} for r in parsed.rows[:MAX_PROBLEMS]],
-        "problems": [_problem_dict(p) for p in parsed.problems],
-        "problem_count": parsed.problem_count,
-        "blocked_all": parsed.blocked_all,
-        "valid": len(parsed.rows),
-    }
-    job.state = TableImportJob.State.PREVIEW
-    job.progress = 100
-    job.save(update_fields=["preview", "state", "progress", "updated_at"])
-    return job
+        return {
+            "counts": parsed.counts(),
+            "rows": [{"row": r.number, "label": r.label} for r in parsed.rows[:MAX_PROBLEMS]],
+            "problems": [_problem_dict(p) for p in parsed.problems],
+            "problem_count": parsed.problem_count,
+            "blocked_all": parsed.blocked_all,
+            "valid": len(parsed.rows),
+        }
 
-
-def _own(actor: Any, job: TableImportJob) -> None:
-    if not (permissions.is_coordinator(actor) or job.uploaded_by_id == getattr(actor, "pk", None)):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    return _FLOW.read(job, 5, preview)
 
 
 def job_confirm(*, actor: Any, job: TableImportJob, keep_valid_only: bool) -> TableImportJob:
-    """The uploader has seen the preview: save (in the background)."""
-    _own(actor, job)
-    with transaction.atomic():
-        # Two clicks on "save" must not queue two saves.
-        job = TableImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state != TableImportJob.State.PREVIEW:
-            raise ValidationError(
-                _("This import is %(state)s.") % {"state": job.get_state_display()}
-            )
-        preview = job.preview
-        if preview.get("problem_count") and not keep_valid_only:
-            raise ValidationError(
-                _("The file has problems: correct it, or keep only the valid rows.")
-            )
-        if preview.get("blocked_all") or not preview.get("valid"):
-            raise ValidationError(_("No row of the file is free of problems: nothing to save."))
-        job.state = TableImportJob.State.SAVING
-        job.progress = 0
-        job.keep_valid_only = keep_valid_only
-        job.save(update_fields=["state", "progress", "keep_valid_only", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="table_import.confirm",
-            target=job,
-            after={"keep_valid_only": keep_valid_only},
-        )
-        from .tasks import save_table_import
-
-        transaction.on_commit(lambda: save_table_import.enqueue(job.pk))
-    return job
+    """The uploader has seen the preview: save all (only when no row has a problem) or only
+    the valid rows, in the background."""
+    return _FLOW.confirm(actor=actor, job=job, keep_valid_only=keep_valid_only)
 
 
 def job_save(job: TableImportJob) -> TableImportJob:
     """Read the file again and save it (background task), as the uploader, in one transaction."""
+    return _FLOW.save(job, lambda data: _save_all(job, data))
+
+
+def _save_all(job: TableImportJob, data: bytes) -> tuple[dict[str, Any], str]:
     saved: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    try:
-        importer = _importer(job)
-        with job.file.open("rb") as fh:
-            parsed = parse(importer, fh.read(), progress=_reporter(job, 0, 40))
-        if parsed.blocked_all or (parsed.problems and not job.keep_valid_only):
-            # The file was replaced or the directory changed since the preview.
-            problems = list(parsed.problems)
-            skipped = [{"row": None, "label": "", "reason": _("The file has problems.")}]
-        else:
-            report = _reporter(job, 40, 99)
-            with transaction.atomic():
-                for done, row in enumerate(parsed.rows, start=1):
-                    report(done / len(parsed.rows))
-                    message = _save_row(importer, row)
-                    if message is None:
-                        saved.append({"row": row.number, "label": row.label})
-                        continue
-                    skipped.append({"row": row.number, "label": row.label, "reason": message})
-                    problems.append(
-                        Problem(message, sheet=str(importer.sheet_title), row=row.number)
-                    )
-                if skipped and not job.keep_valid_only:
-                    # All or nothing: one row refused by the service undoes the others.
-                    transaction.set_rollback(True)
-                    reason = _("Another row could not be saved; nothing was saved.")
-                    skipped += [{**s, "reason": reason} for s in saved]
-                    saved = []
-    except Exception as exc:  # the page must not wait for ever on a job that died
-        logger.exception("table import %s could not be saved", job.pk)
-        job.state = TableImportJob.State.FAILED
-        job.progress = 100
-        job.result = {"saved": [], "skipped": [], "problems": [{"text": str(exc)}]}
-        job.save(update_fields=["state", "progress", "result", "updated_at"])
-        return job
-    job.result = {
+    importer = _importer(job)
+    parsed = parse(importer, data, progress=_reporter(job, 0, 40))
+    if parsed.blocked_all or (parsed.problems and not job.keep_valid_only):
+        # The file was replaced or the directory changed since the preview.
+        problems = list(parsed.problems)
+        skipped = [{"row": None, "label": "", "reason": _("The file has problems.")}]
+    else:
+        report = _reporter(job, 40, 99)
+        with transaction.atomic():
+            for done, row in enumerate(parsed.rows, start=1):
+                report(done / len(parsed.rows))
+                message = _save_row(importer, row)
+                if message is None:
+                    saved.append({"row": row.number, "label": row.label})
+                    continue
+                skipped.append({"row": row.number, "label": row.label, "reason": message})
+                problems.append(Problem(message, sheet=str(importer.sheet_title), row=row.number))
+            if skipped and not job.keep_valid_only:
+                # All or nothing: one row refused by the service undoes the others.
+                transaction.set_rollback(True)
+                reason = _("Another row could not be saved; nothing was saved.")
+                skipped += [{**s, "reason": reason} for s in saved]
+                saved = []
+    result = {
         "saved": saved[:MAX_PROBLEMS],
         "saved_count": len(saved),
         "skipped": skipped[:MAX_PROBLEMS],
         "skipped_count": len(skipped),
         "problems": [_problem_dict(p) for p in problems[:MAX_PROBLEMS]],
     }
-    job.state = TableImportJob.State.SAVED if saved else TableImportJob.State.FAILED
-    job.progress = 100
-    job.save(update_fields=["result", "state", "progress", "updated_at"])
-    return job
+    return result, TableImportJob.State.SAVED if saved else TableImportJob.State.FAILED
 
 
 def _save_row(importer: Importer, row: RowData) -> str | None:
@@ -1088,14 +782,21 @@ def _save_row(importer: Importer, row: RowData) -> str | None:
 
 
 def job_cancel(*, actor: Any, job: TableImportJob) -> TableImportJob:
-    _own(actor, job)
-    with transaction.atomic():
-        job = TableImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state not in {TableImportJob.State.PREVIEW, TableImportJob.State.QUEUED}:
-            raise ValidationError(
-                _("This import is %(state)s.") % {"state": job.get_state_display()}
-            )
-        job.state = TableImportJob.State.CANCELLED
-        job.save(update_fields=["state", "updated_at"])
-        audit.record(actor=actor, action="table_import.cancel", target=job)
-    return job
+    return _FLOW.cancel(actor=actor, job=job)
+
+
+def _saveable(preview: Mapping[str, Any], keep_valid_only: bool) -> None:
+    if preview.get("problem_count") and not keep_valid_only:
+        raise ValidationError(_("The file has problems: correct it, or keep only the valid rows."))
+    if preview.get("blocked_all") or not preview.get("valid"):
+        raise ValidationError(_("No row of the file is free of problems: nothing to save."))
+
+
+_FLOW = jobs.Flow(
+    TableImportJob,
+    "table_import",
+    "benvung.core.tasks.read_table_import",
+    "benvung.core.tasks.save_table_import",
+    _saveable,
+    saving_from=0,
+)

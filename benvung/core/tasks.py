@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -42,20 +45,25 @@ def send_email_after_commit(*, subject: str, body: str, to: list[str]) -> Outgoi
 def read_table_import(job_id: int) -> str:
     """Read an uploaded table (outreach activities, SCP models, packaging surveys...)."""
     from . import tableimport
-    from .audit import audit_context
     from .models import TableImportJob
 
-    job = TableImportJob.objects.get(pk=job_id)
-    with audit_context(source="task", task="read_table_import"):
-        return tableimport.job_read(job).state
+    return run_job(TableImportJob, job_id, "read_table_import", tableimport.job_read)
+
+
+def run_job(model: type[Any], job_id: int, name: str, work: Callable[[Any], Any]) -> str:
+    """Run `work` (reading or saving an import) on the job, as the task `name` in the audit
+    log; the state the job ends in. Shared by the table import and the consumption import."""
+    from .audit import audit_context
+
+    job = model.objects.get(pk=job_id)
+    with audit_context(source="task", task=name):
+        state: str = work(job).state
+        return state
 
 
 @task()
 def save_table_import(job_id: int) -> str:
     from . import tableimport
-    from .audit import audit_context
     from .models import TableImportJob
 
-    job = TableImportJob.objects.get(pk=job_id)
-    with audit_context(source="task", task="save_table_import"):
-        return tableimport.job_save(job).state
+    return run_job(TableImportJob, job_id, "save_table_import", tableimport.job_save)

@@ -17,46 +17,50 @@ sites are.
 from __future__ import annotations
 
 import io
-import unicodedata
-import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from xml.etree.ElementTree import ParseError, iterparse
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.accounts import permissions
-from benvung.core import units
+from benvung.core import units, xlsx
 from benvung.directory.models import Enterprise, Site
 from benvung.directory.validators import clean_tax_code
 
 from . import services
 from .models import AllocationRule, Carrier, ProductCategory
 
-MAX_BYTES = 50 * 1024 * 1024
-# A small file can unpack to gigabytes of XML (a "zip bomb"); the ZIP directory says how much.
-MAX_UNPACKED_BYTES = 10 * MAX_BYTES
-MAX_ROWS = 50_000  # data rows per sheet; a province's sites fill a few thousand
-MAX_PROBLEMS = 1_000  # listed; past this only counted (a wrong file can have a million)
 TEMPLATE_ROWS = 2_000  # rows of a fresh template that carry the drop-down lists
 MATERIAL_UNITS = services.MATERIAL_UNITS
+
+# What every Excel import shares lives in benvung.core.xlsx; the names stay here for the code
+# that imports them from this module (the management command, the other apps' importers).
+MAX_BYTES = xlsx.MAX_BYTES
+MAX_UNPACKED_BYTES = xlsx.MAX_UNPACKED_BYTES
+MAX_ROWS = xlsx.MAX_ROWS
+MAX_PROBLEMS = xlsx.MAX_PROBLEMS
+Problem = xlsx.Problem
+size_problem = xlsx.size_problem
+_Unreadable = xlsx.Unreadable
+_norm = xlsx.norm
+_as_text = xlsx.as_text
+_shown = xlsx.shown
+_rows = xlsx.sheet_rows
+_is_formula = xlsx.is_formula
+_whole = xlsx.whole
 
 OUTPUTS, ENERGY, MATERIALS, DRIVERS = "outputs", "energy", "materials", "drivers"
 SECTIONS = (OUTPUTS, ENERGY, MATERIALS, DRIVERS)
@@ -228,44 +232,6 @@ def sheet_spec(section: str) -> SheetSpec:
 # --- Results of reading ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong, where it is: sheet, row (1-based, as Excel shows it) and column."""
-
-    message: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""  # the column letter
-    header: str = ""
-    value: str = ""  # what the cell holds, as text
-    site: str = ""  # the site and year, for problems found when saving
-    # The sites this problem stops from being saved (all of them when `blocks_all`).
-    sites: frozenset[int] = frozenset()
-    blocks_all: bool = False
-
-    def __str__(self) -> str:
-        where = []
-        if self.site:
-            where.append(self.site)
-        if self.sheet:
-            where.append(self.sheet)
-        if self.row is not None:
-            where.append(_("row %(row)s") % {"row": self.row})
-        if self.column:
-            where.append(
-                _("column %(column)s (%(header)s)") % {"column": self.column, "header": self.header}
-                if self.header
-                else _("column %(column)s") % {"column": self.column}
-            )
-        message = self.message
-        if self.value and self.value not in message:
-            message = _("%(message)s (the cell holds “%(value)s”)") % {
-                "message": message,
-                "value": self.value,
-            }
-        return f"{', '.join(where)}: {message}" if where else message
-
-
 @dataclass
 class SiteYearData:
     """A site's year as read from the file, in the form services.site_year_save takes."""
@@ -336,11 +302,6 @@ class ParsedWorkbook:
 
 # --- The template ----------------------------------------------------------------------------
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
 
 def _output_units(categories: Sequence[ProductCategory]) -> list[str]:
     wanted = {c.output_unit for c in categories}
@@ -408,28 +369,14 @@ LIST_TITLES = {
 
 
 def _write_lists(sheet: Worksheet, lists: dict[str, list[Any]]) -> dict[str, str]:
-    sheet.sheet_state = "hidden"
-    ranges = {}
-    for index, (name, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=LIST_TITLES.get(name, name))
-        for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=index, value=value)
-        ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
-    return ranges
+    return xlsx.write_lists(
+        sheet, {name: (LIST_TITLES.get(name, name), values) for name, values in lists.items()}
+    )
 
 
 def _write_header(sheet: Worksheet, spec: SheetSpec) -> None:
     for index, column in enumerate(spec.columns, start=1):
-        letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        if column.hint:
-            cell.comment = Comment(str(column.hint), "BenVung", width=260, height=80)
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = column.width
+        dimension = xlsx.write_heading(sheet, index, column, hint_height=80)
         if column.kind in (TAX_CODE, SITE, TEXT, NOTE):
             # Text, so that a tax code keeps its leading 0 and a name is not read as a date.
             dimension.number_format = "@"
@@ -452,33 +399,19 @@ def _validation(
     }.get(column.kind)
     if column.kind == UNIT:
         source = ranges[unit_list[spec.section]]
+    title = column.header
     if source is not None:
-        validation = DataValidation(type="list", formula1=source, allow_blank=True)
-        validation.error = _("Choose a value from the list.")
-    elif column.kind == QUANTITY:
-        validation = DataValidation(
-            type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
-        )
-        validation.error = _("Enter a number, zero or more.")
-    elif column.kind == YEAR:
+        return xlsx.validation("list", _("Choose a value from the list."), title, source)
+    if column.kind == QUANTITY:
+        error = _("Enter a number, zero or more.")
+        return xlsx.validation("decimal", error, title, "0", operator="greaterThanOrEqual")
+    if column.kind == YEAR:
+        error = _("Enter the year of the data.")
         if year is None:
-            validation = DataValidation(
-                type="whole",
-                operator="between",
-                formula1=str(services.MIN_YEAR),
-                formula2=str(services.MAX_YEAR),
-                allow_blank=True,
-            )
-        else:
-            validation = DataValidation(
-                type="whole", operator="equal", formula1=str(year), allow_blank=True
-            )
-        validation.error = _("Enter the year of the data.")
-    else:
-        return None
-    validation.showErrorMessage = True
-    validation.errorTitle = column.header
-    return validation
+            bounds = (str(services.MIN_YEAR), str(services.MAX_YEAR))
+            return xlsx.validation("whole", error, title, *bounds, operator="between")
+        return xlsx.validation("whole", error, title, str(year), operator="equal")
+    return None
 
 
 def _write_guide(
@@ -487,9 +420,6 @@ def _write_guide(
     carriers: Sequence[Carrier],
     categories: Sequence[ProductCategory],
 ) -> None:
-    widths = (48, 22, 22, 40)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
     title = (
         _("Energy, output and materials of enterprises in %(year)s: form for import")
         % {"year": year}
@@ -559,50 +489,13 @@ def _write_guide(
     ]
     rows += [((), False), ((_("Allocation of energy between products"),), True)]
     rows += [((str(label),), False) for label in AllocationRule.labels]
-    line = sum(widths) - 10  # characters on one line of a paragraph, roughly
-    for number, (cells, heading) in enumerate(rows, start=1):
-        for index, value in enumerate(cells, start=1):
-            cell = sheet.cell(row=number, column=index, value=value)
-            cell.alignment = _WRAP
-            if heading:
-                cell.font = _HEADER_FONT
-        if len(cells) == 1:
-            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=4)
-            lines = -(-len(str(cells[0])) // line)
-            sheet.row_dimensions[number].height = 15 * max(lines, 1)
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    sheet.row_dimensions[1].height = 22
+    xlsx.write_guide(sheet, rows, (48, 22, 22, 40))
 
 
 # --- Reading ---------------------------------------------------------------------------------
 
 
-class _Unreadable(Exception):
-    """openpyxl failed on the file's content."""
-
-
 _FORMULA = object()  # stands for a cell with a formula, already reported
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _shown(value: Any) -> str:
-    text = _as_text(value)
-    return text if len(text) <= 100 else text[:99] + "…"
-
-
-def _mb(size: int) -> str:
-    return number_format(size / (1024 * 1024), decimal_pos=1, use_l10n=True)
 
 
 @dataclass
@@ -620,18 +513,6 @@ class _Draft:
     rows: dict[str, list[_Row]] = field(default_factory=lambda: defaultdict(list))
 
 
-def size_problem(size: int) -> Problem | None:
-    """The refusal of a file of `size` bytes, if it is too large: a caller that can see the
-    size first (an upload, a file on disk) need not read the file at all."""
-    if size <= MAX_BYTES:
-        return None
-    return Problem(
-        _("The file is %(size)s MB; files of more than %(limit)s MB are not accepted.")
-        % {"size": _mb(size), "limit": _mb(MAX_BYTES)},
-        blocks_all=True,
-    )
-
-
 def parse(
     data: bytes,
     *,
@@ -642,54 +523,22 @@ def parse(
     """Read a filled-in template; nothing is saved. With `actor`, rows for sites that user may
     not write are problems too (else `apply` reports them)."""
     parsed = ParsedWorkbook(year=year)
-
-    def refuse(message: str) -> ParsedWorkbook:
-        parsed.add(Problem(message, blocks_all=True))
-        return parsed
-
     if year is not None and not services.MIN_YEAR <= year <= services.MAX_YEAR:
-        return refuse(
-            _("The year must be from %(min)s to %(max)s.")
-            % {"min": services.MIN_YEAR, "max": services.MAX_YEAR}
-        )
-    too_large = size_problem(len(data))
-    if too_large is not None:
-        parsed.add(too_large)
-        return parsed
-    if not data:
-        return refuse(_("The file is empty."))
-    not_xlsx = _(
-        "The file is not an Excel workbook (.xlsx). If it is in the old .xls format or "
-        "protected by a password, open it in Excel and save it as .xlsx without a password."
-    )
-    buffer = io.BytesIO(data)  # shares `data`, no copy
-    try:
-        archive = zipfile.ZipFile(buffer)
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        return refuse(not_xlsx)
-    with archive:
-        entries = archive.infolist()
-        if not {"[Content_Types].xml", "xl/workbook.xml"} <= {e.filename for e in entries}:
-            return refuse(not_xlsx)
-        if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-            return refuse(
-                _("The workbook unpacks to more than %(limit)s MB; it cannot be read.")
-                % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        parsed.add(
+            Problem(
+                _("The year must be from %(min)s to %(max)s.")
+                % {"min": services.MIN_YEAR, "max": services.MAX_YEAR},
+                blocks_all=True,
             )
-        unreadable = _("The file cannot be read as an Excel workbook (%(problem)s).")
-        try:
-            # openpyxl warns about Excel features it drops (slicers...): not our concern.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                workbook = load_workbook(buffer, read_only=True, data_only=False, keep_links=False)
-        except Exception as exc:  # a damaged file fails in openpyxl in many different ways
-            return refuse(unreadable % {"problem": type(exc).__name__})
-        try:
-            _Reader(parsed, year, actor, progress).read(workbook, archive)
-        except _Unreadable as exc:
-            parsed.add(Problem(unreadable % {"problem": exc}, blocks_all=True))
-        finally:
-            workbook.close()
+        )
+        return parsed
+
+    def read(workbook: Any, archive: zipfile.ZipFile) -> None:
+        _Reader(parsed, year, actor, progress).read(workbook, archive)
+
+    refusal = xlsx.read_workbook(data, read)
+    if refusal is not None:
+        parsed.add(refusal)  # the file could not be opened, or openpyxl failed while reading
     order = {spec.title: i for i, spec in enumerate(SHEETS)}
     parsed.problems.sort(
         key=lambda p: (order.get(p.sheet, -1), p.row or 0, len(p.column), p.column)
@@ -697,13 +546,7 @@ def parse(
     for site_year in parsed.site_years:
         site_year.blocked = parsed.blocked_all or site_year.site.pk in parsed.blocked_sites
     if parsed.problems_not_listed:
-        parsed.problems.append(
-            Problem(
-                _("… and %(count)s more problems not listed.")
-                % {"count": parsed.problems_not_listed},
-                blocks_all=True,
-            )
-        )
+        parsed.problems.append(xlsx.not_listed(parsed.problems_not_listed))
     return parsed
 
 
@@ -821,129 +664,46 @@ class _Reader:
         columns = self.read_header(spec, first[1])
         if columns is None:
             return
-        for number, cells in rows:
-            if number - 1 > MAX_ROWS:
-                self.add(
-                    _("The sheet has more than %(count)s rows; split it into several files.")
-                    % {"count": MAX_ROWS},
-                    spec,
-                    number,
-                    blocks_all=True,
-                )
-                return
+
+        def too_many(message: str, number: int) -> None:
+            self.add(message, spec, number, blocks_all=True)
+
+        for number, cells in xlsx.within_limit(rows, too_many):
             self.read_row(spec, columns, number, cells)
 
     def read_header(self, spec: SheetSpec, cells: Sequence[Any]) -> dict[int, Column] | None:
-        by_header = {_norm(c.header): c for c in spec.columns}
-        columns: dict[int, Column] = {}
-        ok = True
-        for index, cell in enumerate(cells):
-            value = getattr(cell, "value", None)
-            text = _as_text(value)
-            if not text:
-                continue
-            letter = get_column_letter(index + 1)
-            column = by_header.get(_norm(text).rstrip("* "))
-            if _is_formula(cell):
-                self.add(
-                    _("The cell holds a formula; write the value itself."),
-                    spec,
-                    1,
-                    value=value,
-                    letter=letter,
-                    blocks_all=True,
-                )
-                ok = False
-            elif column is None:
-                self.add(
-                    _("This heading is not one of the template's (%(headers)s).")
-                    % {"headers": ", ".join(c.header for c in spec.columns)},
-                    spec,
-                    1,
-                    value=value,
-                    letter=letter,
-                    blocks_all=True,
-                )
-                ok = False
-            elif column.field in self.letters[spec.section]:
-                self.add(
-                    _("This heading appears twice."),
-                    spec,
-                    1,
-                    column,
-                    value,
-                    letter=letter,
-                    blocks_all=True,
-                )
-                ok = False
-            else:
-                columns[index] = column
-                self.letters[spec.section][column.field] = letter
-        for column in spec.columns:
-            needed = column.required or (column.kind == YEAR and self.year is None)
-            if needed and column.field not in self.letters[spec.section]:
-                self.add(
-                    _("The column “%(header)s” is missing.") % {"header": column.header},
-                    spec,
-                    1,
-                    blocks_all=True,
-                )
-                ok = False
-        return columns if ok else None
+        def report(message: str, column: Column | None, value: Any, letter: str) -> None:
+            self.add(message, spec, 1, column, value, letter=letter, blocks_all=True)
+
+        return xlsx.read_header(
+            cells,
+            spec.columns,
+            {_norm(c.header): c for c in spec.columns},
+            self.letters[spec.section],
+            # Without a year for the whole file, each row must give its own.
+            lambda c: c.required or (c.kind == YEAR and self.year is None),
+            report,
+        )
 
     def read_row(
         self, spec: SheetSpec, columns: dict[int, Column], number: int, cells: Sequence[Any]
     ) -> None:
-        raw: dict[str, Any] = {}
-        formulas: list[tuple[int, Any]] = []
-        stray: list[tuple[int, Any]] = []
-        for index, cell in enumerate(cells):
-            value = getattr(cell, "value", None)
-            if isinstance(value, str) and not value.strip():
-                value = None
-            if value is None:
-                continue
-            if _is_formula(cell):
-                formulas.append((index, value))
-                continue
-            column = columns.get(index)
-            if column is None:
-                stray.append((index, value))
-            else:
-                raw[column.field] = value
+        found = xlsx.row_cells(cells, columns)
+        raw = found.values
         meaningful = set(raw) - {"year", "note"}
-        if not meaningful and not formulas and not stray:
+        if not meaningful and not found.formulas and not found.stray:
             return  # an empty row (or one with only a year or a note)
         self.data_rows += 1
-        for index, _value in formulas:
+        for index, _value in found.formulas:
             if index in columns:  # its own problem is enough: not also "missing"
                 raw[columns[index].field] = _FORMULA
         draft, sites = self.identify(spec, number, raw)
         self.row_sites[(spec.title, number)] = sites
-        row = _Row(number, {})
-        for index, value in formulas:
-            column = columns.get(index)
-            self.add(
-                _("The cell holds a formula; write the value itself."),
-                spec,
-                number,
-                column,
-                value,
-                sites,
-                letter=get_column_letter(index + 1),
-            )
-            if column is not None:
-                row.bad.add(column.field)
-        for index, value in stray:
-            self.add(
-                _("There is data in a column without a heading."),
-                spec,
-                number,
-                None,
-                value,
-                sites,
-                letter=get_column_letter(index + 1),
-            )
+
+        def report(message: str, column: Column | None, value: Any, letter: str) -> None:
+            self.add(message, spec, number, column, value, sites, letter=letter)
+
+        row = _Row(number, {}, bad=found.report(columns, report))
         for column in spec.columns:
             if column.kind in (TAX_CODE, SITE, YEAR, NOTE) or column.field in row.bad:
                 continue
@@ -1188,39 +948,22 @@ class _Reader:
         return year
 
     def check_merged(self, archive: zipfile.ZipFile, sheet: Any, spec: SheetSpec) -> None:
-        """Merged cells: a value shown across rows belongs, for a program, to the first only."""
-        # The read-only sheet does not list merged cells; they follow the rows in its XML.
-        path = sheet._worksheet_path
-        try:
-            with archive.open(path) as source:
-                for _event, element in iterparse(source):
-                    tag = element.tag.rsplit("}", 1)[-1]
-                    if tag == "mergeCell":
-                        self.merged(spec, element.get("ref", ""))
-                    elif tag in ("row", "sheetData"):
-                        element.clear()
-        except (KeyError, ParseError, zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise _Unreadable(type(exc).__name__) from exc
+        xlsx.merged_ranges(archive, sheet, lambda merged: self.merged(spec, merged))
 
-    def merged(self, spec: SheetSpec, ref: str) -> None:
-        try:
-            first_col, first_row, _last_col, last_row = range_boundaries(ref)
-        except (TypeError, ValueError):
-            return
-        if first_row is None or last_row is None:
-            return
+    def merged(self, spec: SheetSpec, merged: xlsx.MergedRange) -> None:
+        first_row = merged.first_row
         sites: frozenset[int] = frozenset()
-        for number in range(first_row, min(last_row, first_row + MAX_ROWS) + 1):
+        for number in range(first_row, min(merged.last_row, first_row + MAX_ROWS) + 1):
             sites |= self.row_sites.get((spec.title, number), frozenset())
         self.add(
             _("The cells %(range)s are merged; unmerge them and fill in each cell.")
-            % {"range": ref},
+            % {"range": merged.ref},
             spec,
             first_row,
             None,
             None,
             sites,
-            letter=get_column_letter(first_col or 1),
+            letter=get_column_letter(merged.first_column),
             blocks_all=first_row == 1 or not sites,
         )
 
@@ -1369,40 +1112,6 @@ class _Reader:
                 data.rows(section).append(dict(row.values))
                 data.source_rows[section].append(row.number)
         return data
-
-
-def _rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The sheet's rows, numbered from 1; a failure of openpyxl on the content is _Unreadable."""
-    iterator = sheet.iter_rows(min_row=1, min_col=1)
-    number = 0
-    while True:
-        try:
-            cells = next(iterator)
-        except StopIteration:
-            return
-        except Exception as exc:  # a damaged file fails in openpyxl in many different ways
-            raise _Unreadable(type(exc).__name__) from exc
-        number += 1
-        yield number, cells
-
-
-def _is_formula(cell: Any) -> bool:
-    value = getattr(cell, "value", None)
-    return getattr(cell, "data_type", None) == "f" or (
-        isinstance(value, str) and value.startswith("=")
-    )
-
-
-def _whole(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def _number(value: Any, *, signed: bool = False) -> tuple[Decimal | None, str]:

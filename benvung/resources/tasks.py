@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from benvung.core.audit import audit_context
+from benvung.core.tasks import run_job
+
+from . import imports
+from .models import ImportJob
 
 
 @task()
 def read_import(job_id: int) -> str:
-    from . import imports
-    from .models import ImportJob
-
-    job = ImportJob.objects.get(pk=job_id)
-    with audit_context(source="task", task="read_import"):
-        return imports.import_read(job).state
+    return run_job(ImportJob, job_id, "read_import", imports.import_read)
 
 
 @task()
 def save_import(job_id: int) -> str:
-    from . import imports
-    from .models import ImportJob
-
-    job = ImportJob.objects.get(pk=job_id)
-    with audit_context(source="task", task="save_import"):
-        return imports.import_save(job).state
+    return run_job(ImportJob, job_id, "save_import", imports.import_save)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
 from benvung.core import charts, units
+from benvung.core.import_views import job_action, upload_page
 from benvung.core.numbers import for_input
 from benvung.core.views import apply_service_errors, signed_in_user
 
@@ -30,7 +31,7 @@ from .forms import (
     SiteYearForm,
     rows_of,
 )
-from .models import ConversionFactor, EnergyNorm, QualityConfirmation, SiteYear
+from .models import ConversionFactor, EnergyNorm, ImportJob, QualityConfirmation, SiteYear
 
 
 def _year(request: HttpRequest) -> int:
@@ -347,23 +348,13 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if not imports.can_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = imports.import_start(
-                actor=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return redirect("resources:import_detail", token=job.token)
-    return render(
-        request,
-        "resources/import_new.html",
-        {
-            "form": form,
-            "jobs": imports.import_list(viewer=request.user)[:10],
-            "limit_mb": excel.MAX_BYTES // 2**20,
-        },
+
+    def start(data: dict[str, Any]) -> ImportJob:
+        return imports.import_start(actor=request.user, upload=data["file"], year=data["year"])
+
+    jobs = imports.import_list(viewer=request.user)[:10]
+    return upload_page(
+        request, form, start, "resources:import_detail", "resources/import_new.html", {"jobs": jobs}
     )
 
 
@@ -377,20 +368,14 @@ def import_detail(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def import_action(request: HttpRequest, token: str, action: str) -> HttpResponse:
     job = get_object_or_404(imports.import_list(viewer=request.user), token=token)
-    try:
-        if action == "save":
-            imports.import_confirm(actor=request.user, job=job, keep_valid_only=False)
-        elif action == "keep-valid":
-            imports.import_confirm(actor=request.user, job=job, keep_valid_only=True)
-        elif action == "cancel":
-            imports.import_cancel(actor=request.user, job=job)
-            messages.success(request, _("The import was cancelled; nothing was saved."))
-        else:
-            raise Http404
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("resources:import_detail", token=job.token)
+    return job_action(
+        request,
+        job,
+        action,
+        imports.import_confirm,
+        imports.import_cancel,
+        "resources:import_detail",
+    )
 
 
 # --- Reference data: factors and norms --------------------------------------------------------

@@ -231,13 +231,13 @@ def test_a_file_over_the_limit_is_refused_before_it_is_opened(monkeypatch, brewe
     workbook = template()
     brewery_rows(workbook, brewery)
     data = xlsx(workbook)
-    monkeypatch.setattr(excel, "MAX_BYTES", len(data) - 1)
+    monkeypatch.setattr("benvung.core.xlsx.MAX_BYTES", len(data) - 1)
 
     def fail(*args, **kwargs):
         raise AssertionError("the file was opened")
 
-    monkeypatch.setattr(excel, "load_workbook", fail)
-    monkeypatch.setattr(excel.zipfile, "ZipFile", fail)
+    monkeypatch.setattr("benvung.core.xlsx.load_workbook", fail)
+    monkeypatch.setattr("benvung.core.xlsx.zipfile.ZipFile", fail)
     [problem] = excel.parse(data, year=YEAR).problems
     assert problem.blocks_all and "MB" in problem.message
 
@@ -520,7 +520,7 @@ def test_the_command_refuses_a_file_over_the_limit_without_reading_it(
 ):
     path = tmp_path / "lon.xlsx"
     path.write_bytes(b"x" * 2048)
-    monkeypatch.setattr(excel, "MAX_BYTES", 1024)
+    monkeypatch.setattr("benvung.core.xlsx.MAX_BYTES", 1024)
     monkeypatch.setattr(excel, "parse", lambda *a, **k: pytest.fail("the file was parsed"))
     with pytest.raises(CommandError, match="MB"):
         call_command(

@@ -88,7 +88,7 @@ def test_a_file_that_is_not_a_workbook_or_too_large_is_refused_clearly(
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, b"MZ\x90\x00 not a workbook")
     assert ".xlsx" in _page(client) and not SiteYear.objects.exists()
-    monkeypatch.setattr(excel, "MAX_BYTES", 100)
+    monkeypatch.setattr("benvung.core.xlsx.MAX_BYTES", 100)
     body = _upload(client, b"x" * 200).content.decode()
     assert "MB" in body and ImportJob.objects.count() == 1  # the big one was not even stored
 
