@@ -648,11 +648,15 @@ def retail_ecopackaging_share(year: int, since: int) -> list[Computed]:
                 },
             )
         ]
-        if chosen and len(answered) < len(chosen) / 2:
+        # A share of a few outlets says little about all of them ("1 of 1 surveyed: 100 %"):
+        # below half of the outlets surveyed, the year has no value, and the note says why.
+        enough = bool(chosen) and len(answered) * 2 >= len(chosen)
+        if answered and not enough:
             notes.append(
                 note(
                     gettext_noop(
-                        "Fewer than half of the outlets were surveyed: the share is uncertain."
+                        "Fewer than half of the outlets were surveyed: no share is given for "
+                        "the year."
                     )
                 )
             )
@@ -660,7 +664,7 @@ def retail_ecopackaging_share(year: int, since: int) -> list[Computed]:
             scope_kind=kind,
             scope_key=key,
             scope_label=label,
-            value=_dec(share(len(yes), len(answered))),
+            value=_dec(share(len(yes), len(answered))) if enough else None,
             numerator=Decimal(len(yes)),
             denominator=Decimal(len(answered)),
             notes=notes,
@@ -713,21 +717,31 @@ def retail_biodegradable_bags_share(year: int, since: int) -> list[Computed]:
             if o.pk in surveys and surveys[o.pk].biodegradable_bag_share is not None
         ]
         total = sum((s.biodegradable_bag_share for _o, s in known), Decimal(0))
+        # As for the packaging share: a mean of fewer than half of the outlets is not given.
+        enough = bool(known) and len(known) * 2 >= len(chosen)
+        notes = [
+            note(
+                gettext_noop("Average of %(count)s outlets that reported the share of their bags."),
+                {"count": len(known)},
+            )
+        ]
+        if known and not enough:
+            notes.append(
+                note(
+                    gettext_noop(
+                        "Fewer than half of the outlets were surveyed: no share is given for "
+                        "the year."
+                    )
+                )
+            )
         return Computed(
             scope_kind=kind,
             scope_key=key,
             scope_label=label,
-            value=_dec(float(total) / len(known)) if known else None,
+            value=_dec(float(total) / len(known)) if enough else None,
             numerator=total,
             denominator=Decimal(len(known)),
-            notes=[
-                note(
-                    gettext_noop(
-                        "Average of %(count)s outlets that reported the share of their bags."
-                    ),
-                    {"count": len(known)},
-                )
-            ],
+            notes=notes,
             inputs=[_survey_record(s, o) for o, s in known],
         )
 

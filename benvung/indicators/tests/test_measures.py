@@ -197,3 +197,26 @@ def test_every_input_a_definition_names_is_a_model_whose_changes_are_watched() -
             assert label in models, f"{definition.code}: {label} is not a model"
             if not models[label]._meta.auto_created:
                 assert post_save.has_listeners(models[label]), label
+
+
+def test_a_share_of_fewer_than_half_of_the_outlets_is_not_given(doit: Any) -> None:
+    shops = [
+        RetailOutlet.objects.create(name=f"Siêu thị số {i}", outlet_type="supermarket")
+        for i in range(3)
+    ]
+    PackagingSurvey.objects.create(
+        outlet=shops[0],
+        year=2026,
+        eco_packaging="yes",
+        owner=doit,
+        biodegradable_bag_share=Decimal("95"),
+    )
+    services.recompute("retail_ecopackaging_share", 2026)
+    services.recompute("retail_biodegradable_bags_share", 2026)
+    # 1 of 3 surveyed: "100 %" would say nothing about the province.
+    row = result("retail_ecopackaging_share", 2026)
+    assert row.value is None and (row.numerator, row.denominator) == (1, 1)
+    assert result("retail_biodegradable_bags_share", 2026).value is None
+    PackagingSurvey.objects.create(outlet=shops[1], year=2026, eco_packaging="no", owner=doit)
+    services.recompute("retail_ecopackaging_share", 2026)
+    assert result("retail_ecopackaging_share", 2026).value == Decimal("50.000000")  # 1 of 2
