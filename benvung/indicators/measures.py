@@ -247,7 +247,6 @@ def outreach_industrial_areas_share(year: int, since: int) -> list[Computed]:
                 scope_key=str(area.pk),
                 scope_label=str(area),
                 value=Decimal(1 if activities else 0),
-                notes=[area.kind],
                 inputs=activities,
             )
         )
