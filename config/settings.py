@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "benvung.outreach",
     "benvung.retail",
     "benvung.indicators",
+    "benvung.reports",
     "benvung.api",
     "ninja",  # serves the API docs' assets from the project (no CDN)
     "benvung.portal",

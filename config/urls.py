@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("outreach/", include("benvung.outreach.urls")),
     path("retail/", include("benvung.retail.urls")),
     path("indicators/", include("benvung.indicators.urls")),
+    path("documents/", include("benvung.reports.urls")),
     path("api/", api.urls),
     path("audit/", include("benvung.core.urls")),
     path("imports/", include("benvung.core.import_urls")),
