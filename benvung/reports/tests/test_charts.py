@@ -1,0 +1,51 @@
+"""Charts drawn as PNG pictures for the documents."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import translation
+from PIL import Image
+
+from benvung.reports.charts import chart_png, vietnamese_number
+from benvung.reports.content import Chart
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_line_chart_with_a_missing_year_and_a_target_band_is_a_png() -> None:
+    chart = Chart(
+        caption="Hình 1. Tỷ lệ doanh nghiệp áp dụng sản xuất sạch hơn",
+        kind="line",
+        labels=["2021", "2022", "2023", "2024"],
+        series=[("Tỷ lệ thực hiện", [10.0, None, 14.5, 16.0])],
+        unit="%",
+        band=(20.0, 25.0),
+    )
+    with translation.override("vi"):
+        data = chart_png(chart)
+    assert data.startswith(PNG)
+    width, height = Image.open(io.BytesIO(data)).size
+    assert width > 2 * height  # drawn for a 15 x 7.5 cm slot
+
+
+def test_bar_chart_with_long_vietnamese_names_is_a_png() -> None:
+    chart = Chart(
+        caption="Hình 2. Suất tiêu hao năng lượng",
+        kind="bar",
+        labels=["Chế biến thực phẩm và đồ uống", "Sản xuất giấy", "Dệt may"],
+        series=[("Năm cơ sở", [2310.0, 845.3, 1245.6]), ("Năm 2025", [2254.8, None, 1180.2])],
+        unit="kgOE/tấn",
+    )
+    assert chart_png(chart).startswith(PNG)
+
+
+def test_the_same_chart_gives_the_same_picture() -> None:
+    chart = Chart(caption="", kind="bar", labels=["A"], series=[("B", [1.0])])
+    assert chart_png(chart) == chart_png(chart)
+
+
+def test_axis_numbers_are_written_the_vietnamese_way() -> None:
+    assert vietnamese_number(12000.0) == "12.000"
+    assert vietnamese_number(1234.5) == "1.234,5"
+    assert vietnamese_number(0.25) == "0,25"
