@@ -351,7 +351,9 @@ def _write_guide(sheet: Worksheet, importer: Importer) -> None:
         hint = str(column.hint)
         if column.kind == CHOICE and column.choices is not None:
             choices = "; ".join(capfirst(str(label)) for _value, label in column.choices())
-            hint = f"{hint} {_('One of: %(choices)s.') % {'choices': choices}}".strip()
+            # Outside the f-string: xgettext does not read strings inside f-string expressions.
+            one_of = _("One of: %(choices)s.") % {"choices": choices}
+            hint = f"{hint} {one_of}".strip()
         rows.append(((str(column.header), _("yes") if column.required else "", hint), False))
     # The third column ("what to write") is long: its rows grow to fit it.
     xlsx.write_guide(sheet, rows, (34, 14, 70), tall_column=2)

@@ -167,6 +167,8 @@ register(
             "resources.qualityconfirmation",
         ),
         breakdowns=(("sector", gettext_lazy("By sector")),),
+        # Content areas: resources (2) and cleaner production (4).
+        content_areas=(2, 4),
     )
 )
 
@@ -282,6 +284,8 @@ register(
             ("area_kind", gettext_lazy("By kind of area")),
             ("area", gettext_lazy("By park, cluster and craft village")),
         ),
+        # Content areas: communication (11).
+        content_areas=(11,),
     )
 )
 
@@ -389,6 +393,8 @@ register(
             ("task_period", gettext_lazy("Enterprise models per period of the appendix")),
         ),
         is_share=False,
+        # Content areas: SCP models (4).
+        content_areas=(4,),
     )
 )
 
@@ -581,6 +587,8 @@ register(
             ("current_map", gettext_lazy("On the current commune-level units")),
             ("commune_2025", gettext_lazy("By commune-level unit (map from 01/07/2025)")),
         ),
+        # Content areas: sustainable lifestyles (9) and communication (11).
+        content_areas=(9, 11),
     )
 )
 
@@ -698,6 +706,8 @@ register(
         inputs=("retail.packagingsurvey", "directory.retailoutlet"),
         breakdowns=(("outlet_type", gettext_lazy("By type of outlet")),),
         baseline=FIRST_VALUE,
+        # Content areas: sustainable distribution (5).
+        content_areas=(5,),
     )
 )
 
@@ -779,6 +789,8 @@ register(
         inputs=("retail.packagingsurvey", "directory.retailoutlet"),
         breakdowns=(("outlet_type", gettext_lazy("By type of outlet")),),
         baseline=FIRST_VALUE,
+        # Content areas: sustainable distribution (5).
+        content_areas=(5,),
     )
 )
 
@@ -844,5 +856,7 @@ register(
         inputs=("outreach.outreachactivity", "outreach.outreachactivity_topics"),
         is_share=False,
         qualitative=True,
+        # Content areas: education and capacity (9).
+        content_areas=(9,),
     )
 )

@@ -75,6 +75,9 @@ class Definition:
     qualitative: bool = False
     # The first year the measure can be computed (data before it means nothing for it).
     first_year: int | None = None
+    # The plan's content areas (numbers, section II of Plan 202) whose results this indicator
+    # measures: the annual synthesis report quotes its figures under those areas.
+    content_areas: tuple[int, ...] = ()
 
 
 _REGISTRY: dict[str, Definition] = {}

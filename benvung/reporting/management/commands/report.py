@@ -1,4 +1,6 @@
 """benvung report start|fill|submit|return|accept|reopen|show --year Y --agency KEY --as EMAIL
+benvung report annual --plan 202/KH-UBND --year Y --out FILE.docx [--format docx|pdf|xlsx]
+                      [--date DD/MM/YYYY]
 
 An agency's yearly report from the shell, through the same services (and the same form
 validation) as the report page, acting as the named user and audited as them.
@@ -10,16 +12,22 @@ validation) as the report page, acting as the named user and audited as them.
                         "participants": 150, "budget_vnd": {"provincial_budget": 20000000}}}}
 
 Only the fields present are changed; a task not listed keeps what it had.
+
+`annual` generates the year's synthesis report of the plan's coordinator: it takes the next
+number of the coordinator's register (as the system), assembles the document from the data,
+renders it here and writes it to FILE; it prints the number and the content hash.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benvung.accounts.models import User
@@ -30,24 +38,38 @@ from benvung.reporting import selectors, services
 from benvung.reporting.forms import ReportForm, TaskReportForm
 from benvung.reporting.models import AgencyReport, ReportingCycle
 
-ACTIONS = ["start", "fill", "submit", "return", "accept", "reopen", "show"]
+ACTIONS = ["start", "fill", "submit", "return", "accept", "reopen", "show", "annual"]
 
 
 class Command(AuditedCommand):
-    help = "Start, fill, submit, return, accept, reopen or show an agency's yearly report."
+    help = (
+        "Start, fill, submit, return, accept, reopen or show an agency's yearly report; "
+        "generate the annual synthesis report (annual)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=ACTIONS)
         parser.add_argument("--plan", default="202/KH-UBND")
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--agency", required=True, help="agency key, e.g. sct, snnmt")
-        parser.add_argument("--as", dest="email", required=True, help="the acting user's e-mail")
+        parser.add_argument("--agency", help="agency key, e.g. sct, snnmt")
+        parser.add_argument("--as", dest="email", help="the acting user's e-mail")
         parser.add_argument("--file", type=Path, help="fill: the report's content as JSON")
         parser.add_argument("--comment", default="", help="return: what needs to be revised")
         parser.add_argument("--reason", default="", help="reopen: why the report is reopened")
         parser.add_argument("--json", action="store_true", help="show: print JSON")
+        parser.add_argument("--out", type=Path, help="annual: the file to write")
+        parser.add_argument(
+            "--format", choices=["docx", "pdf", "xlsx"], default=None, help="annual: file type"
+        )
+        parser.add_argument("--date", help="annual: the document's date, DD/MM/YYYY (today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "annual":
+            self._annual(options)
+            return
+        for name, flag in (("agency", "--agency"), ("email", "--as")):
+            if not options[name]:
+                raise CommandError(_("%(flag)s is required.") % {"flag": flag})
         actor, cycle, agency = self._lookup(options)
         action = options["action"]
         try:
@@ -86,10 +108,62 @@ class Command(AuditedCommand):
             }
         )
 
-    def _lookup(self, options: dict[str, Any]) -> tuple[User, ReportingCycle, Agency]:
-        actor = User.objects.filter(email__iexact=options["email"], is_active=True).first()
-        if actor is None:
-            raise CommandError(_("No active user %(email)s.") % {"email": options["email"]})
+    def _annual(self, options: dict[str, Any]) -> None:
+        from benvung.reports import services as documents
+        from benvung.reports.models import GeneratedDocument
+
+        out: Path | None = options["out"]
+        if out is None:
+            raise CommandError(_("Give the file to write with --out FILE.docx."))
+        fmt = options["format"] or (out.suffix.lstrip(".").lower() or "docx")
+        if fmt not in documents.FORMATS:
+            raise CommandError(
+                _("Choose --format docx, pdf or xlsx (the file name ends with “%(suffix)s”).")
+                % {"suffix": out.suffix}
+            )
+        issued_on = timezone.localdate()
+        if options["date"]:
+            try:
+                issued_on = dt.datetime.strptime(options["date"], "%d/%m/%Y").date()
+            except ValueError as exc:
+                raise CommandError(
+                    _("--date: %(value)s is not a date written DD/MM/YYYY.")
+                    % {"value": options["date"]}
+                ) from exc
+        cycle = self._cycle(options)
+        try:
+            document = documents.document_generate(
+                actor=None,
+                kind=GeneratedDocument.Kind.ANNUAL,
+                cycle=cycle,
+                issued_on=issued_on,
+                formats=[fmt],
+                background=False,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        stored = getattr(document, fmt)
+        if document.state != GeneratedDocument.State.DONE or not stored:
+            raise CommandError(
+                _("Number %(number)s was given but the %(format)s file was not made: %(why)s")
+                % {
+                    "number": document.number.display if document.number else "—",
+                    "format": fmt.upper(),
+                    "why": document.message or document.get_state_display(),
+                }
+            )
+        with stored.open("rb") as source:
+            out.write_bytes(source.read())
+        self.stdout.write(
+            _("Number %(number)s, content hash %(hash)s: written to %(file)s")
+            % {
+                "number": document.number.display if document.number else "—",
+                "hash": document.content_hash,
+                "file": out,
+            }
+        )
+
+    def _cycle(self, options: dict[str, Any]) -> ReportingCycle:
         cycle = (
             ReportingCycle.objects.select_related("plan")
             .filter(plan__number=options["plan"], year=options["year"])
@@ -100,6 +174,13 @@ class Command(AuditedCommand):
                 _("There is no %(year)s reporting cycle for plan %(plan)s.")
                 % {"year": options["year"], "plan": options["plan"]}
             )
+        return cycle
+
+    def _lookup(self, options: dict[str, Any]) -> tuple[User, ReportingCycle, Agency]:
+        actor = User.objects.filter(email__iexact=options["email"], is_active=True).first()
+        if actor is None:
+            raise CommandError(_("No active user %(email)s.") % {"email": options["email"]})
+        cycle = self._cycle(options)
         agency = Agency.objects.filter(key=options["agency"]).first()
         if agency is None:
             raise CommandError(_("There is no agency “%(key)s”.") % {"key": options["agency"]})

@@ -1,0 +1,207 @@
+"""Pages of the official documents: the list, generation, progress, downloads, annual texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benvung.core.views import apply_service_errors, signed_in_user
+from benvung.reporting import selectors as reporting
+from benvung.reporting.models import ReportingCycle
+from benvung.reporting.services import StaleVersion
+
+from . import assemble, permissions, selectors, services
+from .forms import AnnualTextForm, GenerateForm
+from .models import GeneratedDocument
+
+
+def _document(request: HttpRequest, pk: int) -> GeneratedDocument:
+    """The document if the viewer may see it; 404 otherwise (another organisation's)."""
+    return get_object_or_404(selectors.document_list(viewer=request.user), pk=pk)
+
+
+def _cycle(request: HttpRequest, pk: int) -> ReportingCycle:
+    return get_object_or_404(reporting.cycle_list(viewer=request.user), pk=pk)
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    coordinator = permissions.can_generate_annual(user)
+    return render(
+        request,
+        "reports/document_list.html",
+        {
+            "documents": selectors.document_list(viewer=user)[:200],
+            "cycles": list(reporting.cycle_list(viewer=user)) if coordinator else [],
+            "reports": [
+                r
+                for r in selectors.reports_to_generate(viewer=user)
+                if permissions.can_generate_agency_report(user, r)
+            ],
+            "can_generate_annual": coordinator,
+        },
+    )
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    return render(
+        request,
+        "reports/document_detail.html",
+        {
+            "document": document,
+            "finished": document.state
+            in (GeneratedDocument.State.DONE, GeneratedDocument.State.FAILED),
+            "can_regenerate": permissions.can_regenerate(request.user, document),
+            "regenerations": document.regenerations.select_related("author").order_by(
+                "-created_at"
+            ),
+        },
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    document = _document(request, pk)
+    if fmt not in services.FORMATS:
+        raise Http404
+    stored = getattr(document, fmt)
+    if not stored:
+        raise Http404
+    return FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=services.file_name(document, fmt),
+        content_type=services.CONTENT_TYPES[fmt],
+    )
+
+
+@login_required
+@require_POST
+def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    again = services.document_regenerate(actor=request.user, document=document)
+    messages.success(
+        request, _("The document is being generated again from the same data and number.")
+    )
+    return redirect("reports:document_detail", pk=again.pk)
+
+
+def _generate(
+    request: HttpRequest,
+    form: GenerateForm,
+    call: Callable[[dict[str, Any]], GeneratedDocument],
+    context: dict[str, Any],
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = call(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Number %(number)s was given; the document is being generated.")
+                % {"number": document.number.display if document.number else "—"},
+            )
+            return redirect("reports:document_detail", pk=document.pk)
+    return render(request, "reports/generate.html", {"form": form, **context})
+
+
+@login_required
+def annual_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    if not permissions.can_generate_annual(request.user):
+        raise PermissionDenied
+    form = GenerateForm(request.POST or None)
+    return _generate(
+        request,
+        form,
+        lambda data: services.document_generate(
+            actor=request.user,
+            kind=GeneratedDocument.Kind.ANNUAL,
+            cycle=cycle,
+            issued_on=data["issued_on"],
+            formats=data["formats"],
+        ),
+        {
+            "cycle": cycle,
+            "title": _("Generate the %(year)s annual report") % {"year": cycle.year},
+            "text": selectors.annual_text_of(cycle),
+        },
+    )
+
+
+@login_required
+def agency_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(reporting.report_list(viewer=request.user), pk=pk)
+    if not permissions.can_generate_agency_report(request.user, report):
+        raise PermissionDenied
+    form = GenerateForm(request.POST or None)
+    return _generate(
+        request,
+        form,
+        lambda data: services.document_generate(
+            actor=request.user,
+            kind=GeneratedDocument.Kind.AGENCY,
+            agency_report=report,
+            issued_on=data["issued_on"],
+            formats=data["formats"],
+        ),
+        {
+            "report": report,
+            "cycle": report.cycle,
+            "title": _("Generate the report of %(agency)s for %(year)s")
+            % {"agency": report.agency.name, "year": report.cycle.year},
+        },
+    )
+
+
+@login_required
+def annual_text(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    if not permissions.can_edit_annual_text(request.user):
+        raise PermissionDenied
+    text = selectors.annual_text_of(cycle)
+    if text is not None:
+        initial = {name: getattr(text, name) for name in services.ANNUAL_TEXT_FIELDS}
+        initial["version"] = text.version
+    else:
+        # Nothing written yet: start from the agencies' accepted reports.
+        initial = {**assemble.annual_text_defaults(cycle), "version": None}
+    form = AnnualTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.annual_text_save(
+                actor=request.user,
+                cycle=cycle,
+                fields={k: v for k, v in data.items() if k != "version"},
+                version=data["version"],
+            )
+        except StaleVersion as exc:
+            apply_service_errors(form, exc)
+            # Saving again (after comparing) goes on top of the version saved meanwhile.
+            data = request.POST.copy()
+            data["version"] = str(exc.current_version)
+            form.data = data
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The texts of the annual report were saved."))
+            return redirect("reports:annual_text", pk=cycle.pk)
+    return render(
+        request,
+        "reports/annual_text.html",
+        {"cycle": cycle, "form": form, "text": text, "prefilled": text is None},
+    )
