@@ -141,14 +141,25 @@ def accepted_reports(cycle: ReportingCycle) -> list[AgencyReport]:
     )
 
 
+def _grouped(items: Iterable[tuple[str, str]]) -> list[str]:
+    """(name, text) pairs as list lines, agencies that wrote the same text named together:
+    thirty communes reporting the same sentence make one line, not thirty."""
+    names: dict[str, list[str]] = {}
+    for name, text in items:
+        names.setdefault(text, [])
+        if name not in names[text]:
+            names[text].append(name)
+    return [f"- {', '.join(who)}: {text}" for text, who in names.items()]
+
+
 def _named_texts(reports: Iterable[AgencyReport], field: str) -> str:
     """Each agency's text of one field, as list items named by the agency."""
-    lines = []
+    items = []
     for report in reports:
         text = " ".join(p.text for p in paragraphs(getattr(report, field)))
         if text:
-            lines.append(f"- {short_name(report.agency)}: {_sentence(text)}")
-    return "\n".join(lines)
+            items.append((short_name(report.agency), _sentence(text)))
+    return "\n".join(_grouped(items))
 
 
 def annual_text_defaults(cycle: ReportingCycle) -> dict[str, str]:
@@ -386,13 +397,12 @@ class _Annual:
 
     def _reported(self, area_id: int) -> list[Paragraph]:
         """Without a consolidated text, what the accepted reports say of the area's tasks."""
-        return [
-            Paragraph(
-                f"{short_name(e.report.agency)} ({e.task.code}): {_sentence(e.narrative)}", "bullet"
-            )
+        lines = _grouped(
+            (f"{short_name(e.report.agency)} ({e.task.code})", _sentence(e.narrative))
             for e in reporting.accepted_narratives(self.cycle, area_id)
             if e.narrative.strip()
-        ]
+        )
+        return [Paragraph(line[2:], "bullet") for line in lines]
 
     def _current_targets(self) -> list[indicators.Progress]:
         """Per indicator, the target whose milestone is the nearest still ahead (or the last)."""
@@ -518,7 +528,7 @@ class _Annual:
                         _("Status"),
                     ],
                     rows=rows,
-                    widths_cm=[1.0, 6.5, 2.3, 2.3, 2.3, 2.4],
+                    widths_cm=[1.3, 6.2, 2.3, 2.3, 2.3, 2.4],
                     numeric=[False, False, True, True, False, False],
                 )
             ],
