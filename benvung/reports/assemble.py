@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -94,13 +94,31 @@ def _sentence(text: str) -> str:
 # --- Who issues --------------------------------------------------------------------------------
 
 
+# The word naming the level of an administrative unit, left out of the place of a document.
+_UNIT_LEVEL = re.compile(
+    r"^(phường|xã|thị trấn|đặc khu|thị xã|thành phố|quận|huyện|tỉnh)\s+", re.IGNORECASE
+)
+
+
+def place_of_unit(name: str) -> str:
+    """ "Phường Biên Hòa" → "Biên Hòa": a people's committee dates its documents with the name
+    of the place where it sits, without the word for the unit's level."""
+    return _UNIT_LEVEL.sub("", name.strip()).strip() or name.strip()
+
+
 def issuer_of(organisation: Organisation, place: str) -> Issuer:
     """The header block of an organisation: its parent authority and name in capitals.
 
     The name is printed without the province when the parent authority names it already
     ("UBND TỈNH ĐỒNG NAI" over "SỞ CÔNG THƯƠNG", not "SỞ CÔNG THƯƠNG TỈNH ĐỒNG NAI").
+
+    `place` is the place of the date line ("Đồng Nai, ngày ..."); a people's committee uses
+    the name of the unit it governs instead (Decree 30: the place where the issuer sits),
+    e.g. "Biên Hòa, ngày ...".
     """
-    agency = Agency.objects.filter(pk=organisation.pk).first()
+    agency = Agency.objects.filter(pk=organisation.pk).select_related("governed_unit").first()
+    if agency is not None and agency.governed_unit is not None:
+        place = place_of_unit(agency.governed_unit.name)
     parent = agency.parent_authority if agency else ""
     symbol = agency.symbol if agency else ""
     name = organisation.name
@@ -133,6 +151,17 @@ def plan_reference(plan: Plan) -> str:
     }
 
 
+def plan_title(plan: Plan) -> str:
+    """The plan's title as quoted in a sentence, with the document type it begins with: the
+    title stored is "Hành động về sản xuất ..."; the plan is the "Kế hoạch hành động về sản
+    xuất ..."."""
+    title = plan.title.strip().rstrip(".")
+    kind = _("Plan")
+    if title.lower().startswith(kind.lower()):
+        return title
+    return f"{kind} {_lower_first(title)}"
+
+
 def accepted_reports(cycle: ReportingCycle) -> list[AgencyReport]:
     return list(
         cycle.reports.filter(state=AgencyReport.State.ACCEPTED)
@@ -162,10 +191,7 @@ def _named_texts(reports: Iterable[AgencyReport], field: str) -> str:
     return "\n".join(_grouped(items))
 
 
-def annual_text_defaults(cycle: ReportingCycle) -> dict[str, str]:
-    """What sections II-IV say until the coordinator writes them: the agencies' accepted
-    reports (assessments, difficulties, proposals, named by agency), the plan's tasks due next
-    year, and the usual recipients. The text editor offers the same as its starting point."""
+def _annual_text_defaults(cycle: ReportingCycle) -> dict[str, str]:
     reports = accepted_reports(cycle)
     next_year = cycle.year + 1
     groups = []
@@ -189,10 +215,40 @@ def annual_text_defaults(cycle: ReportingCycle) -> dict[str, str]:
         "limitations": _named_texts(reports, "difficulties"),
         "next_year_tasks": next_tasks,
         "proposals": _named_texts(reports, "proposals"),
-        "recipients": "\n".join(
-            [_("As above"), _("Provincial People's Committee (for reporting)"), _("Archived: VT")]
+        # "Như trên" is the addressee (the Provincial People's Committee): it is not named twice.
+        "recipients": recipients_text(
+            [
+                _("As above"),
+                _("The Director and Deputy Directors of the Department"),
+                archive_line(""),
+            ]
         ),
     }
+
+
+def annual_text_defaults(cycle: ReportingCycle, drafting_unit: str = "") -> dict[str, str]:
+    """What sections II-IV say until the coordinator writes them: the agencies' accepted
+    reports (assessments, difficulties, proposals, named by agency), the plan's tasks due next
+    year, and the usual recipients. The text editor offers the same as its starting point, in
+    Vietnamese whatever the language of the page."""
+    with translation.override(LANGUAGE):
+        defaults = _annual_text_defaults(cycle)
+        if drafting_unit:
+            defaults["recipients"] = recipients_text(
+                recipients_list(defaults["recipients"], drafting_unit)
+            )
+    return defaults
+
+
+# "Lưu: VT, QLCN": the archive line of the recipients (the translation of "Archived: VT").
+_ARCHIVE = re.compile(r"^(lưu|luu|archived)\s*:", re.IGNORECASE)
+
+
+def archive_line(drafting_unit: str) -> str:
+    """ "Lưu: VT" (the clerical office keeps the original), then the drafting unit's copy."""
+    unit = drafting_unit.strip().rstrip(".;,").strip()
+    line = _("Archived: VT")
+    return f"{line}, {unit}" if unit else line
 
 
 def _recipients(text: str) -> list[str]:
@@ -200,10 +256,35 @@ def _recipients(text: str) -> list[str]:
     adds ("- Như trên;" ... "- Lưu: VT.")."""
     result = []
     for line in text.splitlines():
-        line = line.strip().lstrip("-•").strip().rstrip(";.,").strip()
+        line = line.strip().lstrip("-•+").strip().rstrip(";.,").strip()
         if line:
             result.append(line)
     return result
+
+
+def recipients_list(text: str, drafting_unit: str = "") -> list[str]:
+    """The recipients typed (one a line), with "Lưu: ..." once and last: a typed archive line
+    is moved to the end (the first one typed is kept, with the drafting unit added when it
+    does not name it); without one, "Lưu: VT[, unit]" is added. Build it under Vietnamese."""
+    lines = _recipients(text)
+    archives = [line for line in lines if _ARCHIVE.match(line)]
+    others = [line for line in lines if not _ARCHIVE.match(line)]
+    unit = drafting_unit.strip().rstrip(".;,").strip()
+    if archives:
+        archive = archives[0]
+        kept = {part.strip().lower() for part in archive.split(":", 1)[-1].split(",")}
+        if unit and unit.lower() not in kept:
+            archive = f"{archive}, {unit}"
+    else:
+        archive = archive_line(unit)
+    return [*others, archive]
+
+
+def recipients_text(lines: Sequence[str]) -> str:
+    """Recipients as the editor shows them: "- Như trên;" ... "- Lưu: VT, QLCN."."""
+    return "\n".join(
+        f"- {line}{'.' if i == len(lines) - 1 else ';'}" for i, line in enumerate(lines)
+    )
 
 
 def _provenance_result(row: IndicatorResult) -> dict[str, Any]:
@@ -261,12 +342,12 @@ class _Annual:
             introduction=[
                 Paragraph(
                     _(
-                        "Implementing %(plan)s on %(title)s, the %(agency)s reports the results "
+                        "Implementing %(plan)s “%(title)s”, the %(agency)s reports the results "
                         "of %(year)s as follows:"
                     )
                     % {
                         "plan": plan_reference(plan),
-                        "title": _lower_first(plan.title),
+                        "title": plan_title(plan),
                         "agency": agency,
                         "year": self.year,
                     }
@@ -294,10 +375,11 @@ class _Annual:
                 )
             ],
             signature=self.signature(),
-            recipients=_recipients(
+            recipients=recipients_list(
                 self.text.recipients
                 if self.text and self.text.recipients.strip()
-                else self.defaults["recipients"]
+                else self.defaults["recipients"],
+                self.text.drafting_unit if self.text else "",
             ),
             appendices=[self.targets_appendix(), self.tasks_appendix(), self.efficiency_appendix()],
         )
@@ -309,7 +391,7 @@ class _Annual:
     @property
     def defaults(self) -> dict[str, str]:
         if not hasattr(self, "_defaults"):
-            self._defaults = annual_text_defaults(self.cycle)
+            self._defaults = _annual_text_defaults(self.cycle)
         return self._defaults
 
     def counts(self) -> list[Paragraph]:
@@ -330,17 +412,23 @@ class _Annual:
             "scp_models": sorted(models.values_list("pk", flat=True)),
             "surveys": sorted(surveys.values_list("pk", flat=True)) if surveys is not None else [],
         }
-        lines = [
-            _(
+        if received:
+            reported = _(
                 "In %(year)s, %(received)s of the %(expected)s agencies expected to report sent "
                 "their report to the Department; %(accepted)s reports were accepted."
-            )
-            % {
+            ) % {
                 "year": self.year,
                 "received": number(received),
                 "expected": number(status.expected),
                 "accepted": number(len(self.accepted)),
-            },
+            }
+        else:
+            reported = _(
+                "In %(year)s, none of the %(expected)s agencies expected to report has sent its "
+                "report to the Department yet."
+            ) % {"year": self.year, "expected": number(status.expected)}
+        lines = [
+            reported,
             _(
                 "The agencies recorded %(activities)s outreach activities with %(participants)s "
                 "participants and %(models)s sustainable production and consumption models "
@@ -796,12 +884,50 @@ def head_signature(organisation: Organisation) -> Signature:
 # --- An agency's own report --------------------------------------------------------------------
 
 
-def agency_report(*, report: AgencyReport, number: str, issued_on: dt.date) -> OfficialDocument:
+def agency_report(
+    *,
+    report: AgencyReport,
+    number: str,
+    issued_on: dt.date,
+    signature: Signature | None = None,
+    recipients: Sequence[str] | None = None,
+) -> OfficialDocument:
+    """An agency's own report. `signature` replaces the head's signature block field by field
+    (an empty field keeps the default); `recipients`, one a line, replace "Như trên; Lưu: VT"
+    ("Lưu: ..." is kept last)."""
     with translation.override(LANGUAGE):
-        return _agency_report(report, number, issued_on)
+        return _agency_report(report, number, issued_on, signature, recipients)
 
 
-def _agency_report(report: AgencyReport, doc_number: str, issued_on: dt.date) -> OfficialDocument:
+def _task_texts(entries: Iterable[TaskReport], field: str) -> list[Paragraph]:
+    """The tasks' own texts of one field, as list items named by task code (tasks with the
+    same text named together): what sections III and IV say when the report's own is empty."""
+    lines = _grouped(
+        (entry.task.code, _sentence(" ".join(p.text for p in paragraphs(getattr(entry, field)))))
+        for entry in entries
+        if getattr(entry, field).strip()
+    )
+    return [Paragraph(line[2:], "bullet") for line in lines]
+
+
+def _agency_signature(agency: Organisation, given: Signature | None) -> Signature:
+    default = head_signature(agency)
+    if given is None:
+        return default
+    return Signature(
+        authority=given.authority.strip().upper() or default.authority,
+        title=given.title.strip().upper() or default.title,
+        name=given.name.strip() or default.name,
+    )
+
+
+def _agency_report(
+    report: AgencyReport,
+    doc_number: str,
+    issued_on: dt.date,
+    signature: Signature | None = None,
+    recipients: Sequence[str] | None = None,
+) -> OfficialDocument:
     report = AgencyReport.objects.select_related("cycle__plan__issuer", "agency").get(pk=report.pk)
     cycle = report.cycle
     plan = Plan.objects.select_related("issuer", "coordinator").get(pk=cycle.plan_id)
@@ -850,16 +976,23 @@ def _agency_report(report: AgencyReport, doc_number: str, issued_on: dt.date) ->
         ),
         Section(
             heading=_("Difficulties and obstacles"),
-            paragraphs=paragraphs(report.difficulties) or [Paragraph(_("None."))],
+            paragraphs=paragraphs(report.difficulties)
+            or _task_texts(entries, "difficulties")
+            or [Paragraph(_("None."))],
         ),
         Section(
             heading=_("Proposals"),
-            paragraphs=paragraphs(report.proposals) or [Paragraph(_("None."))],
+            paragraphs=paragraphs(report.proposals)
+            or _task_texts(entries, "proposals")
+            or [Paragraph(_("None."))],
         ),
     ]
     coordinator = plan.coordinator
+    issuer = issuer_of(agency, plan.place)
+    # The agency names itself in full ("Sở Nông nghiệp và Môi trường"), never by an abbreviation.
+    own_name = issuer.name_in_text or agency.name
     document = OfficialDocument(
-        issuer=issuer_of(agency, plan.place),
+        issuer=issuer,
         number=doc_number,
         issued_on=issued_on,
         doc_type=_("REPORT").upper(),
@@ -870,13 +1003,13 @@ def _agency_report(report: AgencyReport, doc_number: str, issued_on: dt.date) ->
         introduction=[
             Paragraph(
                 _(
-                    "Implementing %(plan)s on %(title)s, the %(agency)s reports the results of "
+                    "Implementing %(plan)s “%(title)s”, the %(agency)s reports the results of "
                     "the tasks assigned to it in %(year)s as follows:"
                 )
                 % {
                     "plan": plan_reference(plan),
-                    "title": _lower_first(plan.title),
-                    "agency": short_name(agency),
+                    "title": plan_title(plan),
+                    "agency": own_name,
                     "year": year,
                 }
             )
@@ -890,15 +1023,17 @@ def _agency_report(report: AgencyReport, doc_number: str, issued_on: dt.date) ->
                     "and reporting to the Provincial People's Committee./."
                 )
                 % {
-                    "agency": short_name(agency),
+                    "agency": own_name,
                     "number": plan.number,
                     "year": year,
                     "coordinator": short_name(coordinator),
                 }
             )
         ],
-        signature=head_signature(agency),
-        recipients=[_("As above"), _("Archived: VT")],
+        signature=_agency_signature(agency, signature),
+        recipients=recipients_list(
+            "\n".join(recipients) if recipients else f"{_('As above')}\n{archive_line('')}"
+        ),
     )
     document.provenance = {
         "kind": "agency",

@@ -59,63 +59,92 @@ def _missing_as_nan(values: list[float | None]) -> list[float]:
 def chart_png(chart: Chart) -> bytes:
     """The chart as a PNG picture, ready for `add_picture`."""
     with rc_context(STYLE):  # type: ignore[arg-type]  # keys typed as Literal in the stubs
-        figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
-        FigureCanvasAgg(figure)
-        axes = figure.add_subplot()
-        positions = list(range(len(chart.labels)))
-        if chart.band is not None:
-            low, high = sorted(chart.band)
-            axes.axhspan(
-                low,
-                high,
-                color="#9ccc65",
-                alpha=0.25,
-                linewidth=0,
-                label=pgettext("official document", "Target band"),
-            )
-        if chart.kind == "bar":
-            count = max(len(chart.series), 1)
-            width = 0.8 / count
-            for i, (name, values) in enumerate(chart.series):
-                offset = (i - (count - 1) / 2) * width
-                heights = [0.0 if v is None else float(v) for v in values]
-                axes.bar(
-                    [p + offset for p in positions],
-                    heights,
-                    width=width * 0.92,
-                    label=name,
-                    color=COLOURS[i % len(COLOURS)],
-                    hatch=HATCHES[i % len(HATCHES)],
-                    edgecolor="white",
-                    linewidth=0.4,
-                )
-        else:
-            for i, (name, values) in enumerate(chart.series):
-                axes.plot(
-                    positions,
-                    _missing_as_nan(values),
-                    label=name,
-                    color=COLOURS[i % len(COLOURS)],
-                    marker=MARKERS[i % len(MARKERS)],
-                    markersize=3.5,
-                    linewidth=1.4,
-                )
-        # Long names (sectors) wrap on two or three lines under their bars rather than slant.
-        width = max(8, int(90 / max(len(chart.labels), 1)))
-        axes.set_xticks(positions, [textwrap.fill(x, width) for x in chart.labels])
-        if len(chart.labels) > 12:
-            for label in axes.get_xticklabels():
-                label.set_rotation(45)
-                label.set_horizontalalignment("right")
-        axes.yaxis.set_major_formatter(FuncFormatter(vietnamese_number))
-        axes.grid(axis="y", color="#dddddd", linewidth=0.5)
-        axes.set_axisbelow(True)
-        if chart.unit:
-            axes.set_ylabel(chart.unit)
-        if chart.series or chart.band is not None:
-            axes.legend(frameon=False, loc="best", fontsize=8)
-        figure.tight_layout()
+        figure = draw(chart)
         buffer = io.BytesIO()
         # No metadata: the same chart gives the same bytes (no creation date, no version).
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def draw(chart: Chart) -> Figure:
+    """The chart's figure (call it under `rc_context(STYLE)`, as `chart_png` does)."""
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    positions = list(range(len(chart.labels)))
+    if chart.band is not None:
+        low, high = sorted(chart.band)
+        axes.axhspan(
+            low,
+            high,
+            color="#9ccc65",
+            alpha=0.25,
+            linewidth=0,
+            label=pgettext("official document", "Target band"),
+        )
+    if chart.kind == "bar":
+        _bars(axes, chart, positions)
+    else:
+        for i, (name, values) in enumerate(chart.series):
+            axes.plot(
+                positions,
+                _missing_as_nan(values),
+                label=name,
+                color=COLOURS[i % len(COLOURS)],
+                marker=MARKERS[i % len(MARKERS)],
+                markersize=3.5,
+                linewidth=1.4,
+            )
+    # Long names (sectors) wrap on two or three lines under their bars rather than slant.
+    width = max(8, int(90 / max(len(chart.labels), 1)))
+    axes.set_xticks(positions, [textwrap.fill(x, width) for x in chart.labels])
+    if len(chart.labels) > 12:
+        for label in axes.get_xticklabels():
+            label.set_rotation(45)
+            label.set_horizontalalignment("right")
+    axes.yaxis.set_major_formatter(FuncFormatter(vietnamese_number))
+    axes.grid(axis="y", color="#dddddd", linewidth=0.5)
+    axes.set_axisbelow(True)
+    if chart.unit:
+        axes.set_ylabel(chart.unit)
+    if chart.series or chart.band is not None:
+        axes.legend(frameon=False, loc="best", fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def _bars(axes: Any, chart: Chart, positions: list[int]) -> None:
+    """Grouped bars. A missing value is not a zero: its bar is left out and "không có số
+    liệu" is written, upright from the axis, where it would stand."""
+    count = max(len(chart.series), 1)
+    width = 0.8 / count
+    missing = pgettext("official document", "no data")
+    for i, (name, values) in enumerate(chart.series):
+        offset = (i - (count - 1) / 2) * width
+        present = [
+            (p + offset, float(v)) for p, v in zip(positions, values, strict=False) if v is not None
+        ]
+        axes.bar(
+            [x for x, _v in present],
+            [v for _x, v in present],
+            width=width * 0.92,
+            label=name,
+            color=COLOURS[i % len(COLOURS)],
+            hatch=HATCHES[i % len(HATCHES)],
+            edgecolor="white",
+            linewidth=0.4,
+        )
+        for position, value in zip(positions, values, strict=False):
+            if value is None:
+                # x in data units, y in axes units: just above the axis whatever the scale.
+                axes.text(
+                    position + offset,
+                    0.02,
+                    missing,
+                    transform=axes.get_xaxis_transform(),
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color="#555555",
+                )

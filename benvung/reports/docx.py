@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import itertools
 import re
 from pathlib import Path
 from typing import Any, Protocol
@@ -219,17 +220,20 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in _clean(text).splitlines() if line.strip()]
 
 
-def _content_paragraph(container: _Container, paragraph: Paragraph, prefix: str = "") -> None:
+def _content_paragraph(
+    container: _Container, paragraph: Paragraph, prefix: str = "", *, keep_with_next: bool = False
+) -> None:
     for i, line in enumerate(_lines(paragraph.text)):
         lead = prefix if i == 0 else ""
         if paragraph.style == "bullet":
-            _body(container, f"{lead}- {line}")
+            _body(container, f"{lead}- {line}", keep_with_next=keep_with_next)
         else:
             _body(
                 container,
                 f"{lead}{line}",
                 bold=paragraph.style == "bold",
                 italic=paragraph.style == "italic",
+                keep_with_next=keep_with_next,
             )
 
 
@@ -256,7 +260,7 @@ def _font_file(bold: bool) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)  # _balanced measures every run of words of a name
 def _text_width(text: str, size: float, bold: bool) -> Length:
     """How long `text` prints in Times New Roman at `size` pt: the motto's rule is as long as the
     motto (I.5). Falls back to half an em a character when no font file can be read."""
@@ -455,23 +459,29 @@ def _page_numbers(section: DocxSection) -> None:
 
 
 def _balanced(text: str, size: float, bold: bool, room: Length) -> str:
-    """A name too long for its column, broken into two lines of about the same length
-    ("SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), as agencies print it, instead of leaving one word on
-    the second line. A name already broken by hand is left as it is."""
+    """A name too long for its column, broken into as few lines as fit the column, of about
+    the same length ("SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), as agencies print it, instead of
+    leaving one word on the last line. A name already broken by hand is left as it is; a
+    single word longer than the column is left for Word to break."""
     if "\n" in text or _text_width(text, size, bold) <= room:
         return text
     words = text.split()
-    best = min(
-        range(1, len(words)),
-        key=lambda i: max(
-            _text_width(" ".join(words[:i]), size, bold),
-            _text_width(" ".join(words[i:]), size, bold),
-        ),
-        default=0,
-    )
-    if not best:
-        return text
-    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
+
+    def widest(lines: list[str]) -> int:
+        return max(int(_text_width(line, size, bold)) for line in lines)
+
+    best: list[str] = []
+    for count in range(2, len(words) + 1):
+        # Every way of cutting the words into `count` lines: names are a dozen words at most.
+        splits = [
+            [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
+            for cuts in itertools.combinations(range(1, len(words)), count - 1)
+        ]
+        fitting = [lines for lines in splits if widest(lines) <= int(room)]
+        if fitting:
+            best = min(fitting, key=widest)
+            break
+    return "\n".join(best) if best else text
 
 
 def _number_line(document: OfficialDocument) -> str:
@@ -627,6 +637,9 @@ def _signature_block(docx: Any, document: OfficialDocument) -> None:
     "- Lưu: VT, ...."); the signature right (authority and title bold capitals, the space to
     sign, the name bold), side by side."""
     table = _two_columns(docx, FOOT_LEFT, FOOT_RIGHT, rows=1)
+    # The recipients and the signature stay together on one page, with the closing paragraph
+    # (kept with the table, see render_docx): a signature alone on a page is not accepted.
+    _row_properties(table.rows[0], header=False)
     left, right = table.cell(0, 0), table.cell(0, 1)
     recipients = [r.strip().rstrip(";.") for r in document.recipients if r.strip()]
     first = left.paragraphs[0]
@@ -838,7 +851,7 @@ def render_docx(document: OfficialDocument) -> bytes:
     for i, part in enumerate(document.sections):
         _section(docx, part, 0, i)
     for paragraph in document.closing:
-        _content_paragraph(docx, paragraph)
+        _content_paragraph(docx, paragraph, keep_with_next=True)
     _signature_block(docx, document)
     for appendix in document.appendices:
         _appendix(docx, document, appendix)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core.forms import DateField
+from benvung.reporting.models import ReportingCycle
+
+from . import services
+from .content import Signature
 
 
 class GenerateForm(forms.Form):
@@ -23,10 +27,63 @@ class GenerateForm(forms.Form):
         help_text=_("The DOCX is always made: the PDF is converted from it."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cycle: ReportingCycle | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issued_on"].initial = timezone.localdate()
+        self.cycle = cycle
+        self.fields["issued_on"].initial = services.today()
         self.fields["formats"].initial = ["docx", "xlsx", "pdf"]
+
+    def clean_issued_on(self) -> Any:
+        """Not in the future, not before the year reported on (the service checks the same,
+        and the order of the register)."""
+        issued_on = self.cleaned_data["issued_on"]
+        try:
+            services.check_issued_on(issued_on, cycle=self.cycle)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["issued_on"]) from exc
+        return issued_on
+
+
+class AgencyGenerateForm(GenerateForm):
+    """An agency's document may name its signer and recipients; empty fields keep the head of
+    the agency's signature block and "Như trên; Lưu: VT"."""
+
+    signer_authority = forms.CharField(
+        label=_("Signing on behalf"),
+        required=False,
+        max_length=60,
+        help_text=_("For example “KT. GIÁM ĐỐC”; leave empty when the head signs."),
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        required=False,
+        max_length=100,
+        help_text=_("Empty: the title of the head of the agency."),
+    )
+    signer_name = forms.CharField(
+        label=_("Signer"),
+        required=False,
+        max_length=120,
+        help_text=_("Empty: the line is left for the signer to write in."),
+    )
+    recipients = forms.CharField(
+        label=_("Recipients (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Empty: “Như trên; Lưu: VT”. The line “Lưu: ...” is always printed last."),
+    )
+
+    def signature(self) -> Signature | None:
+        data = self.cleaned_data
+        names = ("signer_authority", "signer_title", "signer_name")
+        if not any(data.get(n, "").strip() for n in names):
+            return None
+        return Signature(*(data.get(n, "").strip() for n in names))
+
+    def recipient_lines(self) -> list[str] | None:
+        text = self.cleaned_data.get("recipients", "")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return lines or None
 
 
 class AnnualTextForm(forms.Form):
@@ -59,5 +116,14 @@ class AnnualTextForm(forms.Form):
         label=_("Recipients (one per line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("The last line is the archive, for example “Lưu: VT, QLCN”."),
+        help_text=_(
+            "The line “Lưu: ...” is always kept last, once; without one, “Lưu: VT” and the "
+            "drafting unit are added."
+        ),
+    )
+    drafting_unit = forms.CharField(
+        label=_("Drafting unit"),
+        required=False,
+        max_length=60,
+        help_text=_("The unit of the Department that drafted the report, for example “QLCN”."),
     )

@@ -57,6 +57,9 @@ class RegisteredNumber(models.Model):
     doc_type = models.CharField(_("document type"), max_length=5, choices=DocumentType.choices)
     issuer_symbol = models.CharField(_("agency symbol"), max_length=30)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # The date printed on the document: a number taken later never carries an earlier date
+    # (the register follows the order of the dates). Empty for numbers reserved without one.
+    issued_on = models.DateField(_("date of the document"), null=True, blank=True)
     reserved_at = models.DateTimeField(_("reserved at"), auto_now_add=True)
     reserved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -95,6 +98,8 @@ class AnnualReportText(models.Model):
     signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
     signer_name = models.CharField(_("signer"), max_length=120, blank=True)
     recipients = models.TextField(_("recipients (one per line)"), blank=True)
+    # The unit of the Department that drafted the report: "Lưu: VT, QLCN." names it.
+    drafting_unit = models.CharField(_("drafting unit"), max_length=60, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -7,12 +7,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions as accounts
@@ -31,6 +33,9 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The documents are dated in the province's time, whatever the server's zone.
+PROVINCE_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 FORMATS = ("docx", "xlsx", "pdf")
 CONTENT_TYPES = {
@@ -75,10 +80,78 @@ def _locked_counter(issuer: Organisation, year: int) -> NumberCounter:
     raise ValidationError(_("The register is busy; try again in a moment."))
 
 
+def today() -> dt.date:
+    """Today in Dong Nai."""
+    return timezone.localdate(timezone=PROVINCE_TIME)
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def check_issued_on(issued_on: dt.date, *, cycle: ReportingCycle | None = None) -> None:
+    """The date printed on a document: not after today, not before the year it reports on.
+    (The order of the register is checked when the number is taken, under its lock.)"""
+    now = today()
+    if issued_on > now:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "The date of the document (%(date)s) is after today (%(today)s): a document "
+                    "cannot be dated in the future."
+                )
+                % {"date": _day(issued_on), "today": _day(now)}
+            }
+        )
+    if cycle is not None and issued_on.year < cycle.year:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "The date of the document (%(date)s) is before %(year)s, the year it "
+                    "reports on: choose a date in %(year)s or later."
+                )
+                % {"date": _day(issued_on), "year": cycle.year}
+            }
+        )
+
+
+def _check_register_order(issuer: Organisation, year: int, issued_on: dt.date) -> None:
+    """Numbers follow the order of the dates: a new number cannot carry a date earlier than
+    the last one given in the year. Called with the issuer's counter locked."""
+    last = (
+        RegisteredNumber.objects.filter(issuer=issuer, year=year, issued_on__isnull=False)
+        .order_by("-issued_on", "-sequence")
+        .first()
+    )
+    if last is not None and last.issued_on is not None and issued_on < last.issued_on:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "The date of the document (%(date)s) is earlier than that of %(number)s, "
+                    "the last document numbered by %(issuer)s (%(last)s): numbers follow the "
+                    "order of the dates. Choose %(last)s or a later date."
+                )
+                % {
+                    "date": _day(issued_on),
+                    "number": last.display,
+                    "issuer": issuer.name,
+                    "last": _day(last.issued_on),
+                }
+            }
+        )
+
+
 def number_reserve(
-    *, actor: Any, issuer: Organisation, year: int, doc_type: str, summary: str
+    *,
+    actor: Any,
+    issuer: Organisation,
+    year: int,
+    doc_type: str,
+    summary: str,
+    issued_on: dt.date | None = None,
 ) -> RegisteredNumber:
-    """The issuer's next number of the year: 01 on 1 January, never given twice."""
+    """The issuer's next number of the year: 01 on 1 January, never given twice. With
+    `issued_on`, refused when an earlier number of the year carries a later date."""
     if doc_type not in DocumentType.values:
         message = _("Unknown document type %(code)s.") % {"code": doc_type}
         raise ValidationError({"doc_type": message})
@@ -96,6 +169,8 @@ def number_reserve(
         )
     with transaction.atomic():
         counter = _locked_counter(issuer, year)
+        if issued_on is not None:
+            _check_register_order(issuer, year, issued_on)
         counter.last += 1
         counter.save(update_fields=["last"])
         number = RegisteredNumber.objects.create(
@@ -105,13 +180,19 @@ def number_reserve(
             doc_type=doc_type,
             issuer_symbol=symbol,
             summary=summary[:500],
+            issued_on=issued_on,
             reserved_by=_user(actor),
         )
         audit.record(
             actor=actor,
             action="document_number.reserve",
             target=number,
-            after={"number": number.display, "year": year, "summary": number.summary},
+            after={
+                "number": number.display,
+                "year": year,
+                "summary": number.summary,
+                "issued_on": issued_on.isoformat() if issued_on else None,
+            },
         )
     return number
 
@@ -140,6 +221,63 @@ def _formats(formats: Iterable[str]) -> list[str]:
     return chosen
 
 
+class DocumentInProgress(ValidationError):
+    """The same document is already waiting or being generated (a double submit)."""
+
+    def __init__(self, message: str, document: GeneratedDocument) -> None:
+        super().__init__(message, code="in_progress")
+        self.document = document
+
+
+def _in_progress(
+    kind: str,
+    cycle: ReportingCycle,
+    agency_report: AgencyReport | None,
+    issuer: Organisation,
+) -> None:
+    """Refuses a second document while the same one is still queued or rendering: a double
+    click must not take two numbers."""
+    pending = (
+        GeneratedDocument.objects.filter(
+            kind=kind,
+            cycle=cycle,
+            agency_report=agency_report,
+            issuer=issuer,
+            state__in=[GeneratedDocument.State.QUEUED, GeneratedDocument.State.RENDERING],
+        )
+        .select_related("number")
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is not None:
+        raise DocumentInProgress(
+            _(
+                "The same document (number %(number)s) is already being generated: wait until "
+                "it is ready before generating another."
+            )
+            % {"number": pending.number.display if pending.number else "—"},
+            pending,
+        )
+
+
+def _still_accepted(report: AgencyReport, version: int | None) -> None:
+    """The agency's report, locked, is still the accepted version the document was built
+    from: reopened or changed meanwhile, the document would say something no longer true."""
+    locked = AgencyReport.objects.select_for_update().get(pk=report.pk)
+    if locked.state != AgencyReport.State.ACCEPTED or locked.version != version:
+        raise ValidationError(
+            _(
+                "The report of %(agency)s changed while the document was being prepared (it is "
+                "now %(state)s, version %(version)s): nothing was numbered. Generate it again."
+            )
+            % {
+                "agency": report.agency.name,
+                "state": locked.get_state_display(),
+                "version": locked.version,
+            }
+        )
+
+
 def document_generate(
     *,
     actor: Any,
@@ -149,15 +287,28 @@ def document_generate(
     issued_on: dt.date,
     formats: Iterable[str] = FORMATS,
     background: bool = True,
+    signature: content.Signature | None = None,
+    recipients: Sequence[str] | None = None,
 ) -> GeneratedDocument:
     """Number, assemble and keep a document; its files are rendered in the background (or
-    here, `background=False`, for the command)."""
+    here, `background=False`, for the command). An agency's document may be given its signer
+    and recipients (`signature`, `recipients`); the annual report takes them from its texts."""
     chosen = _formats(formats)
     if kind == GeneratedDocument.Kind.ANNUAL:
         if cycle is None:
             raise ValidationError(_("Choose the reporting cycle of the annual report."))
         _require(_is_system(actor) or permissions.can_generate_annual(actor))
+        if cycle.state == ReportingCycle.State.DRAFT:
+            raise ValidationError(
+                _(
+                    "The %(year)s reporting cycle is still in preparation: open it before "
+                    "generating its annual report."
+                )
+                % {"year": cycle.year}
+            )
+        check_issued_on(issued_on, cycle=cycle)
         issuer: Organisation = cycle.plan.coordinator
+        _in_progress(kind, cycle, None, issuer)
         document = assemble.annual_report(cycle=cycle, number="", issued_on=issued_on)
     elif kind == GeneratedDocument.Kind.AGENCY:
         if agency_report is None:
@@ -169,20 +320,35 @@ def document_generate(
                 % {"state": agency_report.get_state_display()}
             )
         cycle = agency_report.cycle
+        check_issued_on(issued_on, cycle=cycle)
         issuer = agency_report.agency
-        document = assemble.agency_report(report=agency_report, number="", issued_on=issued_on)
+        _in_progress(kind, cycle, agency_report, issuer)
+        document = assemble.agency_report(
+            report=agency_report,
+            number="",
+            issued_on=issued_on,
+            signature=signature,
+            recipients=recipients,
+        )
     else:
         raise ValidationError({"kind": _("Unknown kind of document.")})
 
     # Assembled before the register is locked: reading the data takes a while, and other
-    # documents of the organisation must not wait for it.
+    # documents of the organisation must not wait for it. What may have changed meanwhile is
+    # checked again below, with the rows locked.
     with transaction.atomic():
+        _locked_counter(issuer, issued_on.year)
+        if agency_report is not None:
+            assembled = document.provenance.get("agency_report", {}).get("version")
+            _still_accepted(agency_report, assembled)
+        _in_progress(kind, cycle, agency_report, issuer)
         number = number_reserve(
             actor=actor,
             issuer=issuer,
             year=issued_on.year,
             doc_type=document.doc_type_symbol,
             summary=document.summary,
+            issued_on=issued_on,
         )
         document.number = number.display
         snapshot = content.to_json(document)
@@ -275,12 +441,33 @@ def file_name(document: GeneratedDocument, fmt: str) -> str:
     return f"{number.doc_type}-{number.sequence:02d}-{number.issuer_symbol}-{number.year}.{fmt}"
 
 
+def _remove_files(document: GeneratedDocument) -> dict[str, Any]:
+    """The files a failed rendering already saved, deleted: a failed document offers none."""
+    cleared: dict[str, Any] = {}
+    for fmt in FORMATS:
+        stored = getattr(document, fmt)
+        if stored:
+            try:
+                stored.delete(save=False)
+            except OSError:  # already gone: the field is cleared all the same
+                logger.warning("could not delete %s of document %s", fmt, document.pk)
+        cleared[fmt] = ""
+    return cleared
+
+
 def document_render(document_id: int, formats: Iterable[str] = FORMATS) -> GeneratedDocument:
-    """Render the stored snapshot to the files asked for (the background task's work).
+    """Render the stored snapshot to the files asked for (the background task's work), in
+    Vietnamese whatever language the worker or the page runs in.
 
     DOCX 10→60 %, XLSX →75 %, PDF →95 %. Without LibreOffice the PDF is left out with the
-    reason kept on the document; the DOCX is still delivered.
+    reason kept on the document; the DOCX is still delivered. When anything else fails, the
+    files already made are removed: a failed document has nothing to download.
     """
+    with translation.override(assemble.LANGUAGE):
+        return _render(document_id, formats)
+
+
+def _render(document_id: int, formats: Iterable[str]) -> GeneratedDocument:
     from .docx import render_docx
     from .pdf import PdfUnavailable, to_pdf
     from .xlsx import render_xlsx
@@ -295,7 +482,7 @@ def document_render(document_id: int, formats: Iterable[str] = FORMATS) -> Gener
         document.docx.save(file_name(document, "docx"), ContentFile(docx_bytes), save=False)
         _progress(document, 60, docx=document.docx)
         if "xlsx" in chosen:
-            data = render_xlsx(official)
+            data = render_xlsx(official, content_hash=document.content_hash)
             document.xlsx.save(file_name(document, "xlsx"), ContentFile(data), save=False)
             _progress(document, 75, xlsx=document.xlsx)
         if "pdf" in chosen:
@@ -313,29 +500,13 @@ def document_render(document_id: int, formats: Iterable[str] = FORMATS) -> Gener
             document.progress,
             state=GeneratedDocument.State.FAILED,
             message=_("The document could not be generated: %(error)s") % {"error": exc},
+            **_remove_files(document),
         )
         return document
     _progress(
         document, 100, state=GeneratedDocument.State.DONE, message="\n".join(messages).strip()
     )
     return document
-
-
-def render_now(document: GeneratedDocument, fmt: str) -> bytes:
-    """One format of a stored document rendered in this process (the command's way)."""
-    official = content.from_json(document.snapshot)
-    from .docx import render_docx
-
-    if fmt == "xlsx":
-        from .xlsx import render_xlsx
-
-        return render_xlsx(official)
-    docx_bytes = render_docx(official)
-    if fmt == "pdf":
-        from .pdf import to_pdf
-
-        return to_pdf(docx_bytes)
-    return docx_bytes
 
 
 # --- The coordinator's texts of the annual report ----------------------------------------------
@@ -349,6 +520,7 @@ ANNUAL_TEXT_FIELDS = (
     "signer_title",
     "signer_name",
     "recipients",
+    "drafting_unit",
 )
 
 
@@ -374,6 +546,12 @@ def annual_text_save(
         for name in ANNUAL_TEXT_FIELDS:
             if name in fields:
                 setattr(text, name, clean_text(fields[name]))
+        if text.recipients.strip():
+            # "Lưu: ..." is the last line, once, whatever was typed (in Vietnamese, as the
+            # document is).
+            with translation.override(assemble.LANGUAGE):
+                lines = assemble.recipients_list(text.recipients, text.drafting_unit)
+            text.recipients = assemble.recipients_text(lines)
         if not created:
             text.version += 1
         text.updated_by = _user(actor)

@@ -19,7 +19,7 @@ from benvung.reporting.models import ReportingCycle
 from benvung.reporting.services import StaleVersion
 
 from . import assemble, permissions, selectors, services
-from .forms import AnnualTextForm, GenerateForm
+from .forms import AgencyGenerateForm, AnnualTextForm, GenerateForm
 from .models import GeneratedDocument
 
 
@@ -76,7 +76,9 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     if fmt not in services.FORMATS:
         raise Http404
     stored = getattr(document, fmt)
-    if not stored:
+    # Only a finished document is delivered: not the DOCX of one still being rendered, which
+    # may yet fail, nor anything of a failed one.
+    if not stored or document.state != GeneratedDocument.State.DONE:
         raise Http404
     return FileResponse(
         stored.open("rb"),
@@ -106,6 +108,10 @@ def _generate(
     if request.method == "POST" and form.is_valid():
         try:
             document = call(form.cleaned_data)
+        except services.DocumentInProgress as exc:
+            # A double submit: the message, and the way to the document already coming.
+            apply_service_errors(form, exc)
+            context = {**context, "in_progress": exc.document}
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -123,7 +129,7 @@ def annual_generate(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     if not permissions.can_generate_annual(request.user):
         raise PermissionDenied
-    form = GenerateForm(request.POST or None)
+    form = GenerateForm(request.POST or None, cycle=cycle)
     return _generate(
         request,
         form,
@@ -147,7 +153,7 @@ def agency_generate(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(reporting.report_list(viewer=request.user), pk=pk)
     if not permissions.can_generate_agency_report(request.user, report):
         raise PermissionDenied
-    form = GenerateForm(request.POST or None)
+    form = AgencyGenerateForm(request.POST or None, cycle=report.cycle)
     return _generate(
         request,
         form,
@@ -157,6 +163,8 @@ def agency_generate(request: HttpRequest, pk: int) -> HttpResponse:
             agency_report=report,
             issued_on=data["issued_on"],
             formats=data["formats"],
+            signature=form.signature(),
+            recipients=form.recipient_lines(),
         ),
         {
             "report": report,
@@ -177,7 +185,8 @@ def annual_text(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {name: getattr(text, name) for name in services.ANNUAL_TEXT_FIELDS}
         initial["version"] = text.version
     else:
-        # Nothing written yet: start from the agencies' accepted reports.
+        # Nothing written yet: start from the agencies' accepted reports (in Vietnamese, the
+        # language of the document, whatever the page's).
         initial = {**assemble.annual_text_defaults(cycle), "version": None}
     form = AnnualTextForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -64,7 +64,7 @@ def _sheet_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
-def _document_sheet(sheet: Worksheet, document: OfficialDocument) -> None:
+def _document_sheet(sheet: Worksheet, document: OfficialDocument, content_hash: str) -> None:
     issuer = document.issuer
     sheet.title = pgettext("official document", "Document")
     rows: list[tuple[str, object]] = [
@@ -87,9 +87,10 @@ def _document_sheet(sheet: Worksheet, document: OfficialDocument) -> None:
             ),
         ),
     ]
-    content_hash = document.provenance.get("content_hash")
     if content_hash:
-        rows.append((pgettext("official document", "Data hash"), str(content_hash)))
+        # The SHA-256 of the document's snapshot: the workbook can be matched to the document
+        # it annexes (the same figures), as the document's page shows the same hash.
+        rows.append((pgettext("official document", "Data hash"), content_hash))
     for r, (label, value) in enumerate(rows, start=1):
         head = sheet.cell(row=r, column=1, value=label)
         head.font = Font(name=FONT, size=12, bold=True)
@@ -170,12 +171,14 @@ def _table_sheet(
     sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
-def render_xlsx(document: OfficialDocument) -> bytes:
-    """The workbook's bytes (build it under `translation.override("vi")`)."""
+def render_xlsx(document: OfficialDocument, *, content_hash: str = "") -> bytes:
+    """The workbook's bytes (build it under `translation.override("vi")`). `content_hash`, the
+    hash of the stored snapshot, is written on the first sheet (the snapshot cannot hold its
+    own hash)."""
     workbook = Workbook()
     first = workbook.active
     assert first is not None
-    _document_sheet(first, document)
+    _document_sheet(first, document, content_hash)
     taken = {first.title.lower()}
     for appendix in document.appendices:
         label = pgettext("official document", "Appendix %(numeral)s") % {

@@ -273,7 +273,7 @@ def sample_document(
                 ],
             ),
         ],
-        provenance={"content_hash": "sample"},
+        provenance={"read_at": "2026-01-05T08:00:00+07:00"},
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -158,3 +160,115 @@ def test_the_vietnamese_documents_have_no_english_words(cycle_2025, accepted_rep
     agency = assemble.agency_report(report=accepted_report, number="01/BC-SNNMT", issued_on=ISSUED)
     assert _english_words(annual) == set()
     assert _english_words(agency) == set()
+
+
+# --- Review fixes --------------------------------------------------------------------------
+
+
+def _commune(name: str) -> Any:
+    from benvung.directory.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.filter(name=name).first()
+    if unit is None:
+        unit = AdministrativeUnit.objects.create(
+            edition="2025",
+            level="commune",
+            code="99999",
+            name=name,
+            unit_type=name.split()[0],
+            search_key=name.lower(),
+            valid_from=dt.date(2025, 7, 1),
+        )
+    return unit
+
+
+def test_a_peoples_committee_dates_its_documents_where_it_sits(db):
+    from benvung.directory.models import Agency
+
+    committee = Agency.objects.create(
+        key="ubnd-bien-hoa-thu",
+        name="Ủy ban nhân dân phường Biên Hòa",
+        agency_type=Agency.AgencyType.COMMUNE_COMMITTEE,
+        symbol="UBND",
+        parent_authority="UBND tỉnh Đồng Nai",
+        governed_unit=_commune("Phường Biên Hòa"),
+    )
+    assert assemble.issuer_of(committee, "Đồng Nai").place == "Biên Hòa"
+    department = Agency.objects.get(key="snnmt")
+    assert assemble.issuer_of(department, "Đồng Nai").place == "Đồng Nai"
+    assert assemble.place_of_unit("Xã Phú Lý") == "Phú Lý"
+    assert assemble.place_of_unit("Thị trấn Vĩnh An") == "Vĩnh An"
+
+
+def test_the_default_recipients_do_not_repeat_the_addressee(cycle_2025):
+    document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    assert document.recipients[0] == "Như trên"
+    assert document.recipients[-1] == "Lưu: VT"
+    assert len(document.recipients) == 3
+    assert not any("Ủy ban nhân dân tỉnh" in r for r in document.recipients)
+
+
+def test_the_drafting_unit_is_named_in_the_archive_line(cycle_2025):
+    from benvung.reports.models import AnnualReportText
+
+    AnnualReportText.objects.create(cycle=cycle_2025, drafting_unit="QLCN")
+    document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    assert document.recipients[0] == "Như trên" and document.recipients[-1] == "Lưu: VT, QLCN"
+
+
+def test_an_agency_report_without_its_own_difficulties_gives_the_tasks(accepted_report):
+    from benvung.reporting.models import AgencyReport
+
+    AgencyReport.objects.filter(pk=accepted_report.pk).update(difficulties="", proposals="")
+    entries = list(accepted_report.task_reports.select_related("task").order_by("pk"))
+    entries[0].difficulties = "Thiếu kinh phí."
+    entries[0].proposals = "Bổ sung kinh phí."
+    entries[0].save()
+    for entry in entries[1:]:
+        entry.difficulties = "Thiếu kinh phí."
+        entry.save()
+    document = assemble.agency_report(report=accepted_report, number="", issued_on=ISSUED)
+    difficulties = [p.text for p in document.sections[2].paragraphs]
+    codes = ", ".join(e.task.code for e in entries)
+    assert difficulties == [f"{codes}: Thiếu kinh phí."]
+    assert [p.text for p in document.sections[3].paragraphs] == [
+        f"{entries[0].task.code}: Bổ sung kinh phí."
+    ]
+    assert document.sections[2].paragraphs[0].style == "bullet"
+
+
+def test_the_introduction_quotes_the_plans_title(cycle_2025, accepted_report):
+    annual = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    agency = assemble.agency_report(report=accepted_report, number="", issued_on=ISSUED)
+    for document in (annual, agency):
+        introduction = document.introduction[0].text
+        assert "Kế hoạch hành động về sản xuất và tiêu dùng bền vững trong công nghiệp" in (
+            introduction
+        )
+        assert "về hành động về" not in introduction
+
+
+def test_an_agency_names_itself_in_full_in_its_own_report(accepted_report):
+    from benvung.directory.models import Agency
+
+    Agency.objects.filter(pk=accepted_report.agency_id).update(short_name="SNNMT")
+    document = assemble.agency_report(report=accepted_report, number="", issued_on=ISSUED)
+    for paragraph in (document.introduction[0], document.closing[0]):
+        assert "Sở Nông nghiệp và Môi trường" in paragraph.text
+        assert "SNNMT" not in paragraph.text
+
+
+def test_the_counts_say_plainly_when_no_agency_reported(cycle_2025):
+    document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    counts = document.sections[0].paragraphs[0].text
+    assert "2025" in counts
+    assert not re.search(r"\b0\b", counts), counts
+
+
+def test_the_drafting_unit_joins_a_typed_archive_line_once():
+    assert assemble.recipients_list("Lưu: VT, KTNS", "KT") == ["Lưu: VT, KTNS, KT"]
+    assert assemble.recipients_list("- Lưu: VT, QLCN.\n- Như trên;", "qlcn") == [
+        "Như trên",
+        "Lưu: VT, QLCN",
+    ]
+    assert assemble.recipients_list("Lưu: VT\nLưu: VT, QLCN", "") == ["Lưu: VT"]

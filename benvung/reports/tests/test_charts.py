@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.utils import translation
+from django.utils.translation import pgettext
 from PIL import Image
 
 from benvung.reports.charts import chart_png, vietnamese_number
@@ -49,3 +50,26 @@ def test_axis_numbers_are_written_the_vietnamese_way() -> None:
     assert vietnamese_number(12000.0) == "12.000"
     assert vietnamese_number(1234.5) == "1.234,5"
     assert vietnamese_number(0.25) == "0,25"
+
+
+def test_a_missing_bar_is_left_out_and_said_to_have_no_data() -> None:
+    from matplotlib import rc_context
+
+    from benvung.reports.charts import STYLE, draw
+
+    chart = Chart(
+        caption="",
+        kind="bar",
+        labels=["Dệt may", "Sản xuất giấy", "Hóa chất"],
+        series=[("Năm 2025", [5.0, None, 7.5])],
+        unit="%",
+    )
+    with translation.override("vi"), rc_context(STYLE):
+        figure = draw(chart)
+        no_data = pgettext("official document", "no data")  # "không có số liệu"
+    axes = figure.axes[0]
+    bars = [patch for container in axes.containers for patch in container]
+    assert [bar.get_height() for bar in bars] == [5.0, 7.5]  # no bar of 0 for the gap
+    assert sorted(round(bar.get_x() + bar.get_width() / 2) for bar in bars) == [0, 2]
+    notes = [t for t in axes.texts if t.get_text() == no_data]
+    assert len(notes) == 1 and notes[0].get_position()[0] == 1

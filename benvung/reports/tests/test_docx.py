@@ -423,3 +423,40 @@ def test_properties_are_written_in_the_schema_order(docx: Any) -> None:
             assert all(c in names for c in children), children
             positions = [names.index(c) for c in children]
             assert positions == sorted(positions), children
+
+
+# --- Review fixes --------------------------------------------------------------------------
+
+
+def test_the_signature_block_is_not_split_across_pages(docx: Any) -> None:
+    table = next(t for t in docx.tables if "Nơi nhận:" in t._cells[0].paragraphs[0].text)
+    rows = table._tbl.findall(qn("w:tr"))
+    assert len(rows) == 1
+    assert rows[0].find(qn("w:trPr")).find(qn("w:cantSplit")) is not None
+    # The closing paragraph(s) go to the next page with the signature rather than leave it
+    # alone on a page.
+    body = list(docx.element.body)
+    closing = body[body.index(table._tbl) - 1]
+    assert closing.tag == qn("w:p") and "Trên đây" in "".join(closing.itertext())
+    assert closing.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+
+
+def test_a_very_long_agency_name_breaks_into_as_many_lines_as_it_needs() -> None:
+    from benvung.reports import docx as renderer
+
+    name = "BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP, KHU KINH TẾ"
+    broken = renderer._balanced(name, 13, True, renderer.HEADER_LEFT)
+    lines = broken.split("\n")
+    assert " ".join(lines) == name
+    assert len(lines) >= 2
+    for line in lines:
+        assert renderer._text_width(line, 13, True) <= renderer.HEADER_LEFT, line
+    # As few lines as fit, of about the same length.
+    widths = [int(renderer._text_width(line, 13, True)) for line in lines]
+    assert max(widths) - min(widths) < int(renderer.HEADER_LEFT) / 2
+    narrow = renderer._balanced(name, 13, True, Cm(3.5))
+    assert len(narrow.split("\n")) >= 3
+    assert all(renderer._text_width(x, 13, True) <= Cm(3.5) for x in narrow.split("\n"))
+    issuer = Issuer("UBND TỈNH ĐỒNG NAI", name, "BQL", "Đồng Nai", name.title())
+    (left, _right, _number, _date) = _header_cells(_render(issuer=issuer))
+    assert left[1] == broken

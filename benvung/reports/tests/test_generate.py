@@ -3,17 +3,24 @@ regeneration renders the same snapshot again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.urls import reverse
+from django.utils import translation
 from docx import Document
+from openpyxl import load_workbook
 
+from benvung.conftest import client_for
 from benvung.core.models import AuditEvent
 from benvung.indicators.models import IndicatorResult
 from benvung.reporting import services as reporting
-from benvung.reports import content, services
-from benvung.reports.models import GeneratedDocument
+from benvung.reporting.models import AgencyReport, ReportingCycle
+from benvung.reports import assemble, content, services
+from benvung.reports.models import GeneratedDocument, RegisteredNumber
 from benvung.reports.pdf import PdfUnavailable
 from benvung.reports.tests.conftest import ISSUED
 
@@ -169,3 +176,205 @@ def test_unknown_formats_are_refused(coordinator, cycle_2025):
             actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats={"odt"}
         )
     assert "formats" in excinfo.value.message_dict
+
+
+# --- Review fixes: language, dates, double submits, cycle state, locks, failed files ----------
+
+
+def test_the_document_is_rendered_in_vietnamese_whatever_language_is_active(
+    coordinator, cycle_2025
+):
+    with translation.override("en"):
+        document = services.document_generate(
+            actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=NO_PDF
+        )
+        document.refresh_from_db()
+        again = services.document_regenerate(actor=coordinator, document=document, formats=["docx"])
+        again.refresh_from_db()
+    for rendered in (document, again):
+        text = _docx_text(rendered)
+        assert "Số: 01/BC-SCT" in text
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+        assert "Nơi nhận:" in text and "No.:" not in text
+
+
+def test_a_date_in_the_future_is_refused(coordinator, cycle_2025):
+    tomorrow = services.today() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as excinfo:
+        services.document_generate(
+            actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=tomorrow
+        )
+    assert "issued_on" in excinfo.value.message_dict
+    assert tomorrow.strftime("%d/%m/%Y") in excinfo.value.message_dict["issued_on"][0]
+    assert not RegisteredNumber.objects.exists()
+
+
+def test_today_is_the_day_in_dong_nai(monkeypatch):
+    # 23:30 UTC on 31 December is already 1 January in Dong Nai (UTC+7).
+    moment = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(services.timezone, "now", lambda: moment)
+    assert services.today() == dt.date(2026, 1, 1)
+
+
+def test_a_date_before_the_year_reported_on_is_refused(coordinator, cycle_2025):
+    with pytest.raises(ValidationError) as excinfo:
+        services.document_generate(
+            actor=coordinator,
+            kind="annual",
+            cycle=cycle_2025,
+            issued_on=dt.date(2024, 12, 31),
+        )
+    assert "2025" in excinfo.value.message_dict["issued_on"][0]
+    assert not RegisteredNumber.objects.exists()
+
+
+def test_a_date_earlier_than_the_last_number_of_the_register_is_refused(coordinator, cycle_2025):
+    first = services.document_generate(
+        actor=coordinator,
+        kind="annual",
+        cycle=cycle_2025,
+        issued_on=dt.date(2026, 1, 10),
+        formats=["docx"],
+    )
+    assert first.number.issued_on == dt.date(2026, 1, 10)
+    with pytest.raises(ValidationError) as excinfo:
+        services.document_generate(
+            actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=["docx"]
+        )
+    message = excinfo.value.message_dict["issued_on"][0]
+    assert "01/BC-SCT" in message and "10/01/2026" in message
+    assert RegisteredNumber.objects.count() == 1
+    # The same day, or later, is fine.
+    second = services.document_generate(
+        actor=coordinator,
+        kind="annual",
+        cycle=cycle_2025,
+        issued_on=dt.date(2026, 1, 10),
+        formats=["docx"],
+    )
+    assert second.number.display == "02/BC-SCT"
+
+
+def test_a_second_document_is_refused_while_the_first_is_being_generated(coordinator, cycle_2025):
+    first = services.document_generate(
+        actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=["docx"]
+    )
+    for state in ("queued", "rendering"):
+        GeneratedDocument.objects.filter(pk=first.pk).update(state=state)
+        with pytest.raises(services.DocumentInProgress) as excinfo:
+            services.document_generate(
+                actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED
+            )
+        assert excinfo.value.document.pk == first.pk
+        assert "01/BC-SCT" in excinfo.value.messages[0]
+    assert RegisteredNumber.objects.count() == 1
+    # Once it is finished (or failed), another may be generated.
+    GeneratedDocument.objects.filter(pk=first.pk).update(state="failed")
+    again = services.document_generate(
+        actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=["docx"]
+    )
+    assert again.number.display == "02/BC-SCT"
+
+
+def test_an_agency_document_in_progress_does_not_block_the_annual_report(
+    coordinator, agency_reporter, accepted_report
+):
+    pending = services.document_generate(
+        actor=agency_reporter,
+        kind="agency",
+        agency_report=accepted_report,
+        issued_on=ISSUED,
+        formats=["docx"],
+    )
+    GeneratedDocument.objects.filter(pk=pending.pk).update(state="queued")
+    annual = services.document_generate(
+        actor=coordinator,
+        kind="annual",
+        cycle=accepted_report.cycle,
+        issued_on=ISSUED,
+        formats=["docx"],
+    )
+    assert annual.number.display == "01/BC-SCT"
+    with pytest.raises(services.DocumentInProgress):
+        services.document_generate(
+            actor=coordinator, kind="agency", agency_report=accepted_report, issued_on=ISSUED
+        )
+
+
+def test_the_annual_report_of_a_cycle_in_preparation_is_refused(coordinator, cycle_2025):
+    ReportingCycle.objects.filter(pk=cycle_2025.pk).update(state="draft")
+    cycle_2025.refresh_from_db()
+    with pytest.raises(ValidationError) as excinfo:
+        services.document_generate(
+            actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED
+        )
+    assert "2025" in excinfo.value.messages[0]
+    assert not RegisteredNumber.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["reopened", "new version"])
+def test_a_report_changed_while_its_document_was_assembled_is_not_numbered(
+    agency_reporter, accepted_report, monkeypatch, change
+):
+    assemble_report = assemble.agency_report
+
+    def changed_meanwhile(**kwargs):
+        document = assemble_report(**kwargs)
+        reports = AgencyReport.objects.filter(pk=accepted_report.pk)
+        if change == "reopened":
+            reports.update(state=AgencyReport.State.SUBMITTED)
+        else:
+            reports.update(version=F("version") + 1)
+        return document
+
+    monkeypatch.setattr(assemble, "agency_report", changed_meanwhile)
+    with pytest.raises(ValidationError) as excinfo:
+        services.document_generate(
+            actor=agency_reporter,
+            kind="agency",
+            agency_report=accepted_report,
+            issued_on=ISSUED,
+            formats=["docx"],
+        )
+    assert accepted_report.agency.name in excinfo.value.messages[0]
+    assert not RegisteredNumber.objects.exists()
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_a_failed_rendering_leaves_no_file_to_download(coordinator, cycle_2025, monkeypatch):
+    from django.db.models.fields.files import FieldFile
+
+    def broken(document, *, content_hash=""):
+        raise RuntimeError("hỏng bảng tính")
+
+    saved: list[tuple[object, str]] = []
+    save = FieldFile.save
+
+    def recorded(self, name, content, **kwargs):
+        save(self, name, content, **kwargs)
+        saved.append((self.storage, self.name))
+
+    monkeypatch.setattr(FieldFile, "save", recorded)
+    monkeypatch.setattr("benvung.reports.xlsx.render_xlsx", broken)
+    document = services.document_generate(
+        actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=NO_PDF
+    )
+    document.refresh_from_db()
+    assert document.state == "failed" and "hỏng bảng tính" in document.message
+    assert not document.docx and not document.xlsx and not document.pdf
+    assert saved and all(not storage.exists(name) for storage, name in saved)  # the DOCX is gone
+    response = client_for(coordinator).get(
+        reverse("reports:document_download", args=[document.pk, "docx"])
+    )
+    assert response.status_code == 404
+
+
+def test_the_xlsx_carries_the_documents_content_hash(coordinator, cycle_2025):
+    document = services.document_generate(
+        actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=NO_PDF
+    )
+    document.refresh_from_db()
+    with document.xlsx.open("rb") as f:
+        sheet = load_workbook(io.BytesIO(f.read()))["Văn bản"]
+    values = [row[1].value for row in sheet.iter_rows(min_row=1, max_col=2)]
+    assert document.content_hash in values

@@ -3,14 +3,19 @@ and what another organisation cannot see."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from benvung.accounts.models import Role
 from benvung.conftest import client_for, make_user
 from benvung.directory.models import Agency
-from benvung.reports import services
-from benvung.reports.models import AnnualReportText, GeneratedDocument
+from benvung.reporting.models import ReportingCycle
+from benvung.reports import assemble, services
+from benvung.reports.models import AnnualReportText, GeneratedDocument, RegisteredNumber
 from benvung.reports.tests.conftest import ISSUED
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_on_commit")]
@@ -169,3 +174,129 @@ def test_a_stale_save_of_the_annual_text_keeps_what_was_typed(coordinator, sysad
 def test_the_cycle_page_links_to_the_annual_report(coordinator, cycle_2025):
     page = client_for(coordinator).get(reverse("reporting:cycle_detail", args=[cycle_2025.pk]))
     assert reverse("reports:annual_generate", args=[cycle_2025.pk]) in page.content.decode()
+
+
+# --- Review fixes --------------------------------------------------------------------------
+
+
+def test_the_annual_text_editor_starts_in_vietnamese_on_an_english_page(
+    coordinator, accepted_report
+):
+    client = client_for(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        response = client.get(reverse("reports:annual_text", args=[accepted_report.cycle.pk]))
+        defaults = assemble.annual_text_defaults(accepted_report.cycle)
+    assert response.context["form"]["recipients"].value().startswith("- Như trên;")
+    assert defaults["recipients"].startswith("- Như trên;")
+    assert defaults["recipients"].endswith("- Lưu: VT.")
+    assert "Tiếp tục" in defaults["next_year_tasks"] or "2026" in defaults["next_year_tasks"]
+    assert "Continue to carry out" not in defaults["next_year_tasks"]
+    assert "As above" not in response.content.decode()
+
+
+def test_the_archive_line_is_kept_once_and_last(coordinator, cycle_2025):
+    text = services.annual_text_save(
+        actor=coordinator,
+        cycle=cycle_2025,
+        fields={
+            "recipients": "Lưu: VT.\nNhư trên;\nBộ Công Thương (để báo cáo);",
+            "drafting_unit": "QLCN",
+        },
+        version=None,
+    )
+    assert text.recipients.splitlines() == [
+        "- Như trên;",
+        "- Bộ Công Thương (để báo cáo);",
+        "- Lưu: VT, QLCN.",
+    ]
+    with translation.override("en"):
+        text = services.annual_text_save(
+            actor=coordinator,
+            cycle=cycle_2025,
+            fields={"recipients": "- Như trên;\n- Lưu: VT, QLCN;\n- Giám đốc Sở;"},
+            version=text.version,
+        )
+    assert text.recipients.splitlines() == ["- Như trên;", "- Giám đốc Sở;", "- Lưu: VT, QLCN."]
+    text = services.annual_text_save(
+        actor=coordinator,
+        cycle=cycle_2025,
+        fields={"recipients": "Như trên", "drafting_unit": ""},
+        version=text.version,
+    )
+    assert text.recipients.splitlines() == ["- Như trên;", "- Lưu: VT."]
+    document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    assert document.recipients == ["Như trên", "Lưu: VT"]
+
+
+def test_an_agency_names_its_signer_and_recipients_when_generating(
+    agency_reporter, accepted_report
+):
+    client = client_for(agency_reporter)
+    url = reverse("reports:agency_generate", args=[accepted_report.pk])
+    assert 'name="signer_name"' in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "issued_on": "05/01/2026",
+            "formats": NO_PDF,
+            "signer_authority": "KT. Giám đốc",
+            "signer_title": "Phó Giám đốc",
+            "signer_name": "Trần Thị B",
+            "recipients": "Lưu: VT, CCTL\nSở Công Thương",
+        },
+    )
+    document = GeneratedDocument.objects.get()
+    assert document.snapshot["signature"] == {
+        "authority": "KT. GIÁM ĐỐC",
+        "title": "PHÓ GIÁM ĐỐC",
+        "name": "Trần Thị B",
+    }
+    assert document.snapshot["recipients"] == ["Sở Công Thương", "Lưu: VT, CCTL"]
+
+
+def test_a_future_date_is_refused_on_the_page(coordinator, cycle_2025):
+    tomorrow = services.today() + dt.timedelta(days=1)
+    response = client_for(coordinator).post(
+        reverse("reports:annual_generate", args=[cycle_2025.pk]),
+        {"issued_on": tomorrow.strftime("%d/%m/%Y"), "formats": NO_PDF},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["issued_on"]
+    assert not RegisteredNumber.objects.exists()
+
+
+def test_a_double_submit_shows_the_document_being_generated(coordinator, annual):
+    GeneratedDocument.objects.filter(pk=annual.pk).update(state="queued")
+    response = client_for(coordinator).post(
+        reverse("reports:annual_generate", args=[annual.cycle_id]),
+        {"issued_on": "05/01/2026", "formats": NO_PDF},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "error-summary" in body
+    assert reverse("reports:document_detail", args=[annual.pk]) in body
+    assert "01/BC-SCT" in body
+    assert GeneratedDocument.objects.count() == 1
+
+
+def test_the_annual_report_of_a_cycle_in_preparation_is_refused_on_the_page(
+    coordinator, cycle_2025
+):
+    ReportingCycle.objects.filter(pk=cycle_2025.pk).update(state="draft")
+    response = client_for(coordinator).post(
+        reverse("reports:annual_generate", args=[cycle_2025.pk]),
+        {"issued_on": "05/01/2026", "formats": NO_PDF},
+    )
+    assert response.status_code == 200 and "error-summary" in response.content.decode()
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_a_document_still_being_rendered_offers_no_download(coordinator, annual):
+    GeneratedDocument.objects.filter(pk=annual.pk).update(state="rendering", progress=60)
+    client = client_for(coordinator)
+    url = reverse("reports:document_download", args=[annual.pk, "docx"])
+    assert client.get(url).status_code == 404
+    assert (
+        url not in client.get(reverse("reports:document_detail", args=[annual.pk])).content.decode()
+    )
+    assert url not in client.get(reverse("reports:document_list")).content.decode()

@@ -18,7 +18,7 @@ from .render_samples import SECTORS, TARGETS, TASKS, sample_document
 @pytest.fixture(scope="module")
 def workbook() -> Any:
     with translation.override("vi"):
-        return load_workbook(io.BytesIO(render_xlsx(sample_document())))
+        return load_workbook(io.BytesIO(render_xlsx(sample_document(), content_hash="sample")))
 
 
 def _header_row(sheet: Any) -> int:

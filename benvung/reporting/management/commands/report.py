@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benvung.accounts.models import User
@@ -121,7 +121,19 @@ class Command(AuditedCommand):
                 _("Choose --format docx, pdf or xlsx (the file name ends with “%(suffix)s”).")
                 % {"suffix": out.suffix}
             )
-        issued_on = timezone.localdate()
+        # Checked before a number is taken: a number given stays in the register for good.
+        folder = out.resolve().parent
+        if not folder.is_dir():
+            raise CommandError(
+                _("--out: the folder %(folder)s does not exist.") % {"folder": folder}
+            )
+        if not os.access(folder, os.W_OK | os.X_OK) or (
+            out.exists() and not os.access(out, os.W_OK)
+        ):
+            raise CommandError(
+                _("--out: %(file)s cannot be written (no permission).") % {"file": out}
+            )
+        issued_on = documents.today()  # in the province's time
         if options["date"]:
             try:
                 issued_on = dt.datetime.strptime(options["date"], "%d/%m/%Y").date()
@@ -140,8 +152,13 @@ class Command(AuditedCommand):
                 formats=[fmt],
                 background=False,
             )
-        except (ValidationError, PermissionDenied) as exc:
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "issued_on" in exc.error_dict:
+                # The date checks of the page, named by the command's option.
+                raise CommandError("--date: " + " ".join(exc.message_dict["issued_on"])) from exc
+            raise CommandError(" ".join(exc.messages)) from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
         stored = getattr(document, fmt)
         if document.state != GeneratedDocument.State.DONE or not stored:
             raise CommandError(
