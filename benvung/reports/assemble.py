@@ -87,8 +87,10 @@ def _lower_first(text: str) -> str:
 
 
 def _sentence(text: str) -> str:
+    """The text ending as a sentence: a full stop added unless it already ends one, also
+    inside closing brackets or quotes ("(Dữ liệu mẫu.)" takes no second stop)."""
     text = text.strip()
-    return text if not text or text[-1] in ".;:!?" else f"{text}."
+    return text if not text or text.rstrip(")”\"'»")[-1:] in tuple(".;:!?…") else f"{text}."
 
 
 # --- Who issues --------------------------------------------------------------------------------

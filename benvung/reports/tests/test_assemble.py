@@ -272,3 +272,12 @@ def test_the_drafting_unit_joins_a_typed_archive_line_once():
         "Lưu: VT, QLCN",
     ]
     assert assemble.recipients_list("Lưu: VT\nLưu: VT, QLCN", "") == ["Lưu: VT"]
+
+
+def test_a_sentence_gets_one_full_stop_even_inside_brackets():
+    assert assemble._sentence("Đã tổ chức 2 hội nghị") == "Đã tổ chức 2 hội nghị."
+    assert assemble._sentence("Đã tổ chức 2 hội nghị (Dữ liệu mẫu.)") == (
+        "Đã tổ chức 2 hội nghị (Dữ liệu mẫu.)"
+    )
+    assert assemble._sentence("Kết quả (mẫu)") == "Kết quả (mẫu)."
+    assert assemble._sentence("  ") == ""
