@@ -229,6 +229,11 @@ class DocumentInProgress(ValidationError):
         self.document = document
 
 
+# A document renders in seconds, a long one in a minute or two: one still waiting after this
+# was abandoned by its worker.
+STALLED_AFTER = dt.timedelta(minutes=30)
+
+
 def _in_progress(
     kind: str,
     cycle: ReportingCycle,
@@ -236,7 +241,8 @@ def _in_progress(
     issuer: Organisation,
 ) -> None:
     """Refuses a second document while the same one is still queued or rendering: a double
-    click must not take two numbers."""
+    click must not take two numbers. One left waiting longer than STALLED_AFTER (its worker
+    died) no longer blocks: the document can be generated again."""
     pending = (
         GeneratedDocument.objects.filter(
             kind=kind,
@@ -244,6 +250,7 @@ def _in_progress(
             agency_report=agency_report,
             issuer=issuer,
             state__in=[GeneratedDocument.State.QUEUED, GeneratedDocument.State.RENDERING],
+            created_at__gte=timezone.now() - STALLED_AFTER,
         )
         .select_related("number")
         .order_by("-created_at")

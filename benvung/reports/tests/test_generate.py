@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -270,6 +270,21 @@ def test_a_second_document_is_refused_while_the_first_is_being_generated(coordin
     assert RegisteredNumber.objects.count() == 1
     # Once it is finished (or failed), another may be generated.
     GeneratedDocument.objects.filter(pk=first.pk).update(state="failed")
+    again = services.document_generate(
+        actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=["docx"]
+    )
+    assert again.number.display == "02/BC-SCT"
+
+
+def test_a_document_abandoned_in_the_queue_no_longer_blocks(coordinator, cycle_2025):
+    first = services.document_generate(
+        actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=["docx"]
+    )
+    # Its worker died half an hour ago and more: the same document may be generated again.
+    GeneratedDocument.objects.filter(pk=first.pk).update(
+        state="queued",
+        created_at=timezone.now() - services.STALLED_AFTER - dt.timedelta(minutes=1),
+    )
     again = services.document_generate(
         actor=coordinator, kind="annual", cycle=cycle_2025, issued_on=ISSUED, formats=["docx"]
     )
