@@ -479,77 +479,70 @@ def district_campaign_share(year: int, since: int) -> list[Computed]:
             hits_old[d].append(record)
         for c in new:
             hits_new[c].append(record)
-    out: list[Computed] = []
-    hit = [d for d in districts if d.pk in hits_old]
-    out.append(
-        Computed(
-            scope_kind="province",
-            scope_key="",
-            scope_label=gettext_noop("Districts of the map before 01/07/2025"),
-            value=_dec(share(len(hit), len(districts))),
-            numerator=Decimal(len(hit)),
-            denominator=Decimal(len(districts)),
-            notes=[
-                note(
-                    gettext_noop(
-                        "%(hit)s of %(all)s former districts and cities with outreach since "
-                        "%(since)s."
-                    ),
-                    {"hit": len(hit), "all": len(districts), "since": since},
-                )
-            ],
-            inputs=[
-                _record("directory.administrativeunit", d.pk, d.name, reached=d.pk in hits_old)
-                for d in districts
-            ],
-        )
+    out = _units_reached(
+        "province",
+        "district_2020",
+        gettext_noop("Districts of the map before 01/07/2025"),
+        gettext_noop(
+            "%(hit)s of %(all)s former districts and cities with outreach since %(since)s."
+        ),
+        districts,
+        hits_old,
+        since,
     )
-    for d in districts:
-        out.append(
-            Computed(
-                scope_kind="district_2020",
-                scope_key=d.code,
-                scope_label=d.name,
-                value=Decimal(1 if d.pk in hits_old else 0),
-                inputs=hits_old.get(d.pk, []),
-            )
-        )
     if communes:
-        reached = [c for c in communes if c.pk in hits_new]
-        out.append(
+        out += _units_reached(
+            "current_map",
+            "commune_2025",
+            gettext_noop("Commune-level units of the map from 01/07/2025"),
+            gettext_noop(
+                "%(hit)s of %(all)s current communes and wards with outreach since %(since)s."
+            ),
+            communes,
+            hits_new,
+            since,
+        )
+    return out
+
+
+def _units_reached(
+    kind: str,
+    unit_kind: str,
+    label: str,
+    message: str,
+    units: list[Any],
+    hits: dict[int, list[dict[str, Any]]],
+    since: int,
+) -> list[Computed]:
+    """The share of `units` reached, then one row per unit (1 reached, 0 not) with the
+    activities behind it: the same on the old map's districts and the new map's communes."""
+    reached = [u for u in units if u.pk in hits]
+    rows = [
+        Computed(
+            scope_kind=kind,
+            scope_key="",
+            scope_label=label,
+            value=_dec(share(len(reached), len(units))),
+            numerator=Decimal(len(reached)),
+            denominator=Decimal(len(units)),
+            notes=[note(message, {"hit": len(reached), "all": len(units), "since": since})],
+            inputs=[
+                _record("directory.administrativeunit", u.pk, u.name, reached=u.pk in hits)
+                for u in units
+            ],
+        )
+    ]
+    for u in units:
+        rows.append(
             Computed(
-                scope_kind="current_map",
-                scope_key="",
-                scope_label=gettext_noop("Commune-level units of the map from 01/07/2025"),
-                value=_dec(share(len(reached), len(communes))),
-                numerator=Decimal(len(reached)),
-                denominator=Decimal(len(communes)),
-                notes=[
-                    note(
-                        gettext_noop(
-                            "%(hit)s of %(all)s current communes and wards with outreach "
-                            "since %(since)s."
-                        ),
-                        {"hit": len(reached), "all": len(communes), "since": since},
-                    )
-                ],
-                inputs=[
-                    _record("directory.administrativeunit", c.pk, c.name, reached=c.pk in hits_new)
-                    for c in communes
-                ],
+                scope_kind=unit_kind,
+                scope_key=u.code,
+                scope_label=u.name,
+                value=Decimal(1 if u.pk in hits else 0),
+                inputs=hits.get(u.pk, []),
             )
         )
-        for c in communes:
-            out.append(
-                Computed(
-                    scope_kind="commune_2025",
-                    scope_key=c.code,
-                    scope_label=c.name,
-                    value=Decimal(1 if c.pk in hits_new else 0),
-                    inputs=hits_new.get(c.pk, []),
-                )
-            )
-    return out
+    return rows
 
 
 register(

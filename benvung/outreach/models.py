@@ -22,7 +22,27 @@ def evidence_path(instance: models.Model, filename: str) -> str:
     return f"evidence/{instance._meta.model_name}/{secrets.token_hex(16)}.{suffix}"
 
 
-class OutreachActivity(TimeStampedModel):
+class Recorded(TimeStampedModel):
+    """What every record of this domain carries: its evidence, who entered it, the demo mark."""
+
+    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("evidence (file)"),
+        upload_to=evidence_path,
+        storage=private_storage,
+        max_length=300,
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class OutreachActivity(Recorded):
     """One campaign, course, conference or media piece, with the places and people it reached.
 
     The places feed two targets of the plan: the share of industrial parks, clusters and craft
@@ -76,18 +96,6 @@ class OutreachActivity(TimeStampedModel):
     )
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
-    evidence_file = models.FileField(
-        _("evidence (file)"),
-        upload_to=evidence_path,
-        storage=private_storage,
-        max_length=300,
-        blank=True,
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -108,7 +116,7 @@ class OutreachActivity(TimeStampedModel):
         return self.start_date.year
 
 
-class SCPModel(TimeStampedModel):
+class SCPModel(Recorded):
     """A sustainable production and consumption practice put in place, with what it saved."""
 
     class Kind(models.TextChoices):
@@ -169,14 +177,6 @@ class SCPModel(TimeStampedModel):
     money_saved_mvnd = models.DecimalField(
         _("money saved (million VND/year)"), max_digits=14, decimal_places=3, null=True, blank=True
     )
-    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
-    evidence_file = models.FileField(
-        _("evidence (file)"),
-        upload_to=evidence_path,
-        storage=private_storage,
-        max_length=300,
-        blank=True,
-    )
     state = models.CharField(
         _("review state"), max_length=10, choices=State.choices, default=State.PROPOSED
     )
@@ -187,10 +187,6 @@ class SCPModel(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         ordering = ["-year", "title"]

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core.models import TimeStampedModel
-from benvung.core.storage import private_storage
 from benvung.directory.models import Organisation, RetailOutlet
-from benvung.outreach.models import evidence_path
+from benvung.outreach.models import Recorded
 
 
-class PackagingSurvey(TimeStampedModel):
+class PackagingSurvey(Recorded):
     """What one outlet did in one year about single-use plastic and eco-friendly packaging."""
 
     class Practice(models.TextChoices):
@@ -47,14 +44,6 @@ class PackagingSurvey(TimeStampedModel):
         _("eco-labelled products on the shelf"), null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
-    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
-    evidence_file = models.FileField(
-        _("evidence (file)"),
-        upload_to=evidence_path,
-        storage=private_storage,
-        max_length=300,
-        blank=True,
-    )
     # Who recorded it: the outlet itself, or the agency that surveyed it; the survey appears in
     # that agency's report.
     owner = models.ForeignKey(
@@ -63,10 +52,6 @@ class PackagingSurvey(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="packaging_surveys_recorded",
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         ordering = ["-year", "outlet__name"]
