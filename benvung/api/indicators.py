@@ -28,7 +28,9 @@ def targets(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
     plan = _plan()
     if year is not None and not plan.period_start - 1 <= year <= plan.period_end:
         raise Http404
-    year = year or selectors.latest_year(plan=plan)
+    # By default the published year: the latest whose cycle is closed or whose figures are
+    # complete (a year with one record in is not the answer unless asked for).
+    year = year or selectors.published_year(plan=plan)
     return {
         "plan": plan.number,
         "year": year,
@@ -41,7 +43,7 @@ def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[
     if not registry.known(code):
         raise Http404(_("Not found."))
     definition = registry.get(code)
-    year = year or selectors.latest_year(plan=_plan())
+    year = year or selectors.published_year(plan=_plan())
 
     def row(r: Any) -> dict[str, Any]:
         return {
@@ -53,6 +55,9 @@ def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[
             "numerator": None if r.numerator is None else float(r.numerator),
             "denominator": None if r.denominator is None else float(r.denominator),
             "notes": [registry.note_text(n) for n in r.notes],
+            # A figure below its coverage rule has no value: `withheld` says so.
+            "withheld": r.withheld,
+            "coverage": r.coverage or None,
             "computed_at": r.computed_at.isoformat(),
             "being_updated": r.stale,
         }
@@ -63,6 +68,9 @@ def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[
         "unit": str(definition.unit),
         "description": str(definition.description),
         "method": str(definition.method),
+        "coverage_rule": str(definition.coverage_rule.description)
+        if definition.coverage_rule
+        else None,
         "sources": [str(s) for s in definition.sources],
         "series": [row(r) for r in selectors.series(indicator=code)],
         "year": year,

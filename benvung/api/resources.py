@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from benvung.accounts import permissions
 from benvung.directory.models import Site
+from benvung.reporting.selectors import figures_final
 from benvung.resources import efficiency, selectors, services
 
 router = Router(tags=["resources"])
@@ -139,15 +140,20 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
 
 @router.get("/efficiency")
 def efficiency_of_year(
-    request: HttpRequest, year: int, baseline: int | None = None
+    request: HttpRequest, year: int, baseline: int | None = None, include_drafts: bool = False
 ) -> dict[str, Any]:
-    """Every enterprise's and sector's figures for the year (coordinators only)."""
+    """Every enterprise's and sector's figures for the year (coordinators only): submitted
+    site years only, unless `include_drafts` counts the drafts too (`drafts_counted` says so)."""
     if not permissions.is_coordinator(request.user):
         raise PermissionDenied
     for value in (year, baseline):
         if value is not None and not services.MIN_YEAR <= value <= services.MAX_YEAR:
             raise Http404
-    return efficiency.to_json(efficiency.compute(year, baseline_setting=baseline))
+    return efficiency.to_json(
+        efficiency.compute(
+            year, baseline_setting=baseline, drafts=include_drafts, final=figures_final(year)
+        )
+    )
 
 
 @router.get("/sites/{site_id}/years/{year}")

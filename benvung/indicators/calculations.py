@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ACHIEVED = "achieved"
+NOT_ACHIEVED = "not_achieved"
 ON_TRACK = "on_track"
 NEEDS_ACCELERATION = "needs_acceleration"
 OFF_TRACK = "off_track"
 DETERIORATING = "deteriorating"
 INSUFFICIENT_DATA = "insufficient_data"
+QUALITATIVE = "qualitative"
 
 # Share of the progress the straight path asks for by now that still counts as "needs
 # acceleration" rather than "off track" (the ESCAP SDG progress assessment draws the same line
@@ -52,6 +54,7 @@ def assess(
     milestone_year: int,
     increase: bool = True,
     start: tuple[int, float] | None = None,
+    final: bool = False,
 ) -> Assessment:
     """Status of `value` (in `value_year`) against reaching `goal` by `milestone_year`.
 
@@ -60,6 +63,10 @@ def assess(
     or at `start` — the previous milestone and its goal — when the target continues an earlier
     one (7-10 % by 2030 after 5-8 % by 2025). Deterioration is always judged against the
     baseline itself: moving away from where the plan started.
+
+    `final`: the figures of the value's year are final (its reporting cycle is closed). A value
+    of the milestone year that is final settles the target: achieved or not achieved. Before
+    that, the milestone year's value is judged on its pace like any other.
     """
     if value is None or value_year is None:
         return Assessment(INSUFFICIENT_DATA, None, None, "no_value")
@@ -70,6 +77,8 @@ def assess(
     v, g = sign * value, sign * goal
     if v >= g:
         return Assessment(ACHIEVED, goal, None, "goal_reached")
+    if final and value_year >= milestone_year:
+        return Assessment(NOT_ACHIEVED, goal, None, "milestone_missed")
     if baseline_value is None or baseline_year is None:
         return Assessment(INSUFFICIENT_DATA, None, None, "no_baseline")
     b = sign * baseline_value
@@ -87,8 +96,6 @@ def assess(
         year=value_year,
     )
     shown_expected = sign * expected
-    if value_year >= milestone_year:
-        return Assessment(OFF_TRACK, shown_expected, None, "milestone_missed")
     if start is not None and value_year <= from_year:
         # Not past the earlier milestone yet: the value is measured on the way to it, from
         # the baseline (2025's 4 % is judged against 2025's 5 %, not against the 2030 path).

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Status
+from .models import OVERRIDE_STATUSES
 
 
 class StatusOverrideForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status to show"),
-        choices=Status.choices,
+        choices=OVERRIDE_STATUSES,
         error_messages={
             "required": _("Choose a status."),
             "invalid_choice": _("Choose a status from the list."),

@@ -19,7 +19,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from .calculations import share
-from .registry import FIRST_VALUE, Computed, Definition, note, register
+from .registry import (
+    FIRST_VALUE,
+    Computed,
+    Coverage,
+    CoverageRule,
+    Definition,
+    note,
+    register,
+)
 
 # The province the plan's district target was set on, in the pre-2025 map (GSO code).
 DONG_NAI_PRE2025 = "75"
@@ -60,10 +68,15 @@ def _year_end(year: int) -> dt.date:
 # --- 1. Energy and materials per unit of product (T1) -------------------------------------------
 
 
-def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
+def resource_consumption_reduction(
+    year: int, since: int, *, include_drafts: bool = False
+) -> list[Computed]:
+    from benvung.reporting import selectors as reporting
     from benvung.resources import efficiency
+    from benvung.resources import selectors as resources
 
-    result = efficiency.compute(year)
+    result = efficiency.compute(year, drafts=include_drafts, final=reporting.figures_final(year))
+    coverage = resources.reporting_coverage(year, drafts=include_drafts)
     out: list[Computed] = []
     by_sector: dict[str, list[Any]] = defaultdict(list)
     for product in result.products:
@@ -81,16 +94,24 @@ def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
             )
         ]
         if roll.materials.improvement is not None:
+            # "2 % more", never "-2 % less".
+            less = roll.materials.improvement >= 0
             notes.append(
                 note(
                     gettext_noop(
                         "Materials per unit of product: %(value)s %% less than in the baseline "
                         "year."
+                    )
+                    if less
+                    else gettext_noop(
+                        "Materials per unit of product: %(value)s %% more than in the baseline "
+                        "year."
                     ),
-                    {"value": round(100 * roll.materials.improvement, 2)},
+                    {"value": abs(round(100 * roll.materials.improvement, 2))},
                 )
             )
         if roll.drafts:
+            # Only on the coordinator's page with drafts counted: stored figures have none.
             notes.append(
                 note(
                     gettext_noop(
@@ -119,6 +140,7 @@ def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
                     improvement=None if p.improvement is None else round(100 * p.improvement, 4),
                 )
             )
+        counted, expected = coverage.of("*" if kind == "province" else key)
         return Computed(
             scope_kind=kind,
             scope_key=key,
@@ -128,6 +150,7 @@ def resource_consumption_reduction(year: int, since: int) -> list[Computed]:
             denominator=_dec(roll.energy.adjusted_baseline, 3),
             notes=notes,
             inputs=inputs,
+            coverage=Coverage(counted, expected),
         )
 
     all_products = [p for ps in by_sector.values() for p in ps]
@@ -165,12 +188,56 @@ register(
             "resources.conversionfactor",
             "resources.energynorm",
             "resources.qualityconfirmation",
+            # A closed cycle makes the year's figures final (achieved or not achieved).
+            "reporting.reportingcycle",
         ),
         breakdowns=(("sector", gettext_lazy("By sector")),),
         # Content areas: resources (2) and cleaner production (4).
         content_areas=(2, 4),
+        coverage_rule=CoverageRule(
+            minimum=0.5,
+            counted=gettext_noop("%(counted)s/%(expected)s enterprises submitted"),
+            shortfall=gettext_noop(
+                "Not enough data: %(counted)s/%(expected)s enterprises submitted."
+            ),
+            description=gettext_lazy(
+                "The figure is given when at least half of the enterprises expected to report "
+                "(those in operation that have reported output of the sector in any year up to "
+                "this one) have submitted the year's figures; drafts are never counted."
+            ),
+        ),
+        compute_with_drafts=lambda year, since: resource_consumption_reduction(
+            year, since, include_drafts=True
+        ),
     )
 )
+
+
+# --- The agencies' reports: cumulative counts of what they recorded ---------------------------
+
+# The agencies' reports and the cycle's state decide whether a year's counts are in.
+AGENCY_INPUTS = ("reporting.agencyreport", "reporting.reportingcycle")
+
+AGENCY_RULE = CoverageRule(
+    minimum=0.5,
+    counted=gettext_noop("%(counted)s/%(expected)s agencies sent their report"),
+    shortfall=gettext_noop("Not enough data: %(counted)s/%(expected)s agencies sent their report."),
+    description=gettext_lazy(
+        "Outreach and models are recorded by the agencies and confirmed in their yearly "
+        "report: a year's figure is given once its reporting cycle is closed or at least half "
+        "of the agencies expected to report have sent their report. A year no reporting cycle "
+        "was run for in the system is counted as recorded."
+    ),
+)
+
+
+def _agency_coverage(year: int) -> Coverage | None:
+    from benvung.reporting import selectors as reporting
+
+    reports = reporting.reports_in(year)
+    if reports is None:
+        return None
+    return Coverage(reports.sent, reports.expected, complete=True if reports.closed else None)
 
 
 # --- 2. Industrial parks, clusters and craft villages reached (T2) ----------------------------
@@ -212,6 +279,7 @@ def outreach_industrial_areas_share(year: int, since: int) -> list[Computed]:
             )
         )
     out: list[Computed] = []
+    coverage = _agency_coverage(year)
 
     def rate(kind: str, key: str, label: str, chosen: list[Any]) -> Computed:
         hit = [a for a in chosen if a.pk in reached]
@@ -233,6 +301,7 @@ def outreach_industrial_areas_share(year: int, since: int) -> list[Computed]:
                 )
             ],
             inputs=inputs,
+            coverage=coverage,
         )
 
     out.append(rate("province", "", gettext_noop("Province"), areas))
@@ -250,6 +319,7 @@ def outreach_industrial_areas_share(year: int, since: int) -> list[Computed]:
                 scope_label=str(area),
                 value=Decimal(1 if activities else 0),
                 inputs=activities,
+                coverage=coverage,
             )
         )
     return out
@@ -279,6 +349,7 @@ register(
             "outreach.outreachactivity",
             "outreach.outreachactivity_industrial_areas",
             "directory.industrialarea",
+            *AGENCY_INPUTS,
         ),
         breakdowns=(
             ("area_kind", gettext_lazy("By kind of area")),
@@ -286,6 +357,7 @@ register(
         ),
         # Content areas: communication (11).
         content_areas=(11,),
+        coverage_rule=AGENCY_RULE,
     )
 )
 
@@ -314,6 +386,7 @@ def scp_models_count(year: int, since: int) -> list[Computed]:
             for m in chosen
         ]
 
+    coverage = _agency_coverage(year)
     out = [
         Computed(
             scope_kind="province",
@@ -324,6 +397,7 @@ def scp_models_count(year: int, since: int) -> list[Computed]:
                 note(gettext_noop("Verified models put in place from %(since)s."), {"since": since})
             ],
             inputs=inputs(models),
+            coverage=coverage,
         )
     ]
     labels = dict(SCPModel.Kind.choices)
@@ -338,6 +412,7 @@ def scp_models_count(year: int, since: int) -> list[Computed]:
                 scope_label=_msgid(labels.get(kind, kind)),
                 value=Decimal(len(chosen)),
                 inputs=inputs(chosen),
+                coverage=coverage,
             )
         )
     # The appendix counts enterprise models per period of its tasks (1-10 in 2022-2025, 1-10
@@ -366,6 +441,7 @@ def scp_models_count(year: int, since: int) -> list[Computed]:
                 scope_label=f"{start}–{end}",
                 value=Decimal(len(chosen)),
                 inputs=inputs(chosen),
+                coverage=coverage,
             )
         )
     return out
@@ -387,7 +463,7 @@ register(
         ),
         sources=(gettext_lazy("SCP models recorded by enterprises and agencies, as reviewed"),),
         compute=scp_models_count,
-        inputs=("outreach.scpmodel", "plans.task"),
+        inputs=("outreach.scpmodel", "plans.task", *AGENCY_INPUTS),
         breakdowns=(
             ("model_kind", gettext_lazy("By type of model")),
             ("task_period", gettext_lazy("Enterprise models per period of the appendix")),
@@ -395,6 +471,7 @@ register(
         is_share=False,
         # Content areas: SCP models (4).
         content_areas=(4,),
+        coverage_rule=AGENCY_RULE,
     )
 )
 
@@ -479,6 +556,7 @@ def district_campaign_share(year: int, since: int) -> list[Computed]:
             hits_old[d].append(record)
         for c in new:
             hits_new[c].append(record)
+    coverage = _agency_coverage(year)
     out = _units_reached(
         "province",
         "district_2020",
@@ -489,6 +567,7 @@ def district_campaign_share(year: int, since: int) -> list[Computed]:
         districts,
         hits_old,
         since,
+        coverage,
     )
     if communes:
         out += _units_reached(
@@ -501,6 +580,7 @@ def district_campaign_share(year: int, since: int) -> list[Computed]:
             communes,
             hits_new,
             since,
+            coverage,
         )
     return out
 
@@ -513,6 +593,7 @@ def _units_reached(
     units: list[Any],
     hits: dict[int, list[dict[str, Any]]],
     since: int,
+    coverage: Coverage | None = None,
 ) -> list[Computed]:
     """The share of `units` reached, then one row per unit (1 reached, 0 not) with the
     activities behind it: the same on the old map's districts and the new map's communes."""
@@ -530,6 +611,7 @@ def _units_reached(
                 _record("directory.administrativeunit", u.pk, u.name, reached=u.pk in hits)
                 for u in units
             ],
+            coverage=coverage,
         )
     ]
     for u in units:
@@ -540,6 +622,7 @@ def _units_reached(
                 scope_label=u.name,
                 value=Decimal(1 if u.pk in hits else 0),
                 inputs=hits.get(u.pk, []),
+                coverage=coverage,
             )
         )
     return rows
@@ -574,6 +657,7 @@ register(
             "outreach.outreachactivity_administrative_units",
             "directory.administrativeunit",
             "directory.administrativeunitsuccession",
+            *AGENCY_INPUTS,
         ),
         breakdowns=(
             ("district_2020", gettext_lazy("By former district (map before 01/07/2025)")),
@@ -582,6 +666,7 @@ register(
         ),
         # Content areas: sustainable lifestyles (9) and communication (11).
         content_areas=(9, 11),
+        coverage_rule=AGENCY_RULE,
     )
 )
 
@@ -649,26 +734,17 @@ def retail_ecopackaging_share(year: int, since: int) -> list[Computed]:
             )
         ]
         # A share of a few outlets says little about all of them ("1 of 1 surveyed: 100 %"):
-        # below half of the outlets surveyed, the year has no value, and the note says why.
-        enough = bool(chosen) and len(answered) * 2 >= len(chosen)
-        if answered and not enough:
-            notes.append(
-                note(
-                    gettext_noop(
-                        "Fewer than half of the outlets were surveyed: no share is given for "
-                        "the year."
-                    )
-                )
-            )
+        # below half of the outlets in operation surveyed, the rule withholds the share.
         return Computed(
             scope_kind=kind,
             scope_key=key,
             scope_label=label,
-            value=_dec(share(len(yes), len(answered))) if enough else None,
+            value=_dec(share(len(yes), len(answered))),
             numerator=Decimal(len(yes)),
             denominator=Decimal(len(answered)),
             notes=notes,
             inputs=[_survey_record(surveys[o.pk], o) for o in answered],
+            coverage=Coverage(len(answered), len(chosen)),
         )
 
     target = [o for o in outlets if o.outlet_type in SURVEYED_TYPES]
@@ -701,6 +777,17 @@ register(
         baseline=FIRST_VALUE,
         # Content areas: sustainable distribution (5).
         content_areas=(5,),
+        coverage_rule=CoverageRule(
+            minimum=0.5,
+            counted=gettext_noop("%(counted)s/%(expected)s outlets in operation surveyed"),
+            shortfall=gettext_noop(
+                "Not enough data: %(counted)s/%(expected)s outlets in operation surveyed."
+            ),
+            description=gettext_lazy(
+                "The share is given when at least half of the outlets in operation were "
+                "surveyed in the year."
+            ),
+        ),
     )
 )
 
@@ -719,32 +806,23 @@ def retail_biodegradable_bags_share(year: int, since: int) -> list[Computed]:
             if o.pk in surveys and surveys[o.pk].biodegradable_bag_share is not None
         ]
         total = sum((s.biodegradable_bag_share for _o, s in known), Decimal(0))
-        # As for the packaging share: a mean of fewer than half of the outlets is not given.
-        enough = bool(known) and len(known) * 2 >= len(chosen)
         notes = [
             note(
                 gettext_noop("Average of %(count)s outlets that reported the share of their bags."),
                 {"count": len(known)},
             )
         ]
-        if known and not enough:
-            notes.append(
-                note(
-                    gettext_noop(
-                        "Fewer than half of the outlets were surveyed: no share is given for "
-                        "the year."
-                    )
-                )
-            )
+        # As for the packaging share: a mean of fewer than half of the outlets is not given.
         return Computed(
             scope_kind=kind,
             scope_key=key,
             scope_label=label,
-            value=_dec(float(total) / len(known)) if enough else None,
+            value=_dec(float(total) / len(known)) if known else None,
             numerator=total,
             denominator=Decimal(len(known)),
             notes=notes,
             inputs=[_survey_record(s, o) for o, s in known],
+            coverage=Coverage(len(known), len(chosen)),
         )
 
     out = [
@@ -784,6 +862,17 @@ register(
         baseline=FIRST_VALUE,
         # Content areas: sustainable distribution (5).
         content_areas=(5,),
+        coverage_rule=CoverageRule(
+            minimum=0.5,
+            counted=gettext_noop("%(counted)s/%(expected)s outlets reported their bags"),
+            shortfall=gettext_noop(
+                "Not enough data: %(counted)s/%(expected)s outlets reported their bags."
+            ),
+            description=gettext_lazy(
+                "The mean is given when at least half of the outlets in operation reported "
+                "the share of their bags."
+            ),
+        ),
     )
 )
 
@@ -826,6 +915,7 @@ def scp_in_education(year: int, since: int) -> list[Computed]:
                 )
                 for a in activities
             ],
+            coverage=_agency_coverage(year),
         )
     ]
 
@@ -846,10 +936,11 @@ register(
         ),
         sources=(gettext_lazy("Outreach activities recorded by the agencies"),),
         compute=scp_in_education,
-        inputs=("outreach.outreachactivity", "outreach.outreachactivity_topics"),
+        inputs=("outreach.outreachactivity", "outreach.outreachactivity_topics", *AGENCY_INPUTS),
         is_share=False,
         qualitative=True,
         # Content areas: education and capacity (9).
         content_areas=(9,),
+        coverage_rule=AGENCY_RULE,
     )
 )

@@ -18,11 +18,17 @@ class Status(models.TextChoices):
     """The fixed vocabulary of progress (docs/indicators.md gives the rule)."""
 
     ACHIEVED = "achieved", _("achieved")
+    NOT_ACHIEVED = "not_achieved", _("not achieved")
     ON_TRACK = "on_track", _("on track")
     NEEDS_ACCELERATION = "needs_acceleration", _("needs acceleration")
     OFF_TRACK = "off_track", _("off track")
     DETERIORATING = "deteriorating", _("deteriorating")
     INSUFFICIENT_DATA = "insufficient_data", _("insufficient data")
+    QUALITATIVE = "qualitative", _("qualitative target")
+
+
+# What a coordinator may set: a judgement, never "qualitative" (that is what calls for one).
+OVERRIDE_STATUSES = [(value, label) for value, label in Status.choices if value != "qualitative"]
 
 
 class IndicatorResult(models.Model):
@@ -44,6 +50,9 @@ class IndicatorResult(models.Model):
     # Why a value is missing or how to read it ("3 of 46 parks"), in the active language.
     notes = models.JSONField(default=list, blank=True)
     inputs = models.JSONField(default=list, blank=True)  # [{"model", "id", "label", ...}]
+    # What the figure rests on against what it should ({"counted", "expected", "met"}), for
+    # indicators with a coverage rule; empty otherwise. A figure below its rule has no value.
+    coverage = models.JSONField(_("coverage"), default=dict, blank=True)
     input_hash = models.CharField(max_length=64, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
     stale_since = models.DateTimeField(null=True, blank=True)
@@ -72,6 +81,11 @@ class IndicatorResult(models.Model):
     @property
     def stale(self) -> bool:
         return self.stale_since is not None
+
+    @property
+    def withheld(self) -> bool:
+        """Not given: below the indicator's coverage rule (the notes say why)."""
+        return bool(self.coverage) and not self.coverage.get("met", True)
 
     @property
     def label(self) -> str:

@@ -37,6 +37,36 @@ def note_text(item: Any) -> str:
     return gettext(item.get("msg", "")) % args if args else gettext(item.get("msg", ""))
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the data a figure should rest on it does rest on: `counted` of `expected`
+    (enterprises that submitted, outlets surveyed, agencies that reported). `complete` settles
+    it whatever the counts, when known: a closed reporting cycle will bring no more reports."""
+
+    counted: int
+    expected: int
+    complete: bool | None = None
+
+
+@dataclass(frozen=True)
+class CoverageRule:
+    """The completeness an indicator needs before its figure is given (docs/indicators.md).
+
+    `counted` names the coverage in words ("%(counted)s/%(expected)s enterprises submitted"),
+    `shortfall` says why a figure is not given ("Not enough data: %(counted)s/%(expected)s
+    enterprises submitted."); both kept untranslated (gettext_noop), translated where shown."""
+
+    minimum: float  # the share of `expected` that must be counted
+    counted: str
+    shortfall: str
+    description: str | Promise  # the rule in a sentence, shown with the method
+
+    def met(self, coverage: Coverage) -> bool:
+        if coverage.complete is not None:
+            return coverage.complete
+        return coverage.expected > 0 and coverage.counted >= self.minimum * coverage.expected
+
+
 @dataclass
 class Computed:
     """One value of an indicator for one year and scope, with the records it came from."""
@@ -49,6 +79,8 @@ class Computed:
     denominator: Decimal | None = None
     notes: list[dict[str, Any]] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    # What the figure rests on, for indicators with a coverage rule (None: nothing to measure).
+    coverage: Coverage | None = None
 
 
 # How the value the path starts from is found (docs/indicators.md).
@@ -78,6 +110,11 @@ class Definition:
     # The plan's content areas (numbers, section II of Plan 202) whose results this indicator
     # measures: the annual synthesis report quotes its figures under those areas.
     content_areas: tuple[int, ...] = ()
+    # Below this coverage the figure is not given (withhold_incomplete applies it).
+    coverage_rule: CoverageRule | None = None
+    # The same computation counting the drafts not yet submitted too: only the coordinator's
+    # own pages ask for it, behind a switch. None when the indicator's data have no drafts.
+    compute_with_drafts: Callable[[int, int], list[Computed]] | None = None
 
 
 _REGISTRY: dict[str, Definition] = {}
@@ -88,6 +125,33 @@ def register(definition: Definition) -> Definition:
         raise ValueError(f"indicator {definition.code} is registered twice")
     _REGISTRY[definition.code] = definition
     return definition
+
+
+def coverage_note(rule: CoverageRule, coverage: Coverage, *, short: bool = False) -> dict[str, Any]:
+    """The coverage in words, or (`short`) why the figure is not given, kept as a note."""
+    args = {"counted": coverage.counted, "expected": coverage.expected}
+    return note(rule.shortfall if short else rule.counted, args)
+
+
+def withhold_incomplete(definition: Definition, computed: list[Computed]) -> list[Computed]:
+    """Applies the definition's coverage rule: a figure below it loses its value (and its
+    numerator) and says why; a figure that meets it states its coverage. Every computation,
+    stored or shown live, goes through here, so no page can show a figure the rule withholds."""
+    rule = definition.coverage_rule
+    if rule is None:
+        return computed
+    for c in computed:
+        if c.coverage is None or (c.coverage.expected == 0 and c.coverage.complete is None):
+            # Nothing expected (no outlet in operation, no agency due): nothing to withhold.
+            c.coverage = None
+            continue
+        if rule.met(c.coverage):
+            c.notes.append(coverage_note(rule, c.coverage))
+        else:
+            c.value = None
+            c.numerator = None
+            c.notes.insert(0, coverage_note(rule, c.coverage, short=True))
+    return computed
 
 
 def _load() -> None:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.plans.models import Plan, Target
+from benvung.reporting import selectors as reporting
 
 from . import calculations, registry
 from .models import IndicatorResult, Status, StatusOverride
-from .services import active_overrides
+from .services import active_overrides, coverage_json
 
 
 @dataclass
@@ -40,6 +41,26 @@ class Progress:
     stale: bool
     notes: list[str] = field(default_factory=list)
     result: IndicatorResult | None = None  # the province result the value comes from
+    # The asked year's own figure when the rule withheld it (the value shown is then older).
+    withheld: IndicatorResult | None = None
+    # Drafts not yet submitted are counted (the coordinator's switch; never public).
+    drafts_counted: bool = False
+
+    @property
+    def withheld_note(self) -> str:
+        """Why the asked year's own figure is not given, with its coverage."""
+        if self.withheld is None or not self.withheld.notes:
+            return ""
+        return _("%(year)s: %(note)s") % {
+            "year": self.withheld.year,
+            "note": registry.note_text(self.withheld.notes[0]),
+        }
+
+    @property
+    def coverage(self) -> dict[str, Any]:
+        """What the figure shown rests on, or what the withheld one would have."""
+        shown = self.withheld or self.result
+        return dict(shown.coverage) if shown is not None and shown.coverage else {}
 
     @property
     def computed_status_label(self) -> str:
@@ -126,11 +147,29 @@ def definitions() -> list[registry.Definition]:
 
 
 def latest_year(*, plan: Plan) -> int:
-    """The year pages open on: this year while the plan runs (cumulative figures are counted
-    to date), else the plan's last year; at most the last year with any result."""
+    """The last year one may ask about: this year while the plan runs (cumulative figures are
+    counted to date), else the plan's last year; at most the last year with any result."""
     last = IndicatorResult.objects.aggregate(year=Max("year"))["year"]
     this_year = min(timezone.localdate().year, plan.period_end)
     return min(this_year, last) if last else this_year
+
+
+def published_year(*, plan: Plan) -> int:
+    """The year pages open on: the latest year whose reporting cycle is closed, or whose
+    figures all meet their coverage rule (no province figure withheld). A year with one
+    enterprise's figures in, or a cycle half way, is not shown by default: it can still be
+    chosen. Without any such year, the latest year one may ask about."""
+    last = latest_year(plan=plan)
+    closed = reporting.closed_years()
+    province = IndicatorResult.objects.filter(scope_kind="province", scope_key="")
+    with_results = set(province.values_list("year", flat=True))
+    withheld = {
+        r.year for r in province.filter(year__lte=last).only("year", "coverage") if r.withheld
+    }
+    for year in range(last, plan.period_start - 1, -1):
+        if year in closed or (year in with_results and year not in withheld):
+            return year
+    return last
 
 
 def _baseline(
@@ -155,6 +194,8 @@ def progress_for(
     rows: list[IndicatorResult] | None = None,
     override: StatusOverride | None = None,
     overrides_loaded: bool = False,
+    finals: dict[int, bool] | None = None,
+    drafts_counted: bool = False,
 ) -> Progress:
     code = target.indicator_code
     definition = registry.get(code) if registry.known(code) else None
@@ -164,6 +205,9 @@ def progress_for(
     last_year = min(year, target.milestone_year)
     upto = [r for r in rows if r.year <= last_year]
     latest = next((r for r in reversed(upto) if r.value is not None), None)
+    # The year's own figure, withheld for lack of data: the page says so beside the older value.
+    own = next((r for r in upto if r.year == last_year), None)
+    withheld = own if own is not None and own.withheld and own is not latest else None
     notes: list[str] = []
     baseline_year: int | None = None
     baseline_value: Decimal | None = None
@@ -174,6 +218,12 @@ def progress_for(
         if latest is not None:
             notes.extend(registry.note_text(n) for n in latest.notes)
     wanted = None if definition is None or definition.qualitative else goal(target)
+    # The milestone year's value settles the target once that year's figures are final.
+    final = (
+        latest is not None
+        and latest.year >= target.milestone_year
+        and _figures_final(latest.year, finals)
+    )
     assessment = calculations.assess(
         value=None if latest is None else float(latest.value),  # type: ignore[arg-type]
         value_year=None if latest is None else latest.year,
@@ -183,11 +233,17 @@ def progress_for(
         milestone_year=target.milestone_year,
         increase=target.direction == Target.Direction.INCREASE,
         start=path_start(target),
+        final=final,
     )
+    computed_status = assessment.status
+    if definition is not None and definition.qualitative:
+        # No number to judge: the target says it is qualitative (the coordinator's override
+        # gives it a status, with its reason).
+        computed_status = Status.QUALITATIVE
     if not overrides_loaded:
         override = active_overrides([target], year).get(target.pk)
-    status = override.status if override else assessment.status
-    return Progress(
+    status = override.status if override else computed_status
+    progress = Progress(
         target=target,
         asked_year=year,
         baseline_year=baseline_year,
@@ -203,16 +259,32 @@ def progress_for(
         else Decimal(str(round(assessment.expected, 4))),
         status=status,
         status_label=str(Status(status).label),
-        computed_status=assessment.status,
+        computed_status=computed_status,
         override=override,
         # The figure shown is being brought up to date (earlier years have their own marks).
         stale=latest.stale if latest is not None else any(r.stale for r in upto),
         notes=notes,
         result=latest,
+        withheld=withheld,
+        drafts_counted=drafts_counted,
     )
+    if progress.withheld_note:
+        progress.notes.insert(0, progress.withheld_note)
+    return progress
 
 
-def progress_list(*, plan: Plan, year: int) -> list[Progress]:
+def _figures_final(year: int, finals: dict[int, bool] | None) -> bool:
+    if finals is None:
+        return reporting.figures_final(year)
+    if year not in finals:
+        finals[year] = reporting.figures_final(year)
+    return finals[year]
+
+
+def progress_list(*, plan: Plan, year: int, include_drafts: bool = False) -> list[Progress]:
+    """Every target's progress in `year`. `include_drafts` (the coordinator's switch) counts
+    the drafts not yet submitted too, computed live for the years the statuses rest on:
+    stored results, and so every public figure, never hold a draft."""
     targets = list(
         plan.targets.filter(retired_at__isnull=True).select_related("plan").order_by("id")
     )
@@ -222,7 +294,20 @@ def progress_list(*, plan: Plan, year: int) -> list[Progress]:
         indicator__in=codes, scope_kind="province", scope_key=""
     ).order_by("year"):
         by_code[row.indicator].append(row)
+    with_drafts: set[str] = set()
+    if include_drafts:
+        for code in codes:
+            if not registry.known(code) or registry.get(code).compute_with_drafts is None:
+                continue
+            years = {min(year, t.milestone_year) for t in targets if t.indicator_code == code}
+            live = {r.year: r for r in live_results(code, sorted(years), plan=plan)}
+            by_code[code] = sorted(
+                [r for r in by_code[code] if r.year not in live] + list(live.values()),
+                key=lambda r: r.year,
+            )
+            with_drafts.add(code)
     overrides = active_overrides(targets, year)
+    finals: dict[int, bool] = {}
     return [
         progress_for(
             target=t,
@@ -230,9 +315,41 @@ def progress_list(*, plan: Plan, year: int) -> list[Progress]:
             rows=by_code.get(t.indicator_code, []),
             override=overrides.get(t.pk),
             overrides_loaded=True,
+            finals=finals,
+            drafts_counted=t.indicator_code in with_drafts,
         )
         for t in targets
     ]
+
+
+def live_results(
+    code: str, years: list[int], *, plan: Plan, scope_kind: str = "province"
+) -> list[IndicatorResult]:
+    """Results computed now, drafts counted, never stored (the coordinator's switch)."""
+    definition = registry.get(code)
+    compute = definition.compute_with_drafts or definition.compute
+    now = timezone.now()
+    found = []
+    for year in years:
+        for c in registry.withhold_incomplete(definition, compute(year, plan.period_start)):
+            if c.scope_kind != scope_kind:
+                continue
+            found.append(
+                IndicatorResult(
+                    indicator=code,
+                    year=year,
+                    scope_kind=c.scope_kind,
+                    scope_key=c.scope_key,
+                    scope_label=c.scope_label,
+                    value=c.value,
+                    numerator=c.numerator,
+                    denominator=c.denominator,
+                    notes=c.notes,
+                    coverage=coverage_json(definition.coverage_rule, c.coverage),
+                    computed_at=now,
+                )
+            )
+    return found
 
 
 def result_get(*, indicator: str, year: int, scope_kind: str, scope_key: str) -> IndicatorResult:

@@ -20,7 +20,7 @@ from benvung.core import audit
 from benvung.plans.models import Plan, Target
 
 from . import registry
-from .models import IndicatorResult, Status, StatusOverride
+from .models import OVERRIDE_STATUSES, IndicatorResult, StatusOverride
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +71,31 @@ def recompute(
         years = [year] if year is not None else list(plan_years(plan))
         since = plan.period_start if plan else years[0]
         for y in years:
-            computed = definition.compute(y, since)
-            written += _store(code, y, computed, started)
+            computed = registry.withhold_incomplete(definition, definition.compute(y, since))
+            written += _store(code, y, computed, started, definition.coverage_rule)
     return written
 
 
-def _store(code: str, year: int, computed: list[registry.Computed], started: dt.datetime) -> int:
+def coverage_json(
+    rule: registry.CoverageRule | None, coverage: registry.Coverage | None
+) -> dict[str, Any]:
+    if rule is None or coverage is None:
+        return {}
+    return {
+        "counted": coverage.counted,
+        "expected": coverage.expected,
+        "minimum": rule.minimum,
+        "met": rule.met(coverage),
+    }
+
+
+def _store(
+    code: str,
+    year: int,
+    computed: list[registry.Computed],
+    started: dt.datetime,
+    rule: registry.CoverageRule | None = None,
+) -> int:
     now = timezone.now()
     with transaction.atomic():
         existing = {
@@ -103,6 +122,7 @@ def _store(code: str, year: int, computed: list[registry.Computed], started: dt.
                 "notes": c.notes,
                 "inputs": c.inputs,
                 "input_hash": _hash(c.inputs),
+                "coverage": coverage_json(rule, c.coverage),
                 "computed_at": now,
                 "stale_since": stale_since,
             }
@@ -134,6 +154,7 @@ def _store(code: str, year: int, computed: list[registry.Computed], started: dt.
                 "notes",
                 "inputs",
                 "input_hash",
+                "coverage",
                 "computed_at",
                 "stale_since",
             ],
@@ -219,7 +240,7 @@ def status_override_set(
         raise PermissionDenied(_("Only the coordinator may override a status."))
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
-    if status not in Status.values:
+    if status not in dict(OVERRIDE_STATUSES):
         errors["status"] = [_("Choose a status from the list.")]
     if len(reason) < 10:
         errors["reason"] = [_("Give the reason for the override (at least 10 characters).")]

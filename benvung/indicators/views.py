@@ -43,7 +43,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
     plan = _plan()
     year = portal.asked_year(plan, request.GET.get("year"))
-    rows = portal.progress_rows(plan=plan, year=year)
+    # Off by default: the dashboard shows what the public sees unless asked for the drafts.
+    drafts = request.GET.get("drafts") == "1"
+    rows = portal.progress_rows(plan=plan, year=year, include_drafts=drafts)
     return render(
         request,
         "indicators/dashboard.html",
@@ -52,6 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": portal.plan_years(plan),
             "rows": rows,
+            "drafts": drafts,
             "stale_count": sum(1 for r in rows if r.progress.stale),
             "overridden_count": sum(1 for r in rows if r.progress.override),
         },

@@ -450,6 +450,7 @@ def _write(parsed: ParsedFile, actor: Any) -> LoadResult:
             "period_end": end,
             "report_deadline_month": p["report_deadline"]["month"],
             "report_deadline_day": p["report_deadline"]["day"],
+            "report_deadline_before": p["report_deadline"].get("before", False),
             "report_deadline_text": p["report_deadline"].get("text", "").strip(),
             "legal_bases": [b.strip() for b in p["legal_bases"]],
             "general_objective": p["general_objective"].strip(),

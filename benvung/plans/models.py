@@ -43,6 +43,11 @@ class Plan(TimeStampedModel):
     period_end = models.PositiveSmallIntegerField(_("last year"))
     report_deadline_month = models.PositiveSmallIntegerField(default=12)
     report_deadline_day = models.PositiveSmallIntegerField(default=1)
+    # The plan asks for reports "before" the day it names ("trước ngày 01/12"): the last day a
+    # report is on time is then the day before (30 November).
+    report_deadline_before = models.BooleanField(
+        _("reports due before the day named"), default=False
+    )
     report_deadline_text = models.TextField(blank=True)
     legal_bases = models.JSONField(_("legal bases"), default=list)
     general_objective = models.TextField(_("general objective"), blank=True)
@@ -69,8 +74,15 @@ class Plan(TimeStampedModel):
     def years(self) -> range:
         return range(self.period_start, self.period_end + 1)
 
-    def report_deadline(self, year: int) -> dt.date:
+    def report_deadline_named(self, year: int) -> dt.date:
+        """The day the plan's text names (1 December in "trước ngày 01/12")."""
         return dt.date(year, self.report_deadline_month, self.report_deadline_day)
+
+    def report_deadline(self, year: int) -> dt.date:
+        """The last day on which a report is on time: the day named, or the day before it when
+        the plan asks for reports before that day."""
+        named = self.report_deadline_named(year)
+        return named - dt.timedelta(days=1) if self.report_deadline_before else named
 
 
 class PlanRevision(models.Model):

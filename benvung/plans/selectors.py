@@ -20,6 +20,11 @@ def plan_list() -> QuerySet[Plan]:
     return Plan.objects.select_related("issuer", "coordinator")
 
 
+def current_plan() -> Plan | None:
+    """The plan the system follows: the most recently issued one."""
+    return Plan.objects.order_by("-issued_on").first()
+
+
 def plan_by_number(number: str) -> Plan:
     return plan_list().get(number=number)
 
@@ -207,6 +212,9 @@ def plan_summary(plan: Plan, on: dt.date | None = None) -> dict[str, Any]:
             "coordinator": plan.coordinator.name,
             "period": {"start": plan.period_start, "end": plan.period_end},
             "report_deadline": f"{plan.report_deadline_day:02d}/{plan.report_deadline_month:02d}",
+            # "trước ngày 01/12": the day named is the first day late, not the last on time.
+            "report_deadline_before": plan.report_deadline_before,
+            "last_day_on_time": plan.report_deadline(day.year).strftime("%d/%m"),
             "legal_bases": plan.legal_bases,
         },
         "as_of": day.isoformat(),

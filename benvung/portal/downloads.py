@@ -34,6 +34,9 @@ COLUMNS = (
     "denominator",
     "unit",
     "notes",
+    "withheld",
+    "coverage_counted",
+    "coverage_expected",
     "computed_at",
 )
 
@@ -47,9 +50,10 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def _text(value: str) -> str:
-    # A cell starting with = + @ would be run as a formula by a spreadsheet.
+    # A cell starting with = + - @ (or a tab or carriage return before them) would be run as a
+    # formula by a spreadsheet (OWASP's CSV injection advice).
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value[:1] in ("=", "+", "@") else value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def rows(
@@ -66,7 +70,11 @@ def rows(
             "numerator": _number(r.numerator),
             "denominator": _number(r.denominator),
             "unit": str(definition.unit),
-            "notes": " ".join(str(n) for n in r.notes or []),
+            # Sentences in the reader's language, never the stored {"msg", "args"} form.
+            "notes": " ".join(registry.note_text(n) for n in r.notes or []),
+            "withheld": r.withheld,
+            "coverage_counted": r.coverage.get("counted") if r.coverage else None,
+            "coverage_expected": r.coverage.get("expected") if r.coverage else None,
             "computed_at": r.computed_at.isoformat() if r.computed_at else None,
         }
         for r in results
@@ -112,6 +120,9 @@ def _about(definition: registry.Definition) -> dict[str, Any]:
         "unit": str(definition.unit),
         "description": str(definition.description),
         "method": str(definition.method),
+        "coverage_rule": str(definition.coverage_rule.description)
+        if definition.coverage_rule
+        else "",
         "sources": [str(s) for s in definition.sources],
         "breakdowns": [
             {"scope_kind": k, "label": str(label)} for k, label in definition.breakdowns
@@ -150,13 +161,13 @@ def as_xlsx(
         cell.font = Font(bold=True)
     for row in rows(definition, results):
         data.append([_text(v) if isinstance(v, str) else v for v in row.values()])
-    for col, width in enumerate((30, 8, 14, 14, 40, 12, 12, 12, 10, 50, 26), start=1):
+    for col, width in enumerate((30, 8, 14, 14, 40, 12, 12, 12, 10, 50, 10, 10, 10, 26), start=1):
         data.column_dimensions[get_column_letter(col)].width = width
     data.freeze_panes = "A2"
 
     about = workbook.create_sheet("about")
     info = _about(definition)
-    for key in ("code", "name", "unit", "description", "method"):
+    for key in ("code", "name", "unit", "description", "method", "coverage_rule"):
         about.append([key, _text(info[key])])
     for source in info["sources"]:
         about.append(["source", _text(source)])

@@ -26,6 +26,7 @@ from benvung.indicators.models import IndicatorResult, StatusOverride
 from benvung.indicators.selectors import Progress
 from benvung.outreach import selectors as outreach
 from benvung.outreach.models import SCPModel
+from benvung.plans import selectors as plans
 from benvung.plans.models import Plan, PlanRevision, Target
 
 COVERAGE_INDICATOR = "outreach_industrial_areas_share"
@@ -70,7 +71,7 @@ def data_version() -> str:
 
 def current_plan() -> Plan | None:
     """The plan the portal follows (the most recently issued one)."""
-    return Plan.objects.order_by("-issued_on").first()
+    return plans.current_plan()
 
 
 def plan_years(plan: Plan) -> list[int]:
@@ -80,13 +81,17 @@ def plan_years(plan: Plan) -> list[int]:
 
 
 def asked_year(plan: Plan, raw: str | None) -> int:
-    """The year in the query string when it is one of the plan's years; else the latest."""
+    """The year in the query string when it is one of the plan's years; else the published
+    year (the latest whose cycle is closed or whose figures are complete)."""
     years = plan_years(plan)
     try:
         year = int(raw or "")
     except ValueError:
-        return years[0]
-    return year if year in years else years[0]
+        year = 0
+    if year in years:
+        return year
+    published = indicators.published_year(plan=plan)
+    return published if published in years else years[0]
 
 
 def definition_or_none(code: str) -> registry.Definition | None:
@@ -135,8 +140,11 @@ def _row(progress: Progress) -> ProgressRow:
     )
 
 
-def progress_rows(*, plan: Plan, year: int) -> list[ProgressRow]:
-    return [_row(p) for p in indicators.progress_list(plan=plan, year=year)]
+def progress_rows(*, plan: Plan, year: int, include_drafts: bool = False) -> list[ProgressRow]:
+    return [
+        _row(p)
+        for p in indicators.progress_list(plan=plan, year=year, include_drafts=include_drafts)
+    ]
 
 
 def progress_row(*, target: Target, year: int) -> ProgressRow:
@@ -227,8 +235,9 @@ def indicator_view(
             )
         points.append(SeriesPoint(year=y, result=by_year.get(y), expected=expected))
     chart = _series_chart(definition, unit, points, target)
-    latest = results[-1].year if results else None
-    shown_year = progress.value_year if progress and progress.value_year else latest
+    # The breakdowns of the year the figure comes from (a target's value may be an earlier
+    # year's), else of the year asked: never of a newer year with one record in.
+    shown_year = progress.value_year if progress and progress.value_year else year
     breakdowns = []
     for scope_kind, label in definition.breakdowns:
         rows = (

@@ -50,7 +50,10 @@ class CycleCreateForm(forms.Form):
     report_deadline = DateField(
         label=_("Reports due by"),
         required=False,
-        help_text=_("Leave empty for the plan's deadline (1 December for Plan 202)."),
+        help_text=_(
+            "The last day on which a report is on time. Leave empty for the plan's deadline: "
+            "Plan 202 asks for reports before 1 December, so the last day is 30 November."
+        ),
     )
     synthesis_deadline = DateField(
         label=_("Synthesis report due by"),
@@ -66,7 +69,12 @@ class CycleCreateForm(forms.Form):
 class CycleEditForm(forms.Form):
     data_start = DateField(label=_("Data from"))
     data_end = DateField(label=_("Data until"))
-    report_deadline = DateField(label=_("Reports due by"))
+    report_deadline = DateField(
+        label=_("Reports due by"),
+        help_text=_(
+            "The last day on which a report is on time; a report sent the day after is late."
+        ),
+    )
     synthesis_deadline = DateField(label=_("Synthesis report due by"))
     reminder_days = DayListField(
         label=_("Reminders, days before the deadline"),

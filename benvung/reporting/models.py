@@ -69,8 +69,9 @@ class ReportingCycle(models.Model):
     def deadline_end(self) -> dt.datetime:
         """The last moment a report is on time: the end of the deadline day in Việt Nam.
 
-        The plan says "trước ngày 01/12": the deadline set on a cycle is the last day a report
-        counts as on time (1 December by default, as the Department has always received it).
+        The deadline set on a cycle is the last day a report counts as on time. Plan 202 says
+        "trước ngày 01/12" (before 1 December): its cycles default to 30 November, and a
+        report sent on 1 December is late.
         """
         from zoneinfo import ZoneInfo
 

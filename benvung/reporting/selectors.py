@@ -218,3 +218,58 @@ def records_of(agency: Organisation, year: int) -> dict[str, Any]:
         "scp_models": outreach.scp_models_recorded_by(organisation=agency, year=year),
         "surveys": surveys,
     }
+
+
+# --- Whether a year's figures are in ------------------------------------------------------------
+
+
+def cycle_of_year(year: int) -> ReportingCycle | None:
+    """The reporting cycle of `year` that has been opened (of the newest plan with one)."""
+    return (
+        ReportingCycle.objects.filter(year=year)
+        .exclude(state=ReportingCycle.State.DRAFT)
+        .select_related("plan")
+        .order_by("-plan__issued_on")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReportsIn:
+    """How many of the agencies expected to report a year have sent their report."""
+
+    sent: int  # submitted or accepted (a returned report is back with its agency)
+    expected: int
+    closed: bool  # the cycle is closed: no more reports will come
+
+
+def reports_in(year: int) -> ReportsIn | None:
+    """The agencies' reports for `year`; None when no cycle was opened for the year."""
+    cycle = cycle_of_year(year)
+    if cycle is None:
+        return None
+    status = cycle_status(cycle)
+    sent = sum(
+        1
+        for row in status.rows
+        if row.report is not None
+        and row.report.state in (AgencyReport.State.SUBMITTED, AgencyReport.State.ACCEPTED)
+    )
+    return ReportsIn(sent, status.expected, cycle.state == ReportingCycle.State.CLOSED)
+
+
+def closed_years() -> set[int]:
+    return set(
+        ReportingCycle.objects.filter(state=ReportingCycle.State.CLOSED).values_list(
+            "year", flat=True
+        )
+    )
+
+
+def figures_final(year: int, today: dt.date | None = None) -> bool:
+    """The figures of `year` are final: its reporting cycle is closed, or, for a year no cycle
+    was run for in the system, the year is over (nothing more will be reported through it)."""
+    if ReportingCycle.objects.filter(year=year, state=ReportingCycle.State.CLOSED).exists():
+        return True
+    today = today or timezone.localdate()
+    return year < today.year and cycle_of_year(year) is None

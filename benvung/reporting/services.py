@@ -80,8 +80,9 @@ def _day(value: dt.date) -> str:
 
 
 def cycle_defaults(plan: Plan, year: int) -> dict[str, dt.date]:
-    """Data window = the calendar year; reports due on the plan's deadline (1 December for
-    Plan 202, section VI.1.c); the synthesis report two weeks later."""
+    """Data window = the calendar year; reports due by the plan's deadline, the last day on
+    time (30 November for Plan 202, whose section VI.1.c asks for reports "trước ngày
+    01/12"); the synthesis report two weeks later."""
     deadline = plan.report_deadline(year)
     return {
         "data_start": dt.date(year, 1, 1),

@@ -503,6 +503,7 @@ def roll_up(contributions: Sequence[Contribution]) -> RollUp:
 # Status of a roll-up against the target band of its milestone year: the plan-wide progress rule
 # of docs/indicators.md, so a sector page and the portal never name the same figure differently.
 ACHIEVED = progress.ACHIEVED
+NOT_ACHIEVED = progress.NOT_ACHIEVED
 ON_TRACK = progress.ON_TRACK
 NEEDS_ACCELERATION = progress.NEEDS_ACCELERATION
 OFF_TRACK = progress.OFF_TRACK
@@ -517,11 +518,13 @@ def band_status(
     baseline_year: int,
     milestone_year: int,
     start: tuple[int, float] | None = None,
+    *,
+    final: bool = False,
 ) -> tuple[str, float | None]:
     """(status, expected improvement this year). The expected value follows the straight path
     to the band's lower bound in the milestone year, from `start` (year, value) — the previous
     milestone and its lower bound, e.g. 5 % in 2025 on the way to 7 % in 2030 — or from 0 in
-    the baseline year."""
+    the baseline year. `final`: the year's figures are final (see progress.assess)."""
     if improvement is None:
         return INSUFFICIENT, None
     assessed = progress.assess(
@@ -532,6 +535,7 @@ def band_status(
         goal=band_min,
         milestone_year=milestone_year,
         start=start,
+        final=final,
     )
     from_year, from_value = start if start is not None else (baseline_year, 0.0)
     expected = progress.expected_on_path(

@@ -88,11 +88,16 @@ class SiteInfo:
 
 
 def _load(
-    year: int, baseline_setting: int, site_ids: Iterable[int] | None = None
+    year: int,
+    baseline_setting: int,
+    site_ids: Iterable[int] | None = None,
+    drafts: selectors.Drafts = False,
 ) -> dict[int, SiteInfo]:
-    """The site years up to `year`; rows only for those the figures use: the year, the year
-    before (the year-on-year check) and each site's baseline year."""
-    site_years = SiteYear.objects.filter(year__lte=year)
+    """The site years up to `year` the figures may rest on (submitted, and the drafts asked
+    for); rows only for those the figures use: the year, the year before (the year-on-year
+    check) and each site's baseline year."""
+    counted = selectors.counted_states(drafts)
+    site_years = SiteYear.objects.filter(counted, year__lte=year)
     wanted_sites = list(site_ids) if site_ids is not None else None
     if wanted_sites is not None:
         site_years = site_years.filter(site_id__in=wanted_sites)
@@ -139,8 +144,12 @@ def _load(
     extra = set(substituted)
     by_id = {pk: data for pk, data in every.items() if pk in extra or year_of[pk] in common_years}
 
+    in_site_year = selectors.counted_states(drafts, "site_year__")
+
     def rows(model: Any, *fields: str) -> Iterable[tuple[Any, ...]]:
-        qs = model.objects.filter(site_year__year__in=common_years, site_year__year__lte=year)
+        qs = model.objects.filter(
+            in_site_year, site_year__year__in=common_years, site_year__year__lte=year
+        )
         if wanted_sites is not None:
             qs = qs.filter(site_year__site_id__in=wanted_sites)
         yield from qs.values_list("site_year_id", *fields).iterator(chunk_size=5000)
@@ -281,6 +290,7 @@ class EfficiencyResult:
     province: SectorResult
     problems: list[str]
     site_problems: dict[int, list[Flag]] = field(default_factory=dict)  # by site year id
+    drafts_counted: bool = False  # some drafts not yet submitted are counted (never public)
 
     def flags_of(self, site_year_id: int) -> list[Flag]:
         found = list(self.site_problems.get(site_year_id, []))
@@ -296,17 +306,25 @@ def compute(
     baseline_setting: int | None = None,
     site_ids: Iterable[int] | None = None,
     category_keys: Iterable[str] | None = None,
+    drafts: selectors.Drafts = False,
+    final: bool = False,
 ) -> EfficiencyResult:
     """The year's figures; `category_keys` narrows to the sites making those products (with
     their peers), e.g. to check one site year before it is submitted. Without
-    `baseline_setting`, the target's own setting (the plan file's baseline_year) is used."""
+    `baseline_setting`, the target's own setting (the plan file's baseline_year) is used.
+
+    Only submitted site years count (every public figure and document), unless `drafts` says
+    otherwise: True counts every draft too (the coordinator's switch), a set of site ids their
+    own drafts (an enterprise checking its year against its submitted peers). `final`: the
+    year's figures are final (its reporting cycle closed), so a target whose milestone is this
+    year is achieved or not achieved rather than judged on its pace."""
     if baseline_setting is None:
         baseline_setting = baseline_for(year)
     if category_keys is not None:
         wanted = Output.objects.filter(site_year__year=year, category__key__in=list(category_keys))
         chosen = set(wanted.values_list("site_year__site_id", flat=True))
         site_ids = chosen if site_ids is None else chosen & set(site_ids)
-    sites = _load(year, baseline_setting, site_ids)
+    sites = _load(year, baseline_setting, site_ids, drafts)
     categories = {c.key: c for c in ProductCategory.objects.select_related("focus_sector")}
     conversions = _Conversions()
     norms = selectors.norms_by_category(dt.date(year, 12, 31))
@@ -343,15 +361,23 @@ def compute(
                 baseline_setting,
                 reported_energy,
                 reported_output,
+                final,
             )
         )
     _check_quality(products)
     total_energy = {"*": sum(reported_energy.values())}
     province = _roll(
-        "*", _("Province"), products, year, baseline_setting, total_energy, reported_output
+        "*", _("Province"), products, year, baseline_setting, total_energy, reported_output, final
     )
     return EfficiencyResult(
-        year, baseline_setting, products, sectors, province, problems, site_problems
+        year,
+        baseline_setting,
+        products,
+        sectors,
+        province,
+        problems,
+        site_problems,
+        drafts_counted=bool(drafts),
     )
 
 
@@ -675,13 +701,20 @@ def _roll(
     baseline_setting: int,
     reported_energy: dict[str, float],
     reported_output: dict[str, float],
+    final: bool = False,
 ) -> SectorResult:
     energy = calc.roll_up([p.contribution for p in products if p.contribution])
     materials = calc.roll_up([p.material_contribution for p in products if p.material_contribution])
     band = band_for(year)
     status, expected = (
         calc.band_status(
-            energy.improvement, band[0], year, baseline_setting, band[2], path_start(year)
+            energy.improvement,
+            band[0],
+            year,
+            baseline_setting,
+            band[2],
+            path_start(year),
+            final=final,
         )
         if band
         else (calc.INSUFFICIENT, None)
@@ -745,6 +778,7 @@ def to_json(result: EfficiencyResult) -> dict[str, Any]:
     return {
         "year": result.year,
         "baseline_setting": result.baseline_setting,
+        "drafts_counted": result.drafts_counted,
         "products": [
             {
                 "enterprise": p.site.enterprise_name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from benvung.core import units
 from benvung.directory.models import Site
 
 from . import calculations as calc
-from .models import ConversionFactor, EnergyNorm, ProductCategory, SiteYear
+from .models import ConversionFactor, EnergyNorm, Output, ProductCategory, SiteYear
 
 
 def factors_on(day: dt.date) -> list[calc.Factor]:
@@ -102,3 +103,65 @@ def site_list(*, viewer: Any) -> QuerySet[Site]:
 def latest_year() -> int | None:
     """The latest year any site has data for."""
     return SiteYear.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+# Drafts counted with the submitted data: none (every public figure), all (the coordinator's
+# switch), or those of some sites (an enterprise sees its own draft beside its submitted peers).
+Drafts = bool | frozenset[int]
+
+
+def counted_states(drafts: Drafts, prefix: str = "") -> Q:
+    """The site years a figure may rest on: submitted ones, and the drafts asked for."""
+    submitted = Q(**{f"{prefix}state": SiteYear.State.SUBMITTED})
+    if drafts is True:
+        return Q()
+    if drafts:
+        return submitted | Q(**{f"{prefix}site_id__in": sorted(drafts)})
+    return submitted
+
+
+@dataclass
+class ReportingCoverage:
+    """Per focus sector (and "*" for the province): the enterprises expected to report a year
+    and those whose figures for it count."""
+
+    expected: dict[str, set[int]]
+    counted: dict[str, set[int]]
+
+    def of(self, key: str) -> tuple[int, int]:
+        return len(self.counted.get(key, set())), len(self.expected.get(key, set()))
+
+
+def reporting_coverage(year: int, *, drafts: Drafts = False) -> ReportingCoverage:
+    """Who is expected to report `year`: every enterprise in operation at the end of the year
+    that has reported output of the sector in any year up to it (draft or not: it takes part
+    in the monitoring). Who counts: those with output of the sector in a site year of `year`
+    the figures may rest on (submitted, or the drafts asked for)."""
+    from benvung.directory.models import Enterprise
+
+    in_operation = Enterprise.objects.valid_on(dt.date(year, 12, 31)).values("pk")
+    rows = (
+        Output.objects.filter(
+            site_year__year__lte=year, site_year__site__enterprise__in=in_operation
+        )
+        .values_list("site_year__site__enterprise_id", "category__focus_sector__key")
+        .distinct()
+    )
+    expected: dict[str, set[int]] = {}
+    for enterprise, sector in rows:
+        expected.setdefault(sector, set()).add(enterprise)
+        expected.setdefault("*", set()).add(enterprise)
+    now = (
+        Output.objects.filter(
+            counted_states(drafts, "site_year__"),
+            site_year__year=year,
+            site_year__site__enterprise__in=in_operation,
+        )
+        .values_list("site_year__site__enterprise_id", "category__focus_sector__key")
+        .distinct()
+    )
+    counted: dict[str, set[int]] = {}
+    for enterprise, sector in now:
+        counted.setdefault(sector, set()).add(enterprise)
+        counted.setdefault("*", set()).add(enterprise)
+    return ReportingCoverage(expected, counted)

@@ -351,11 +351,13 @@ def open_flags(site_year: SiteYear) -> list[Any]:
     from . import efficiency
 
     keys = list(site_year.outputs.values_list("category__key", flat=True).distinct())
-    # The site's products and their peers; a site with no output only needs itself.
+    # The site's products and their peers' submitted figures; a site with no output only
+    # needs itself. The site's own year is counted, draft or not: it is what is checked.
+    own = frozenset([site_year.site_id])
     result = (
-        efficiency.compute(site_year.year, category_keys=keys)
+        efficiency.compute(site_year.year, category_keys=keys, drafts=own)
         if keys
-        else efficiency.compute(site_year.year, site_ids=[site_year.site_id])
+        else efficiency.compute(site_year.year, site_ids=[site_year.site_id], drafts=own)
     )
     confirmed = set(
         site_year.confirmations.filter(version=site_year.version).values_list("code", flat=True)

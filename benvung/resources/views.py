@@ -35,12 +35,47 @@ from .models import ConversionFactor, EnergyNorm, ImportJob, QualityConfirmation
 
 
 def _year(request: HttpRequest) -> int:
-    """The year asked for, kept within the years data can have; else the latest with data."""
+    """The year asked for, kept within the years data can have; else the published year (the
+    latest whose cycle is closed or whose figures are complete, as on the public pages)."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return selectors.latest_year() or dt.date.today().year - 1
+        return _published_year()
     return min(max(year, services.MIN_YEAR), services.MAX_YEAR)
+
+
+def _published_year() -> int:
+    # The coordinator's pages open on the same year as the public ones (one rule, one home).
+    from benvung.indicators import selectors as indicators
+    from benvung.plans import selectors as plans
+
+    plan = plans.current_plan()
+    if plan is not None:
+        return indicators.published_year(plan=plan)
+    return selectors.latest_year() or dt.date.today().year - 1
+
+
+def _coverage(year: int, drafts: bool, key: str = "*") -> dict[str, Any]:
+    """The enterprises that submitted the year against those expected to, and whether that
+    meets the indicator's rule (the public figure is withheld below it)."""
+    from benvung.indicators import registry
+
+    counted, expected = selectors.reporting_coverage(year, drafts=drafts).of(key)
+    rule = registry.get(efficiency.INDICATOR).coverage_rule
+    met = rule.met(registry.Coverage(counted, expected)) if rule else True
+    return {"counted": counted, "expected": expected, "met": met}
+
+
+def _figures(request: HttpRequest, year: int) -> tuple[efficiency.EfficiencyResult, bool]:
+    """The coordinator's figures of a year: submitted data only, unless the switch asks for
+    the drafts too (labelled on the page; never published)."""
+    from benvung.reporting import selectors as reporting
+
+    drafts = request.GET.get("drafts") == "1"
+    return (
+        efficiency.compute(year, drafts=drafts, final=reporting.figures_final(year)),
+        drafts,
+    )
 
 
 def _coordinator(request: HttpRequest) -> None:
@@ -61,7 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if permissions.is_coordinator(user):
         year = _year(request)
-        result = efficiency.compute(year)
+        result, drafts = _figures(request, year)
         return render(
             request,
             "resources/overview.html",
@@ -71,6 +106,11 @@ def index(request: HttpRequest) -> HttpResponse:
                     SiteYear.objects.order_by("-year").values_list("year", flat=True).distinct()
                 ),
                 "result": result,
+                "drafts": drafts,
+                "coverage": _coverage(year, drafts),
+                "draft_site_years": SiteYear.objects.filter(
+                    year=year, state=SiteYear.State.DRAFT
+                ).count(),
                 **_labels(),
             },
         )
@@ -86,8 +126,12 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flags: dict[int, list[efficiency.Flag]] = {}
     for sy in site_years:
         keys = list(sy.outputs.values_list("category__key", flat=True).distinct())
+        # The site's own drafts beside its peers' submitted figures.
         result = efficiency.compute(
-            sy.year, category_keys=keys or None, site_ids=None if keys else [site.pk]
+            sy.year,
+            category_keys=keys or None,
+            site_ids=None if keys else [site.pk],
+            drafts=frozenset([site.pk]),
         )
         rows.extend(p for p in result.products if p.site.site_id == site.pk)
         flags[sy.year] = result.flags_of(sy.pk)
@@ -282,7 +326,7 @@ def site_year_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
     _coordinator(request)
     year = _year(request)
-    result = efficiency.compute(year)
+    result, drafts = _figures(request, year)
     sector = next((s for s in result.sectors if s.key == key), None)
     if sector is None:
         raise Http404
@@ -308,6 +352,13 @@ def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
             "rows": rows,
             "output_shares": output_shares,
             "result": result,
+            "drafts": drafts,
+            "coverage": _coverage(year, drafts, key),
+            "draft_site_years": SiteYear.objects.filter(
+                year=year, state=SiteYear.State.DRAFT, outputs__category__focus_sector__key=key
+            )
+            .distinct()
+            .count(),
             **_labels(),
         },
     )
@@ -317,7 +368,8 @@ def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
     year = _year(request)
-    data = exports.efficiency_xlsx(efficiency.compute(year))
+    result, _drafts = _figures(request, year)
+    data = exports.efficiency_xlsx(result)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -49,7 +49,14 @@ def test_a_bulk_submission_is_saved_and_the_figures_follow(site, owner, coordina
     response = _post(_client(owner), [_item(site, 2021), _item(site, 2023, "110000", "2600000")])
     assert response.status_code == 200, response.content
     assert response.json() == {"saved": 2, "problems": []}
+    # Saved as drafts: the figures count submitted data only, unless the drafts are asked for.
     figures = _client(coordinator).get("/api/resources/efficiency?year=2023").json()
+    assert [p for p in figures["products"] if p["site"] == site.name] == []
+    assert figures["drafts_counted"] is False
+    figures = (
+        _client(coordinator).get("/api/resources/efficiency?year=2023&include_drafts=true").json()
+    )
+    assert figures["drafts_counted"] is True
     [beer] = [p for p in figures["products"] if p["site"] == site.name]
     # 2,600,000 kWh × 3.6 MJ / 110,000 hl = 85.09 MJ/hl; 2021: 90 MJ/hl.
     assert beer["sec"] == pytest.approx(85.0909, abs=1e-4)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from benvung.directory.models import (
     AdministrativeUnit,
@@ -15,7 +16,7 @@ from benvung.directory.models import (
     IndustrialArea,
     RetailOutlet,
 )
-from benvung.indicators import services
+from benvung.indicators import registry, services
 from benvung.indicators.models import IndicatorResult
 from benvung.outreach.models import SCPModel
 from benvung.retail.models import PackagingSurvey
@@ -213,9 +214,15 @@ def test_a_share_of_fewer_than_half_of_the_outlets_is_not_given(doit: Any) -> No
     )
     services.recompute("retail_ecopackaging_share", 2026)
     services.recompute("retail_biodegradable_bags_share", 2026)
-    # 1 of 3 surveyed: "100 %" would say nothing about the province.
+    # 1 of 3 surveyed: "100 %" would say nothing about the province. The numerator goes too:
+    # with the denominator it would give the share away.
     row = result("retail_ecopackaging_share", 2026)
-    assert row.value is None and (row.numerator, row.denominator) == (1, 1)
+    assert row.value is None and (row.numerator, row.denominator) == (None, 1)
+    assert row.coverage == {"counted": 1, "expected": 3, "minimum": 0.5, "met": False}
+    with translation.override("vi"):
+        assert registry.note_text(row.notes[0]) == (
+            "Chưa đủ số liệu: 1/3 cơ sở bán lẻ đang hoạt động được khảo sát."
+        )
     assert result("retail_biodegradable_bags_share", 2026).value is None
     PackagingSurvey.objects.create(outlet=shops[1], year=2026, eco_packaging="no", owner=doit)
     services.recompute("retail_ecopackaging_share", 2026)

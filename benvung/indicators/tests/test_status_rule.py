@@ -43,11 +43,28 @@ def test_less_than_half_the_pace_is_off_track() -> None:
     assert assess(value=10.0, value_year=2023).status == calc.OFF_TRACK
 
 
-def test_a_missed_milestone_is_off_track() -> None:
-    result = assess(value=60.0, value_year=2025)
-    assert result.status == calc.OFF_TRACK
+def test_a_final_milestone_value_below_the_goal_is_not_achieved() -> None:
+    # 2025's figures are final (the cycle is closed): 60 % of a 70 % target is not reached.
+    result = assess(value=60.0, value_year=2025, final=True)
+    assert result.status == calc.NOT_ACHIEVED
     assert result.reason == "milestone_missed"
     assert result.expected == 70.0
+    # The same value at the goal is achieved, final or not.
+    assert assess(value=70.0, value_year=2025, final=True).status == calc.ACHIEVED
+
+
+def test_a_milestone_value_not_yet_final_is_judged_on_its_pace() -> None:
+    # 2025's cycle still open: 60 of the 70 points asked by 2025, pace 0.857.
+    result = assess(value=60.0, value_year=2025)
+    assert result.status == calc.NEEDS_ACCELERATION
+    assert result.pace == pytest.approx(60 / 70)
+    # 30 of 70: pace 0.43, off track; never "not achieved" before the figures are final.
+    assert assess(value=30.0, value_year=2025).status == calc.OFF_TRACK
+
+
+def test_a_final_value_before_the_milestone_does_not_settle_the_target() -> None:
+    # 2023's figures are final, but the milestone is 2025: still a question of pace.
+    assert assess(value=40.0, value_year=2023, final=True).status == calc.ON_TRACK
 
 
 def test_worse_than_the_baseline_is_deteriorating() -> None:

@@ -48,7 +48,10 @@ def _state() -> tuple:
 def test_the_loaded_plan_has_every_part(plan):
     assert plan.issued_on == dt.date(2022, 9, 14)
     assert plan.issuer.key == "ubnd-tinh" and plan.coordinator.key == "sct"
-    assert plan.report_deadline(2025) == dt.date(2025, 12, 1)
+    # "trước ngày 01/12": 1 December is named, 30 November is the last day on time.
+    assert plan.report_deadline_named(2025) == dt.date(2025, 12, 1)
+    assert plan.report_deadline_before is True
+    assert plan.report_deadline(2025) == dt.date(2025, 11, 30)
     assert plan.targets.count() == 10
     assert plan.content_areas.count() == 15
     assert ContentPoint.objects.filter(area__plan=plan).count() == 50

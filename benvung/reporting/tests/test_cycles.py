@@ -15,10 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_a_new_cycle_takes_the_plans_deadline_and_the_calendar_year(plan, coordinator):
     cycle = services.cycle_create(actor=coordinator, plan=plan, year=2024)
-    # Plan 202, section VI.1.c: reports "trước ngày 01/12 hàng năm".
-    assert cycle.report_deadline == dt.date(2024, 12, 1)
+    # Plan 202, section VI.1.c: reports "trước ngày 01/12 hàng năm" (before 1 December): the
+    # last day on time is 30 November.
+    assert cycle.report_deadline == dt.date(2024, 11, 30)
     assert (cycle.data_start, cycle.data_end) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
-    assert cycle.synthesis_deadline == dt.date(2024, 12, 15)
+    assert cycle.synthesis_deadline == dt.date(2024, 12, 14)
     assert cycle.state == ReportingCycle.State.DRAFT
     assert cycle.reminder_days == [14, 7, 1]
     assert AuditEvent.objects.filter(action="cycle.create", target_id=str(cycle.pk)).exists()

@@ -215,7 +215,7 @@ def test_a_returned_report_left_unrevised_gets_its_own_reminder(
     assert "đang chờ cơ quan chỉnh sửa" in mine[0].subject
     assert "trả lại để chỉnh sửa nhưng chưa được gửi lại" in mine[0].body
     assert Reminder.objects.filter(
-        agency=agency_reporter.organisation, kind="returned-before-7@2025-12-01"
+        agency=agency_reporter.organisation, kind="returned-before-7@2025-11-30"
     ).exists()
 
 
@@ -226,17 +226,17 @@ def test_moving_the_deadline_starts_the_reminders_afresh(
         reminders.send_due()
     with at("2025-11-20"):
         services.cycle_update(
-            actor=coordinator, cycle=cycle_2025, fields={"report_deadline": dt.date(2025, 12, 15)}
+            actor=coordinator, cycle=cycle_2025, fields={"report_deadline": dt.date(2025, 12, 10)}
         )
     mail.outbox.clear()
     with at("2025-12-01", hour=9), django_capture_on_commit_callbacks(execute=True):
         reminders.send_due()
     mine = [m for m in mail.outbox if agency_reporter.email in m.to]
-    assert len(mine) == 1 and "15/12/2025" in mine[0].subject
+    assert len(mine) == 1 and "10/12/2025" in mine[0].subject
     kinds = set(
         Reminder.objects.filter(agency=agency_reporter.organisation).values_list("kind", flat=True)
     )
-    assert {"before-14@2025-12-01", "before-14@2025-12-15"} <= kinds
+    assert {"before-14@2025-11-30", "before-14@2025-12-10"} <= kinds
 
 
 # --- Numbers and characters -----------------------------------------------------------------

@@ -49,7 +49,8 @@ def test_the_reminder_due_on_a_day(today, kind, superseded):
 def test_reminders_go_to_agencies_that_owe_and_never_twice(
     cycle_2025, agency_reporter, django_capture_on_commit_callbacks
 ):
-    with at("2025-11-17", hour=8), django_capture_on_commit_callbacks(execute=True):
+    # 14 days before the deadline, 30 November.
+    with at("2025-11-16", hour=8), django_capture_on_commit_callbacks(execute=True):
         owing = selectors.cycle_status(cycle_2025).owing
         reachable = [r.agency for r in owing if reminders.recipients_of(r.agency)]
         sent = reminders.send_due()
@@ -58,8 +59,8 @@ def test_reminders_go_to_agencies_that_owe_and_never_twice(
     assert again == 0
     mine = [m for m in mail.outbox if agency_reporter.email in m.to]
     assert len(mine) == 1
-    assert "01/12/2025" in mine[0].subject and "14 ngày" in mine[0].body
-    assert Reminder.objects.filter(kind="before-14@2025-12-01").count() == sent
+    assert "30/11/2025" in mine[0].subject and "14 ngày" in mine[0].body
+    assert Reminder.objects.filter(kind="before-14@2025-11-30").count() == sent
     # An agency nobody can be written to gets no record, so it is reminded once someone is.
     assert len(reachable) < len(owing)
     assert Reminder.objects.count() == sent
@@ -95,9 +96,9 @@ def test_overdue_reminders_after_the_deadline(
     with at("2025-12-02", hour=9), django_capture_on_commit_callbacks(execute=True):
         sent = reminders.send_due()
     assert sent > 0
-    assert Reminder.objects.filter(kind="after-1@2025-12-01", skipped=False).count() == sent
+    assert Reminder.objects.filter(kind="after-1@2025-11-30", skipped=False).count() == sent
     # The before-reminders never sent are recorded as superseded, never sent later.
-    assert Reminder.objects.filter(kind="before-14@2025-12-01", skipped=True).count() == sent
+    assert Reminder.objects.filter(kind="before-14@2025-11-30", skipped=True).count() == sent
     assert any("quá hạn" in m.subject.lower() for m in mail.outbox)
 
 
@@ -119,7 +120,7 @@ def test_cycle_status_command_json(cycle_2025):
             "cycle_status", "--plan", "202/KH-UBND", "--year", "2025", "--json", stdout=out
         )
     data = json.loads(out.getvalue())
-    assert data["year"] == 2025 and data["report_deadline"] == "2025-12-01"
+    assert data["year"] == 2025 and data["report_deadline"] == "2025-11-30"
     assert data["counts"]["missing"] == data["expected"] > 0
     assert len(data["owing"]) == data["expected"]
     assert data["on_time_rate"] == 0

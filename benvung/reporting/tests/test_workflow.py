@@ -1,9 +1,13 @@
 """draft → submitted → returned (comment) → submitted → accepted; reopen; closed cycles."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from benvung.core.models import AuditEvent
+from benvung.directory.models import Agency
 from benvung.reporting import selectors, services
 from benvung.reporting.models import AgencyReport, TaskReport
 from benvung.reporting.tests.conftest import at
@@ -129,15 +133,41 @@ def test_a_submission_after_the_deadline_is_late(cycle_2025, agency_reporter):
             actor=agency_reporter, cycle=cycle_2025, agency=agency_reporter.organisation
         )
         report = _fill(report, agency_reporter)
-    with at("2025-12-01", hour=23):  # the deadline day itself is still on time
+    with at("2025-11-30", hour=23):  # the deadline day itself is still on time
         assert selectors.status_of(report, cycle_2025, _now()) == "draft"
-    with at("2025-12-02", hour=8):
+    with at("2025-12-01", hour=8):  # "trước ngày 01/12": 1 December is late
         assert selectors.status_of(report, cycle_2025, _now()) == "missing"
         report = services.report_submit(
             actor=agency_reporter, report=report, version=report.version
         )
         assert selectors.status_of(report, cycle_2025, _now()) == "submitted_late"
     assert report.was_on_time is False
+
+
+def test_a_report_on_30_november_is_on_time_and_one_on_1_december_is_late(
+    cycle_2025, agency_reporter, coordinator
+):
+    # Plan 202, VI.1.c: reports "trước ngày 01/12" (before 1 December).
+    assert cycle_2025.report_deadline == dt.date(2025, 11, 30)
+    with at("2025-11-10"):
+        report = services.report_start(
+            actor=agency_reporter, cycle=cycle_2025, agency=agency_reporter.organisation
+        )
+        report = _fill(report, agency_reporter)
+    with at("2025-11-30", hour=23):
+        report = services.report_submit(
+            actor=agency_reporter, report=report, version=report.version
+        )
+    assert report.was_on_time is True
+    assert selectors.status_of(report, cycle_2025, _now()) == "submitted_on_time"
+    other = Agency.objects.create(name="Sở Tài chính (thử)", agency_type="department")
+    late = AgencyReport.objects.create(
+        cycle=cycle_2025,
+        agency=other,
+        state=AgencyReport.State.SUBMITTED,
+        first_submitted_at=dt.datetime(2025, 12, 1, 0, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
+    assert late.was_on_time is False
 
 
 def _now():

@@ -200,19 +200,21 @@ def test_the_roll_up_weighs_each_enterprise_by_its_production():
 
 
 @pytest.mark.parametrize(
-    ("improvement", "year", "status", "expected"),
+    ("improvement", "year", "final", "status", "expected"),
     [
-        (0.06, 2025, calc.ACHIEVED, 0.05),
-        (0.04, 2025, calc.OFF_TRACK, 0.05),  # the milestone missed
-        (0.03, 2023, calc.ON_TRACK, 0.025),  # path: 5 % × (2023 − 2021) / (2025 − 2021)
-        (0.02, 2023, calc.NEEDS_ACCELERATION, 0.025),  # 0.8 of the pace
-        (0.01, 2023, calc.OFF_TRACK, 0.025),  # 0.4 of the pace
-        (-0.01, 2023, calc.DETERIORATING, 0.025),
-        (None, 2023, calc.INSUFFICIENT, None),
+        (0.06, 2025, False, calc.ACHIEVED, 0.05),
+        # 2025's figures final: the milestone is missed. Not yet final: 4 of 5 points, 0.8.
+        (0.04, 2025, True, calc.NOT_ACHIEVED, 0.05),
+        (0.04, 2025, False, calc.NEEDS_ACCELERATION, 0.05),
+        (0.03, 2023, False, calc.ON_TRACK, 0.025),  # path: 5 % × (2023 − 2021) / (2025 − 2021)
+        (0.02, 2023, False, calc.NEEDS_ACCELERATION, 0.025),  # 0.8 of the pace
+        (0.01, 2023, True, calc.OFF_TRACK, 0.025),  # 0.4 of the pace (final: not the milestone)
+        (-0.01, 2023, False, calc.DETERIORATING, 0.025),
+        (None, 2023, False, calc.INSUFFICIENT, None),
     ],
 )
-def test_status_against_the_band_and_the_straight_path(improvement, year, status, expected):
-    got, path = calc.band_status(improvement, 0.05, year, 2021, 2025)
+def test_status_against_the_band_and_the_straight_path(improvement, year, final, status, expected):
+    got, path = calc.band_status(improvement, 0.05, year, 2021, 2025, final=final)
     assert got == status
     assert (path is None and expected is None) or math.isclose(path, expected)
 

@@ -46,16 +46,18 @@ def _brewery_year(year, hl, kwh, fo_t):
     }
 
 
+def _submitted(actor, site, year, **data):
+    """Saved and submitted: the figures count submitted site years only."""
+    site_year = services.site_year_save(actor=actor, site=site, year=year, **data)
+    return services.site_year_submit(actor=actor, site_year=site_year)
+
+
 @pytest.fixture
 def brewery(coordinator):
     enterprise = make_enterprise("Công ty Bia Thử nghiệm", "312345678", sector_code="1103")
     site = make_site(enterprise, "Nhà máy bia Long Thành")
-    services.site_year_save(
-        actor=coordinator, site=site, year=2021, **_brewery_year(2021, 100_000, 2_500_000, 70)
-    )
-    services.site_year_save(
-        actor=coordinator, site=site, year=2023, **_brewery_year(2023, 110_000, 2_600_000, 65)
-    )
+    _submitted(coordinator, site, 2021, **_brewery_year(2021, 100_000, 2_500_000, 70))
+    _submitted(coordinator, site, 2023, **_brewery_year(2023, 110_000, 2_600_000, 65))
     return site
 
 
@@ -99,9 +101,7 @@ def test_the_sector_and_province_roll_up_with_status_and_coverage(brewery):
 def test_from_2025_the_new_circular_has_no_transcribed_value_so_no_norm_is_known(
     brewery, coordinator
 ):
-    services.site_year_save(
-        actor=coordinator, site=brewery, year=2025, **_brewery_year(2025, 120_000, 2_700_000, 60)
-    )
+    _submitted(coordinator, brewery, 2025, **_brewery_year(2025, 120_000, 2_700_000, 60))
     [beer] = [p for p in efficiency.compute(2025).products if p.site.site_id == brewery.pk]
     assert beer.norm.instrument == "28/2024/TT-BCT" and beer.norm_value is None
     assert beer.above_norm is None
@@ -110,10 +110,10 @@ def test_from_2025_the_new_circular_has_no_transcribed_value_so_no_norm_is_known
 def test_a_site_without_baseline_data_uses_its_first_year_and_says_so(coordinator):
     site = make_site(make_enterprise("Công ty Giấy Thử", "398765432", sector_code="1701"))
     for year, tonnes, kwh in ((2022, 8_000, 4_000_000), (2024, 9_000, 4_200_000)):
-        services.site_year_save(
-            actor=coordinator,
-            site=site,
-            year=year,
+        _submitted(
+            coordinator,
+            site,
+            year,
             outputs=[
                 {
                     "product": "Giấy bao bì",
@@ -151,18 +151,13 @@ def test_monthly_data_are_normalised_for_output(coordinator):
             ],
         }
 
-    services.site_year_save(actor=coordinator, site=site, year=2021, **rows(base_output, base_kwh))
+    _submitted(coordinator, site, 2021, **rows(base_output, base_kwh))
     model = calc.fit(
         [calc.Month(k * 0.0036, {"Tôm": t}) for k, t in zip(base_kwh, base_output, strict=True)],
         ["Tôm"],
     )
     predicted_gj = model.predict({"Tôm": 160})
-    services.site_year_save(
-        actor=coordinator,
-        site=site,
-        year=2023,
-        **rows([160] * 12, [0.95 * predicted_gj / 0.0036] * 12),
-    )
+    _submitted(coordinator, site, 2023, **rows([160] * 12, [0.95 * predicted_gj / 0.0036] * 12))
     [shrimp] = efficiency.compute(2023).products
     assert shrimp.method == efficiency.NORMALISED
     assert shrimp.improvement == pytest.approx(0.05, abs=1e-6)
@@ -263,24 +258,32 @@ def test_a_big_jump_is_flagged_and_must_be_confirmed_or_corrected_before_submitt
 
 
 def test_a_figure_far_from_the_peers_is_flagged_and_peers_stay_anonymous(coordinator):
-    # Six paper mills of 1,700-1,900 MJ/t and one of 9,000 MJ/t.
+    # Six paper mills of 1,700-1,900 MJ/t submitted; a seventh enters 9,000 MJ/t as a draft.
     sites = []
     for i, mj_per_t in enumerate([1_700, 1_750, 1_800, 1_850, 1_900, 1_800, 9_000]):
         site = make_site(make_enterprise(f"Công ty Giấy {i}", f"30000{i:04d}", sector_code="1701"))
-        services.site_year_save(
-            actor=coordinator,
-            site=site,
-            year=2024,
-            outputs=[
+        data = {
+            "outputs": [
                 {"product": "Giấy", "category": "packaging-paper", "quantity": 1_000, "unit": "t"}
             ],
-            energy=[{"carrier": "steam", "quantity": mj_per_t, "unit": "GJ"}],
-        )
+            "energy": [{"carrier": "steam", "quantity": mj_per_t, "unit": "GJ"}],
+        }
+        if mj_per_t < 9_000:
+            _submitted(coordinator, site, 2024, **data)
+        else:
+            draft = services.site_year_save(actor=coordinator, site=site, year=2024, **data)
         sites.append(site)
-    result = efficiency.compute(2024)
+    # The draft is checked against the submitted peers (as the enterprise sees it before
+    # submitting), and refused until corrected or explained.
+    assert [f.code for f in services.open_flags(draft)] == ["peer:Giấy"]
+    with pytest.raises(ValidationError):
+        services.site_year_submit(actor=coordinator, site_year=draft)
+    result = efficiency.compute(2024, drafts=frozenset([sites[-1].pk]))
     by_site = {p.site.site_id: p for p in result.products}
     outlier = by_site[sites[-1].pk]
     assert [f.code for f in outlier.flags] == ["peer:Giấy"]
+    # The public figures never see it.
+    assert sites[-1].pk not in {p.site.site_id for p in efficiency.compute(2024).products}
     assert outlier.peer.count == 7 and outlier.peer.percentile == pytest.approx(100 * 6.5 / 7)
     assert by_site[sites[0].pk].flags == []
     # What an enterprise is shown of its peers: counts and quartiles, no names.

@@ -170,7 +170,10 @@ def test_a_filled_template_is_read_saved_and_seen_by_the_efficiency_figures(brew
     assert result.rows == {"outputs": 1, "energy": 2, "materials": 2, "drivers": 2}
     saved = SiteYear.objects.get(site=brewery, year=YEAR)
     assert saved.is_demo and saved.allocation_rule == "mass"
-    [beer] = [p for p in efficiency.compute(YEAR).products if p.site.site_id == brewery.pk]
+    # Imported as a draft: the enterprise sees it beside its peers; public figures do not.
+    assert brewery.pk not in {p.site.site_id for p in efficiency.compute(YEAR).products}
+    own = efficiency.compute(YEAR, drafts=frozenset([brewery.pk]))
+    [beer] = [p for p in own.products if p.site.site_id == brewery.pk]
     # 2,600,000 kWh × 3.6 MJ + 65 t × 40.4 GJ/t = 11,986 GJ over 110,000 hl.
     assert beer.energy.gj == pytest.approx(11_986)
     assert beer.sec == pytest.approx(11_986_000 / 110_000)

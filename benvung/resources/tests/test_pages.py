@@ -134,9 +134,16 @@ def test_another_enterprise_cannot_see_or_change_the_sites_data(site, owner, ent
     assert SiteYear.objects.get(site=site, year=2021).version == 1
 
 
-def test_the_coordinator_sees_sectors_and_downloads_every_figure(site, owner, coordinator):
+def _submitted(owner, site):
     for year, (outputs, energy) in ((2021, PAPER_2021), (2024, PAPER_2024)):
-        services.site_year_save(actor=owner, site=site, year=year, outputs=outputs, energy=energy)
+        site_year = services.site_year_save(
+            actor=owner, site=site, year=year, outputs=outputs, energy=energy
+        )
+        services.site_year_submit(actor=owner, site_year=site_year)
+
+
+def test_the_coordinator_sees_sectors_and_downloads_every_figure(site, owner, coordinator):
+    _submitted(owner, site)
     client = client_for(coordinator)
     overview = client.get(reverse("resources:index") + "?year=2024").content.decode()
     assert "Giấy" in overview and "6,67 %" in overview
@@ -207,8 +214,7 @@ def test_the_workbook_and_the_command_speak_vietnamese(site, owner, coordinator)
 
     from django.core.management import call_command
 
-    for year, (outputs, energy) in ((2021, PAPER_2021), (2024, PAPER_2024)):
-        services.site_year_save(actor=owner, site=site, year=year, outputs=outputs, energy=energy)
+    _submitted(owner, site)
     response = client_for(coordinator).get(reverse("resources:export_xlsx") + "?year=2024")
     products = load_workbook(io.BytesIO(response.content)).worksheets[0]
     header = [c.value for c in products[1]]

@@ -49,6 +49,8 @@ def progress_json(progress: selectors.Progress) -> dict[str, Any]:
             "set_at": progress.override.created_at.isoformat(),
         },
         "stale": progress.stale,
+        "coverage": progress.coverage or None,
+        "withheld_year": progress.withheld.year if progress.withheld else None,
         "notes": progress.notes,
     }
 
@@ -84,7 +86,7 @@ class Command(BaseCommand):
                 written = services.recompute()
                 if not options["json"]:
                     self.stdout.write(f"{written} kết quả chỉ số đã được tính lại.")
-            year = year or selectors.latest_year(plan=plan)
+            year = year or selectors.published_year(plan=plan)
             targets = [progress_json(p) for p in selectors.progress_list(plan=plan, year=year)]
             data = {"plan": plan.number, "year": year, "targets": targets}
         if options["json"]:

@@ -22,6 +22,11 @@ class Command(BaseCommand):
             "--baseline", type=int, default=None, help="default: the target's setting (2021)"
         )
         parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="count the site years not yet submitted too (never published)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from benvung.resources.services import MAX_YEAR, MIN_YEAR
@@ -30,8 +35,15 @@ class Command(BaseCommand):
             value = options[name]
             if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
                 raise CommandError(f"--{name}: {MIN_YEAR}-{MAX_YEAR}")
+        from benvung.reporting.selectors import figures_final
+
         with translation.override("vi"):
-            result = efficiency.compute(options["year"], baseline_setting=options["baseline"])
+            result = efficiency.compute(
+                options["year"],
+                baseline_setting=options["baseline"],
+                drafts=options["include_drafts"],
+                final=figures_final(options["year"]),
+            )
             data = efficiency.to_json(result)
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
