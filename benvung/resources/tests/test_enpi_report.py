@@ -1,6 +1,7 @@
 """The EnPI regression report: every figure checked against statsmodels fitted here, in the test,
 on monthly data written out by hand; failed checks said with their numbers; who sees the page."""
 
+import io
 import json
 from io import StringIO
 
@@ -8,10 +9,11 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from benvung.conftest import make_enterprise, make_site
 from benvung.resources import calculations as calc
-from benvung.resources import efficiency, enpi, services
+from benvung.resources import efficiency, enpi, exports, services
 
 # A seafood plant, month by month. Baseline (2021): energy = 500 + 2.1 × output + 3 × hours run,
 # plus a fixed "noise" (meter readings on different days), kept to 4 decimals as stored.
@@ -173,6 +175,33 @@ def test_the_report_of_stored_data_and_its_json_match_statsmodels(plant):
     # The command speaks Vietnamese: the equation names the variables as the enterprise does.
     assert model["equation"].startswith("Năng lượng (GJ/tháng) = ")
     assert f"× {PRODUCT} (tấn/tháng)" in model["equation"] and f"× {DRIVER}" in model["equation"]
+
+
+@pytest.mark.django_db
+def test_the_workbook_has_a_sheet_of_models_in_vietnamese(plant):
+    expected = Expected()
+    workbook = load_workbook(io.BytesIO(exports.efficiency_xlsx(efficiency.compute(2024))))
+    sheet = workbook["Mô hình hồi quy"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(2)]
+    first, hours, output = rows
+    assert first["Hệ số"] == pytest.approx(expected.fit.params[0], rel=REL)
+    assert hours["Hệ số"] == pytest.approx(expected.fit.params[1], rel=REL)
+    assert output["Sai số chuẩn"] == pytest.approx(expected.fit.bse[2], rel=REL)
+    assert output["Giá trị p"] == pytest.approx(expected.fit.pvalues[2], rel=REL)
+    assert first["R²"] == pytest.approx(expected.fit.rsquared, rel=REL)
+    assert first["Năng lượng cơ sở điều chỉnh (GJ)"] == pytest.approx(expected.adjusted, rel=REL)
+    assert first["Chỉ số SEnPI"] == pytest.approx(expected.senpi, rel=REL)
+    assert first["Tiết kiệm (GJ)"] == pytest.approx(expected.savings, rel=REL)
+    assert first["Các kiểm tra không đạt"] == "tất cả đều đạt"
+    # The model's figures once per site: a sum down the column counts each site once.
+    assert output["Tiết kiệm (GJ)"] is None and output["Số hạng"] == PRODUCT
+
+
+def test_text_cells_that_a_spreadsheet_would_run_as_formulas_stay_text():
+    for dangerous in ('=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx"):
+        assert exports._text(dangerous) == "'" + dangerous
+    assert exports._text("Năng lượng − 1") == "Năng lượng − 1"
 
 
 # --- Failed checks, with their numbers ---------------------------------------------------------
