@@ -8,10 +8,12 @@ from io import StringIO
 import numpy as np
 import pytest
 import statsmodels.api as sm
+from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
-from benvung.conftest import make_enterprise, make_site
+from benvung.conftest import client_for, make_enterprise, make_site, make_user
 from benvung.resources import calculations as calc
 from benvung.resources import efficiency, enpi, exports, services
 
@@ -268,3 +270,33 @@ def test_the_ratio_fallback_carries_the_closest_model_and_its_failed_checks(coor
     [failed] = [c for c in model["checks"] if not c["passed"]]
     assert failed["code"] == "no_extrapolation" and failed["variable"] == PRODUCT
     assert failed["measured"] == 1000
+    # The coordinator reads why on the site page: the failed check, its threshold and value.
+    body = client_for(coordinator).get(reverse("resources:site_detail", args=[site.pk]))
+    text = body.content.decode()
+    assert "không được dùng: 1 kiểm tra không đạt" in text
+    assert "Giá trị trung bình kỳ báo cáo của Tôm" in text and "1.000" in text
+    assert "✗ không đạt" in text and "Chỉ số SEnPI" not in text  # no figure from it
+
+
+# --- The site page ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_site_page_shows_the_model_to_its_enterprise_only(plant, enterprise_b_user):
+    owner = make_user(plant.enterprise, "enterprise_user", "tom@test.example")
+    expected = Expected()
+    page = client_for(owner).get(reverse("resources:site_detail", args=[plant.pk]))
+    body = page.content.decode()
+    assert "Năng lượng (GJ/tháng) = " in body
+    r2 = f"R² = {expected.fit.rsquared:.3f}".replace(".", ",")
+    assert r2 in body and "Chỉ số SEnPI" in body and "Năng lượng cơ sở điều chỉnh" in body
+    saved = f"{expected.savings:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert f"{saved} GJ" in body
+    # In English, the same report.
+    english = client_for(owner)
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body_en = english.get(reverse("resources:site_detail", args=[plant.pk])).content.decode()
+    assert "Energy (GJ/month) = " in body_en and "Adjusted baseline energy" in body_en
+    # Another enterprise does not see the site (nor learns that it exists).
+    other = client_for(enterprise_b_user)
+    assert other.get(reverse("resources:site_detail", args=[plant.pk])).status_code == 404
