@@ -282,6 +282,28 @@ class Month:
     variables: Mapping[str, float]
 
 
+# The validity rules, by code (the JSON keeps the codes; pages and workbook label them).
+CHECK_F_TEST = "f_test"
+CHECK_VARIABLES_P = "variables_p"
+CHECK_ONE_VARIABLE_P = "one_variable_p"
+CHECK_R_SQUARED = "r_squared"
+CHECK_MONTHS = "baseline_months"
+CHECK_RANGE = "no_extrapolation"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One validity rule of the normalised method: what was measured, against what limit."""
+
+    code: str
+    passed: bool
+    measured: float  # p, the largest or smallest p, R², months, or the reporting-period mean
+    comparison: str  # "<", "≥" or "in" (within `bounds`)
+    limit: float | None = None
+    variable: str = ""  # the variable a per-variable check (the range) is about
+    bounds: tuple[float, float] | None = None  # the range check's allowed interval
+
+
 @dataclass
 class Model:
     variables: tuple[str, ...]
@@ -297,6 +319,16 @@ class Model:
     baseline_mean: dict[str, float]
     baseline_sd: dict[str, float]
     problems: list[str] = field(default_factory=list)
+    # The rest of what the fit gives, kept for the report (reading it costs nothing: the
+    # p-values are computed from the standard errors and t values, the F p-value from F).
+    intercept_std_error: float = math.nan
+    intercept_t_value: float = math.nan
+    intercept_p_value: float = math.nan
+    std_errors: dict[str, float] = field(default_factory=dict)
+    t_values: dict[str, float] = field(default_factory=dict)
+    f_statistic: float = math.nan
+    df_resid: float = math.nan
+    checks: list[Check] = field(default_factory=list)
 
     def predict(self, variables: Mapping[str, float]) -> float:
         return self.intercept + sum(self.coefficients[v] * variables[v] for v in self.variables)
@@ -304,6 +336,20 @@ class Model:
     @property
     def statistically_valid(self) -> bool:
         return not self.problems
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+
+def _largest(values: Sequence[float]) -> float:
+    """The largest value; NaN if any is NaN (an undefined p-value passes no test)."""
+    return math.nan if any(math.isnan(v) for v in values) else max(values)
+
+
+def _smallest(values: Sequence[float]) -> float:
+    defined = [v for v in values if not math.isnan(v)]
+    return min(defined) if defined else math.nan
 
 
 def fit(months: Sequence[Month], variables: Sequence[str]) -> Model:
@@ -315,9 +361,13 @@ def fit(months: Sequence[Month], variables: Sequence[str]) -> Model:
     y = np.array([m.energy for m in months], dtype=float)
     x = np.array([[m.variables[v] for v in names] for m in months], dtype=float)
     result = sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
-    params = [float(p) for p in result.params]
-    pvalues = [float(p) for p in result.pvalues]
-    columns = {v: [m.variables[v] for m in months] for v in names}
+    params: list[float] = result.params.tolist()
+    pvalues: list[float] = result.pvalues.tolist()
+    bse: list[float] = result.bse.tolist()
+    tvalues: list[float] = result.tvalues.tolist()
+    # Each variable's baseline statistics from the matrix already built: statistics.stdev works
+    # in exact fractions and cost more than the fit itself, once per variable and candidate.
+    columns = {v: x[:, i] for i, v in enumerate(names)}
     model = Model(
         variables=names,
         intercept=params[0],
@@ -327,11 +377,34 @@ def fit(months: Sequence[Month], variables: Sequence[str]) -> Model:
         adj_r_squared=float(result.rsquared_adj),
         f_p_value=float(result.f_pvalue),
         n=len(months),
-        baseline_min={v: min(c) for v, c in columns.items()},
-        baseline_max={v: max(c) for v, c in columns.items()},
-        baseline_mean={v: statistics.fmean(c) for v, c in columns.items()},
-        baseline_sd={v: statistics.stdev(c) if len(c) > 1 else 0.0 for v, c in columns.items()},
+        baseline_min={v: float(c.min()) for v, c in columns.items()},
+        baseline_max={v: float(c.max()) for v, c in columns.items()},
+        baseline_mean={v: float(c.mean()) for v, c in columns.items()},
+        baseline_sd={v: float(c.std(ddof=1)) if len(c) > 1 else 0.0 for v, c in columns.items()},
+        intercept_std_error=bse[0],
+        intercept_t_value=tvalues[0],
+        intercept_p_value=pvalues[0],
+        std_errors=dict(zip(names, bse[1:], strict=True)),
+        t_values=dict(zip(names, tvalues[1:], strict=True)),
+        f_statistic=float(result.fvalue),
+        df_resid=float(result.df_resid),
     )
+    largest_p = _largest([model.p_values[v] for v in names])
+    smallest_p = _smallest([model.p_values[v] for v in names])
+    # Comparisons with NaN are false: an undefined statistic passes no check.
+    model.checks = [
+        Check(CHECK_F_TEST, model.f_p_value < F_TEST_P_MAX, model.f_p_value, "<", F_TEST_P_MAX),
+        Check(CHECK_VARIABLES_P, largest_p < VARIABLE_P_MAX, largest_p, "<", VARIABLE_P_MAX),
+        Check(
+            CHECK_ONE_VARIABLE_P,
+            smallest_p < ONE_VARIABLE_P_MAX,
+            smallest_p,
+            "<",
+            ONE_VARIABLE_P_MAX,
+        ),
+        Check(CHECK_R_SQUARED, model.r_squared >= R2_MIN, model.r_squared, "≥", R2_MIN),
+        Check(CHECK_MONTHS, model.n >= MIN_BASELINE_MONTHS, model.n, "≥", MIN_BASELINE_MONTHS),
+    ]
     if not (model.f_p_value < F_TEST_P_MAX):
         model.problems.append(
             _("the F-test fails (p = %(p)s, needs < %(limit)s)")
@@ -355,7 +428,16 @@ def fit(months: Sequence[Month], variables: Sequence[str]) -> Model:
             _("R² = %(r2)s is below %(limit)s")
             % {"r2": _p(model.r_squared), "limit": _p(R2_MIN, 1)}
         )
+    if model.n < MIN_BASELINE_MONTHS:
+        model.problems.append(_few_months(model.n))
     return model
+
+
+def _few_months(n: int) -> str:
+    return _("the baseline year has %(n)s months of data; at least %(min)s are needed") % {
+        "n": n,
+        "min": MIN_BASELINE_MONTHS,
+    }
 
 
 def _p(value: float, places: int = 3) -> str:
@@ -364,24 +446,62 @@ def _p(value: float, places: int = 3) -> str:
     return number_format(round(value, places), places)
 
 
+@dataclass(frozen=True)
+class VariableRange:
+    """A variable of the model in the baseline year and in the reporting period."""
+
+    variable: str
+    baseline_min: float
+    baseline_max: float
+    baseline_mean: float
+    baseline_sd: float
+    reporting_mean: float | None  # None: the reporting period has no monthly value
+    lower: float  # the range the reporting mean may lie in: the baseline range joined with
+    upper: float  # the baseline mean ± 3 standard deviations (both hold the mean: one interval)
+    within: bool | None
+
+
+def ranges(model: Model, reporting: Sequence[Month]) -> list[VariableRange]:
+    """Each variable's baseline range and reporting-period mean, and whether the mean lies
+    within the baseline range or within the baseline mean ± 3 standard deviations."""
+    found = []
+    for v in model.variables:
+        low = model.baseline_mean[v] - 3 * model.baseline_sd[v]
+        high = model.baseline_mean[v] + 3 * model.baseline_sd[v]
+        mean: float | None = None
+        within: bool | None = None
+        if reporting:
+            mean = statistics.fmean(m.variables[v] for m in reporting)
+            in_range = model.baseline_min[v] <= mean <= model.baseline_max[v]
+            within = in_range or low <= mean <= high
+        found.append(
+            VariableRange(
+                v,
+                model.baseline_min[v],
+                model.baseline_max[v],
+                model.baseline_mean[v],
+                model.baseline_sd[v],
+                mean,
+                min(model.baseline_min[v], low),
+                max(model.baseline_max[v], high),
+                within,
+            )
+        )
+    return found
+
+
 def out_of_range(model: Model, reporting: Sequence[Month]) -> list[str]:
     """Variables whose reporting-period mean lies outside both the baseline range and the
     baseline mean ± 3 standard deviations (the model would be extrapolating)."""
-    problems = []
-    for v in model.variables:
-        mean = statistics.fmean(m.variables[v] for m in reporting)
-        in_range = model.baseline_min[v] <= mean <= model.baseline_max[v]
-        low = model.baseline_mean[v] - 3 * model.baseline_sd[v]
-        high = model.baseline_mean[v] + 3 * model.baseline_sd[v]
-        if not in_range and not (low <= mean <= high):
-            problems.append(
-                _(
-                    "the reporting-period mean of %(variable)s (%(mean)s) lies outside the "
-                    "baseline range and the baseline mean ± 3 standard deviations"
-                )
-                % {"variable": v, "mean": number_format(round(mean, 2), 2)}
-            )
-    return problems
+    return [
+        _(
+            "the reporting-period mean of %(variable)s (%(mean)s) lies outside the "
+            "baseline range and the baseline mean ± 3 standard deviations"
+        )
+        % {"variable": r.variable, "mean": number_format(round(r.reporting_mean or 0.0, 2), 2)}
+        for r in ranges(model, reporting)
+        if r.within is False
+    ]
 
 
 @dataclass
@@ -394,23 +514,13 @@ class Normalised:
     candidates: int
 
 
-def best_model(
-    baseline: Sequence[Month], variables: Sequence[str], required: Sequence[str] = ()
-) -> tuple[Model | None, list[str], int]:
-    """The valid model with the highest adjusted R² over every non-empty subset of the
-    recorded variables (as the EnPI tool does); the reasons when none is valid."""
-    if len(baseline) < MIN_BASELINE_MONTHS:
-        return (
-            None,
-            [
-                _("the baseline year has %(n)s months of data; at least %(min)s are needed")
-                % {"n": len(baseline), "min": MIN_BASELINE_MONTHS}
-            ],
-            0,
-        )
-    if not variables:
-        return None, [_("no monthly variable (such as production) is recorded")], 0
+def _search(
+    baseline: Sequence[Month], variables: Sequence[str], required: Sequence[str]
+) -> tuple[Model | None, Model | None, list[str], int]:
+    """(the valid model with the highest adjusted R², the candidate closest to valid, the
+    reasons when none is valid, the number of candidates): each subset is fitted once."""
     best: Model | None = None
+    closest: Model | None = None
     reasons: list[str] = []
     count = 0
     for size in range(1, len(variables) + 1):
@@ -430,7 +540,200 @@ def best_model(
                     _("model on %(variables)s: %(problems)s")
                     % {"variables": ", ".join(subset), "problems": "; ".join(model.problems)}
                 ]
-    return best, ([] if best else reasons), count
+            if closest is None or _closeness(model) < _closeness(closest):
+                closest = model
+    return best, closest, ([] if best else reasons), count
+
+
+def _closeness(model: Model) -> tuple[int, float]:
+    """Fewest failed checks first, then the highest adjusted R² (an undefined one last)."""
+    adj = model.adj_r_squared
+    return len(model.failed), -adj if not math.isnan(adj) else math.inf
+
+
+def best_model(
+    baseline: Sequence[Month], variables: Sequence[str], required: Sequence[str] = ()
+) -> tuple[Model | None, list[str], int]:
+    """The valid model with the highest adjusted R² over every non-empty subset of the
+    recorded variables (as the EnPI tool does); the reasons when none is valid."""
+    if len(baseline) < MIN_BASELINE_MONTHS:
+        return None, [_few_months(len(baseline))], 0
+    if not variables:
+        return None, [_("no monthly variable (such as production) is recorded")], 0
+    best, _closest, reasons, count = _search(baseline, variables, required)
+    return best, reasons, count
+
+
+@dataclass(frozen=True)
+class Term:
+    """A coefficient of the model with its standard error, t statistic and p-value."""
+
+    variable: str  # "" for the intercept
+    coefficient: float
+    std_error: float
+    t_value: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """What an energy manager needs to trust a normalised figure, as the EnPI tools show it:
+    the model and its statistics, the variables' ranges, the validity checks and, when the
+    model was applied, adjusted baseline, SEnPI, improvement and savings (energy in GJ).
+
+    When the ratio method was used instead, it is the model that came closest (the valid one
+    that failed later, or the candidate failing fewest checks) and `applied` is False."""
+
+    applied: bool
+    variables: tuple[str, ...]
+    intercept: Term
+    terms: tuple[Term, ...]
+    r_squared: float
+    adj_r_squared: float
+    f_statistic: float
+    f_p_value: float
+    df_model: int
+    df_resid: float
+    baseline_months: int
+    reporting_months: int
+    candidates: int
+    ranges: tuple[VariableRange, ...]
+    checks: tuple[Check, ...]
+    units: Mapping[str, str] = field(default_factory=dict)  # variable → unit, "" if unknown
+    actual: float | None = None
+    adjusted_baseline: float | None = None
+    senpi: float | None = None
+    improvement: float | None = None
+    savings: float | None = None
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+
+def model_report(
+    model: Model,
+    reporting: Sequence[Month],
+    candidates: int,
+    *,
+    applied: bool = False,
+    units: Mapping[str, str] | None = None,
+) -> ModelReport:
+    """The report of a fitted model against the reporting months (no second fit)."""
+    found = ranges(model, reporting)
+    range_checks = [
+        Check(
+            CHECK_RANGE,
+            bool(r.within),
+            r.reporting_mean,
+            "in",
+            variable=r.variable,
+            bounds=(r.lower, r.upper),
+        )
+        for r in found
+        if r.reporting_mean is not None
+    ]
+    outcome: dict[str, float] = {}
+    # Figures only from a model that was applied: an invalid model's would read as a result.
+    if applied and reporting:
+        actual = sum(m.energy for m in reporting)
+        adjusted = sum(model.predict(m.variables) for m in reporting)
+        senpi, improvement, savings = senpi_improvement(actual, adjusted)
+        outcome = {
+            "actual": actual,
+            "adjusted_baseline": adjusted,
+            "senpi": senpi,
+            "improvement": improvement,
+            "savings": savings,
+        }
+    return ModelReport(
+        applied=applied,
+        variables=model.variables,
+        intercept=Term(
+            "",
+            model.intercept,
+            model.intercept_std_error,
+            model.intercept_t_value,
+            model.intercept_p_value,
+        ),
+        terms=tuple(
+            Term(
+                v,
+                model.coefficients[v],
+                model.std_errors.get(v, math.nan),
+                model.t_values.get(v, math.nan),
+                model.p_values[v],
+            )
+            for v in model.variables
+        ),
+        r_squared=model.r_squared,
+        adj_r_squared=model.adj_r_squared,
+        f_statistic=model.f_statistic,
+        f_p_value=model.f_p_value,
+        df_model=len(model.variables),
+        df_resid=model.df_resid,
+        baseline_months=model.n,
+        reporting_months=len(reporting),
+        candidates=candidates,
+        ranges=tuple(found),
+        checks=(*model.checks, *range_checks),
+        units=dict(units or {}),
+        **outcome,
+    )
+
+
+@dataclass
+class Assessment:
+    """The normalised result, or None with the reasons to fall back to the ratio method; and
+    the report of the model behind either (None when no model could be fitted)."""
+
+    result: Normalised | None
+    reasons: list[str]
+    report: ModelReport | None
+
+
+def assess(
+    baseline: Sequence[Month],
+    reporting: Sequence[Month],
+    variables: Sequence[str],
+    required: Sequence[str] = (),
+    units: Mapping[str, str] | None = None,
+) -> Assessment:
+    """The normalised method with its report. With fewer baseline months than the rule asks
+    the candidates are still fitted (never used), so the report can show the numbers."""
+    if not variables:
+        reasons = [_("no monthly variable (such as production) is recorded")]
+        if not reporting:
+            reasons = [_("the reporting period has no monthly data")]
+        return Assessment(None, reasons, None)
+    best, closest, reasons, count = _search(baseline, variables, required)
+    if len(baseline) < MIN_BASELINE_MONTHS:
+        best, reasons = None, [_few_months(len(baseline))]
+    if not reporting:
+        reasons = [_("the reporting period has no monthly data")]
+        shown = best or closest
+        report = model_report(shown, reporting, count, units=units) if shown else None
+        return Assessment(None, reasons, report)
+    if best is None:
+        report = model_report(closest, reporting, count, units=units) if closest else None
+        return Assessment(None, reasons, report)
+    extrapolating = out_of_range(best, reporting)
+    if extrapolating:
+        return Assessment(None, extrapolating, model_report(best, reporting, count, units=units))
+    actual = sum(m.energy for m in reporting)
+    adjusted = sum(best.predict(m.variables) for m in reporting)
+    if adjusted <= 0:
+        return Assessment(
+            None,
+            [_("the adjusted baseline energy is not positive")],
+            model_report(best, reporting, count, units=units),
+        )
+    senpi, improvement, _saved = senpi_improvement(actual, adjusted)
+    return Assessment(
+        Normalised(best, actual, adjusted, senpi, improvement, count),
+        [],
+        model_report(best, reporting, count, applied=True, units=units),
+    )
 
 
 def normalised_improvement(
@@ -440,20 +743,8 @@ def normalised_improvement(
     required: Sequence[str] = (),
 ) -> tuple[Normalised | None, list[str]]:
     """The normalised result, or None with the reasons to fall back to the ratio method."""
-    if not reporting:
-        return None, [_("the reporting period has no monthly data")]
-    model, reasons, count = best_model(baseline, variables, required)
-    if model is None:
-        return None, reasons
-    extrapolating = out_of_range(model, reporting)
-    if extrapolating:
-        return None, extrapolating
-    actual = sum(m.energy for m in reporting)
-    adjusted = sum(model.predict(m.variables) for m in reporting)
-    if adjusted <= 0:
-        return None, [_("the adjusted baseline energy is not positive")]
-    senpi, improvement, _saved = senpi_improvement(actual, adjusted)
-    return Normalised(model, actual, adjusted, senpi, improvement, count), []
+    found = assess(baseline, reporting, variables, required)
+    return found.result, found.reasons
 
 
 def senpi_improvement(actual: float, adjusted_baseline: float) -> tuple[float, float, float]:

@@ -24,7 +24,7 @@ from benvung.indicators.models import Status
 from benvung.plans.models import Target
 
 from . import calculations as calc
-from . import selectors
+from . import enpi, selectors
 from .models import (
     AllocationRule,
     Carrier,
@@ -239,6 +239,19 @@ class ProductResult:
     peer: calc.PeerPosition | None = None
     peer_z: float | None = None
     flags: list[Flag] = field(default_factory=list)
+    # The EnPI regression report of the site's model (the normalised method, or the model that
+    # came closest when the ratio method was used instead); None when no model was fitted.
+    model: calc.ModelReport | None = None
+
+    @property
+    def model_view(self) -> enpi.ReportView | None:
+        """The report with its numbers written out in the active language (for pages)."""
+        return enpi.view(self.model) if self.model else None
+
+    @property
+    def shares_site_model(self) -> bool:
+        """The site makes several products: its one model covers them all."""
+        return len(self.site.years[self.year].outputs) > 1
 
     @property
     def site_year_id(self) -> int:
@@ -528,6 +541,7 @@ def _site(
     base = info.years.get(choice.year) if choice and choice.year < year else None
     # The normalised method works on the whole site, month by month.
     normalised: calc.Normalised | None = None
+    report: calc.ModelReport | None = None
     fallback: list[str] = []
     if base is not None:
         base_energy = _monthly_energy(base, choice.year, conversions)  # type: ignore[union-attr]
@@ -537,12 +551,14 @@ def _site(
             fallback = [_("the site's products differ from those of the baseline year")]
         elif base_energy and year_energy:
             variables = sorted(set(base.monthly_output) | set(base.drivers))
-            normalised, fallback = calc.normalised_improvement(
+            assessed = calc.assess(
                 _months(base, base_energy, variables),
                 _months(data, year_energy, variables),
                 variables,
                 required=sorted(base.monthly_output),
+                units=_variable_units(base, variables),
             )
+            normalised, fallback, report = assessed.result, assessed.reasons, assessed.report
         else:
             fallback = [_("no monthly data for both years")]
     previous = info.years.get(year - 1)
@@ -641,9 +657,16 @@ def _site(
                 materials_per_unit=materials_per_unit,
                 sec_previous=sec_previous,
                 year=year,
+                model=report if method is not None else None,
             )
         )
     return results
+
+
+def _variable_units(data: YearData, variables: list[str]) -> dict[str, str]:
+    """A product's monthly output is in its category's unit; a driver's unit is not recorded
+    (its name is as the enterprise wrote it, which often says it: "Nhiệt độ (°C)")."""
+    return {v: data.outputs[v].unit if v in data.monthly_output else "" for v in variables}
 
 
 def _target_for(year: int) -> Target | None:
@@ -811,6 +834,7 @@ def to_json(result: EfficiencyResult) -> dict[str, Any]:
                 "improvement": _round(p.improvement),
                 "fallback_reasons": p.fallback,
                 "materials_per_unit": {k: _round(v) for k, v in p.materials_per_unit.items()},
+                "model": enpi.as_json(p.model),
             }
             for p in result.products
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.core import units
 
+from . import calculations as calc
+from . import enpi
 from .efficiency import (
     ALLOCATION_LABELS,
     METHOD_LABELS,
@@ -26,6 +29,16 @@ from .efficiency import (
 
 NUMBER = "#,##0.00"
 PERCENT = "0.00%"
+COEFFICIENT = "#,##0.0000"
+RATIO = "0.0000"
+P_VALUE = "0.0000"
+
+
+def _text(value: str) -> str:
+    """A text cell as text: one starting with = + - @ (or a tab or carriage return) would be
+    read by a spreadsheet as a formula, so it gets the apostrophe that keeps it text."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _sheet(
@@ -40,7 +53,7 @@ def _sheet(
     for r, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                value = _text(value)
             cell = sheet.cell(row=r, column=col, value=value)
             fmt = headers[col - 1][2]
             if fmt and isinstance(value, int | float):
@@ -145,6 +158,7 @@ def efficiency_xlsx(result: EfficiencyResult) -> bytes:
         ],
         [row(s) for s in [*result.sectors, result.province]],
     )
+    _models_sheet(workbook.create_sheet(_("Regression models")), result)
     notes = workbook.create_sheet(_("Method"))
     lines = [
         _("Year: %(year)s. Baseline year setting: %(baseline)s.")
@@ -158,11 +172,149 @@ def efficiency_xlsx(result: EfficiencyResult) -> bytes:
             "Sector and province: improvement = Σ (adjusted baseline energy − actual energy) / "
             "Σ adjusted baseline energy."
         ),
+        _(
+            "Regression models: one block per site (its one model covers all its products); the "
+            "model's figures on the block's first row, one row per coefficient; energy in GJ."
+        ),
         *[_("Not computed: %(problem)s") % {"problem": p} for p in result.problems],
     ]
     for r, line in enumerate(lines, start=1):
-        notes.cell(row=r, column=1, value=ILLEGAL_CHARACTERS_RE.sub("", line))
+        notes.cell(row=r, column=1, value=_text(line))
     notes.column_dimensions["A"].width = 120
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _models_sheet(sheet: Worksheet, result: EfficiencyResult) -> None:
+    """The EnPI regression report of every site with a model: a block per site, the model's
+    figures on its first row (so a sum down a column counts each site once), then a row per
+    coefficient with the variable's range."""
+    method_labels = labels(METHOD_LABELS)
+    rows: list[list[Any]] = []
+    seen: dict[int, list[str]] = {}
+    firsts: dict[int, Any] = {}
+    for p in result.products:
+        if p.model is None:
+            continue
+        seen.setdefault(p.site_year_id, []).append(p.product)
+        firsts.setdefault(p.site_year_id, p)
+    for site_year_id, products in seen.items():
+        p = firsts[site_year_id]
+        report = p.model
+        assert report is not None
+        by_variable = {g.variable: g for g in report.ranges}
+        identity = [
+            p.site.enterprise_name,
+            p.site.site_name,
+            ", ".join(products),
+            p.year,
+            p.baseline.year if p.baseline else None,
+        ]
+        failed = enpi.failed_summary(report)
+        rows.append(
+            [
+                *identity,
+                _("yes") if report.applied else _("no"),
+                str(method_labels.get(p.method, "")) if p.method else "",
+                enpi.equation(report),
+                _("Intercept (GJ/month)"),
+                "",
+                *_stats(report.intercept),
+                None,
+                None,
+                None,
+                None,
+                None,
+                "",
+                report.r_squared,
+                report.adj_r_squared,
+                report.f_statistic,
+                _finite(report.f_p_value),
+                report.baseline_months,
+                report.reporting_months,
+                report.candidates,
+                report.adjusted_baseline,
+                report.actual,
+                report.senpi,
+                report.improvement,
+                report.savings,
+                failed or _("all passed"),
+            ]
+        )
+        for term in report.terms:
+            g = by_variable[term.variable]
+            rows.append(
+                [
+                    *identity,
+                    "",
+                    "",
+                    "",
+                    term.variable,
+                    units.label(report.units[term.variable])
+                    if report.units.get(term.variable)
+                    else "",
+                    *_stats(term),
+                    g.baseline_min,
+                    g.baseline_max,
+                    g.baseline_mean,
+                    g.baseline_sd,
+                    g.reporting_mean,
+                    "" if g.within is None else (_("yes") if g.within else _("no")),
+                    *([None] * 11),
+                    "",
+                ]
+            )
+    _sheet(
+        sheet,
+        [
+            (_("Enterprise"), 30, None),
+            (_("Site"), 24, None),
+            (_("Products"), 20, None),
+            (_("Year"), 8, None),
+            (_("Baseline year"), 10, None),
+            (_("Model used"), 10, None),
+            (_("Method"), 24, None),
+            (_("Equation"), 50, None),
+            (_("Term"), 22, None),
+            (_("Unit per month"), 10, None),
+            (_("Coefficient"), 14, COEFFICIENT),
+            (_("Standard error"), 14, COEFFICIENT),
+            (_("t statistic"), 10, NUMBER),
+            (_("p-value"), 10, P_VALUE),
+            (_("Baseline minimum"), 12, NUMBER),
+            (_("Baseline maximum"), 12, NUMBER),
+            (_("Baseline mean"), 12, NUMBER),
+            (_("Baseline standard deviation"), 12, NUMBER),
+            (_("Reporting-period mean"), 12, NUMBER),
+            (_("Within the baseline range"), 10, None),
+            (_("R²"), 10, RATIO),
+            (_("Adjusted R²"), 10, RATIO),
+            (_("F statistic"), 12, NUMBER),
+            (_("F-test p-value"), 12, P_VALUE),
+            (_("Baseline months"), 10, None),
+            (_("Reporting months"), 10, None),
+            (_("Candidate models"), 10, None),
+            (_("Adjusted baseline energy (GJ)"), 16, NUMBER),
+            (_("Actual energy (GJ)"), 16, NUMBER),
+            (_("SEnPI"), 10, RATIO),
+            (_("Improvement (1 − SEnPI)"), 12, PERCENT),
+            (_("Savings (GJ)"), 14, NUMBER),
+            (_("Failed checks"), 50, None),
+        ],
+        rows,
+    )
+
+
+def _finite(value: float | None) -> float | None:
+    """NaN and infinity as an empty cell (Excel has no such number)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _stats(term: calc.Term) -> list[float | None]:
+    return [
+        _finite(term.coefficient),
+        _finite(term.std_error),
+        _finite(term.t_value),
+        _finite(term.p_value),
+    ]
