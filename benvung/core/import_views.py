@@ -146,12 +146,14 @@ def job_action(
     detail_url: str,
 ) -> HttpResponse:
     """A button of an import's page (of either import): save all, save only the valid rows, or
-    cancel; the page again, with what went wrong."""
+    cancel; the page again, with what went wrong. The box "replace the records already
+    stored" comes with the save buttons; the service refuses a replacement it does not hold."""
+    replace = request.POST.get("replace_confirmed") == "1"
     try:
         if action == "save":
-            confirm(actor=request.user, job=job, keep_valid_only=False)
+            confirm(actor=request.user, job=job, keep_valid_only=False, replace_confirmed=replace)
         elif action == "keep-valid":
-            confirm(actor=request.user, job=job, keep_valid_only=True)
+            confirm(actor=request.user, job=job, keep_valid_only=True, replace_confirmed=replace)
         elif action == "cancel":
             cancel(actor=request.user, job=job)
             messages.success(request, _("The import was cancelled; nothing was saved."))

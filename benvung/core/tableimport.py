@@ -723,10 +723,14 @@ def job_read(job: TableImportJob) -> TableImportJob:
     return _FLOW.read(job, 5, preview)
 
 
-def job_confirm(*, actor: Any, job: TableImportJob, keep_valid_only: bool) -> TableImportJob:
+def job_confirm(
+    *, actor: Any, job: TableImportJob, keep_valid_only: bool, replace_confirmed: bool = False
+) -> TableImportJob:
     """The uploader has seen the preview: save all (only when no row has a problem) or only
     the valid rows, in the background."""
-    return _FLOW.confirm(actor=actor, job=job, keep_valid_only=keep_valid_only)
+    return _FLOW.confirm(
+        actor=actor, job=job, keep_valid_only=keep_valid_only, replace_confirmed=replace_confirmed
+    )
 
 
 def job_save(job: TableImportJob) -> TableImportJob:
@@ -787,7 +791,7 @@ def job_cancel(*, actor: Any, job: TableImportJob) -> TableImportJob:
     return _FLOW.cancel(actor=actor, job=job)
 
 
-def _saveable(preview: Mapping[str, Any], keep_valid_only: bool) -> None:
+def _saveable(preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool) -> None:
     if preview.get("problem_count") and not keep_valid_only:
         raise ValidationError(_("The file has problems: correct it, or keep only the valid rows."))
     if preview.get("blocked_all") or not preview.get("valid"):
