@@ -3,11 +3,14 @@ unchanged; submitted data replaced only when confirmed, and then to be submitted
 row stops its own site-year only."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -499,3 +502,32 @@ def test_the_service_refuses_to_change_submitted_data_unless_told_and_saves_noth
     assert written.site_year.version == 2 and written.site_year.energy.count() == 0
     again = services.site_year_write(actor=owner, site=brewery, year=YEAR, **rows)
     assert again.change.status == changes.UNCHANGED and again.site_year.version == 2
+
+
+# --- The command ---------------------------------------------------------------------------------
+
+
+def test_the_command_prints_the_classification_and_will_not_replace_submitted_data_unasked(
+    brewery, paper_mill, owner, tmp_path
+):
+    store(brewery, owner, submitted=True)
+    path = tmp_path / "so-lieu.xlsx"
+    workbook = template()
+    brewery_file(workbook, brewery, hl=120_000)
+    paper_file(workbook, paper_mill)
+    path.write_bytes(xlsx(workbook))
+    args = [str(path), "--year", str(YEAR), "--as", owner.email]
+    out = StringIO()
+    call_command("import_consumption", *args, "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "Thay đổi số liệu đã gửi: Công ty Bia Giấy Thử – Nhà máy bia Demo, 2023" in text
+    assert "Mới: Công ty Bia Giấy Thử – Nhà máy giấy, 2023" in text
+    assert "--replace-submitted" in text
+    with pytest.raises(CommandError, match="Nhà máy bia Demo, 2023"):
+        call_command("import_consumption", *args, stdout=StringIO())
+    assert not SiteYear.objects.filter(site=paper_mill).exists()  # nothing saved at all
+    out = StringIO()
+    call_command("import_consumption", *args, "--replace-submitted", stdout=out)
+    assert "cần gửi lại: Công ty Bia Giấy Thử – Nhà máy bia Demo, 2023" in out.getvalue()
+    assert SiteYear.objects.get(site=brewery).needs_resubmission
+    assert SiteYear.objects.filter(site=paper_mill).exists()
