@@ -310,20 +310,26 @@ def _total(total: Mapping[str, str]) -> str:
 
 
 def _months(item: Mapping[str, Any]) -> str:
-    """Which months of the item change: "changed: month 3, month 7; added: month 12"."""
+    """The months whose rows change: "months 3, 7" when they all change the same way as the
+    item, else "changed: months 3, 7; added: months 12"; empty for an item given for the year."""
     by_kind: dict[str, list[int]] = {"changed": [], "added": [], "removed": []}
     for row in item["rows"]:
         kind = "added" if row["old"] is None else "removed" if row["new"] is None else "changed"
         by_kind[kind].append(row["month"] or 0)
-    if not any(by_kind.values()) or all(m == 0 for ms in by_kind.values() for m in ms):
+    if all(m == 0 for months in by_kind.values() for m in months):
         return ""
+
+    def listed(months: list[int]) -> str:
+        return ", ".join(str(m) if m else _("whole year") for m in sorted(set(months)))
+
+    kinds = [kind for kind, months in by_kind.items() if months]
+    if kinds == [item["kind"]]:
+        return _("months %(months)s") % {"months": listed(by_kind[kinds[0]])}
     labels = {"changed": _("changed"), "added": _("added"), "removed": _("removed")}
-    parts = []
-    for kind, months in by_kind.items():
-        if months:
-            shown = ", ".join(str(m) if m else _("whole year") for m in sorted(set(months)))
-            parts.append(_("%(what)s: months %(months)s") % {"what": labels[kind], "months": shown})
-    return "; ".join(parts)
+    return "; ".join(
+        _("%(what)s: months %(months)s") % {"what": labels[kind], "months": listed(by_kind[kind])}
+        for kind in kinds
+    )
 
 
 def _rows(section: str, item: Mapping[str, Any], names: _Names) -> list[dict[str, Any]]:
