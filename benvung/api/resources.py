@@ -8,13 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
 from benvung.accounts import permissions
 from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
-from benvung.resources import efficiency, selectors, services
+from benvung.resources import changes, efficiency, selectors, services
 
 router = Router(tags=["resources"])
 
@@ -66,6 +68,11 @@ class SiteYearIn(Schema):
 
 class Bulk(Schema):
     items: list[SiteYearIn]
+    replace_submitted: bool = Field(
+        False,
+        description="true: replace the data of site-years already submitted (they go back to "
+        "draft and must be submitted again); false: such items are refused with 409",
+    )
 
 
 class ItemProblem(Schema):
@@ -73,9 +80,36 @@ class ItemProblem(Schema):
     messages: list[str]
 
 
+class ItemOutcome(Schema):
+    item: int = Field(description="the item's position in `items`, from 1")
+    site: str
+    year: int
+    status: str = Field(
+        description="what saving does: new, draft (changes a draft), submitted (changes "
+        "submitted data), unchanged (the same data as stored: nothing written)"
+    )
+    must_resubmit: bool = Field(
+        description="the year's submitted data were (or would be) replaced: it is a draft "
+        "again and must be submitted again on its page"
+    )
+    page: str = Field(description="the page where the year is checked and submitted")
+    changes: dict[str, Any] | None = Field(
+        None,
+        description="rows added, removed and changed per section (outputs, energy, materials, "
+        "drivers), old → new, as stored",
+    )
+
+
 class BulkResult(Schema):
     saved: int
+    unchanged: int = 0
     problems: list[ItemProblem]
+    items: list[ItemOutcome] = []
+    must_resubmit: list[ItemOutcome] = []
+    conflicts: list[ItemOutcome] = Field(
+        [], description="with 409: the items that would replace submitted data, with the changes"
+    )
+    message: str = ""
 
 
 class _Rollback(Exception):
@@ -92,11 +126,43 @@ def _site(request: HttpRequest, item: SiteYearIn) -> Site | None:
     )
 
 
-@router.post("/site-years", response={200: BulkResult, 422: BulkResult})
+def _outcome(index: int, site: Site, year: int, change: changes.YearChange) -> dict[str, Any]:
+    return {
+        "item": index,
+        "site": site.name,
+        "year": year,
+        "status": change.status,
+        "must_resubmit": change.status == changes.SUBMITTED,
+        "page": reverse("resources:site_year_edit", args=[site.pk, year]),
+        "changes": change.to_json() if change.status != changes.UNCHANGED else None,
+    }
+
+
+@router.post(
+    "/site-years",
+    response={200: BulkResult, 409: BulkResult, 422: BulkResult},
+    summary="Save many site-years at once",
+)
 def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
-    """Save many site years at once: all of them, or (with any problem) none."""
+    """Save many site-years at once: all of them, or (with any problem) none.
+
+    Each item replaces all the data stored for its site and year. Every item's `status` says
+    what that did: `new`; `draft` (a draft changed); `submitted` (data already submitted were
+    replaced); `unchanged` (the same data as stored: nothing written, a submitted year stays
+    submitted).
+
+    Submitted data are never replaced silently. Without `"replace_submitted": true`, a
+    request with an item that would change a submitted year saves nothing and is answered
+    **409** with those items in `conflicts`, each with its `changes` (rows added, removed and
+    changed, old → new). With it, those years are replaced and go back to draft: they leave the
+    province's figures until they are checked and submitted again on their `page`; the answer
+    lists them in `must_resubmit`.
+
+    **422**: an item has a problem (named by section, row and field); nothing is saved.
+    """
     problems: list[dict[str, Any]] = []
-    saved = 0
+    conflicts: list[dict[str, Any]] = []
+    outcomes: list[dict[str, Any]] = []
     try:
         with transaction.atomic():
             for index, item in enumerate(payload.items, start=1):
@@ -113,7 +179,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                     )
                     continue
                 try:
-                    services.site_year_save(
+                    written = services.site_year_write(
                         actor=request.user,
                         site=site,
                         year=item.year,
@@ -123,19 +189,70 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                         materials=[r.dict() for r in item.materials],
                         drivers=[r.dict() for r in item.drivers],
                         is_demo=site.is_demo,
+                        replace_submitted=payload.replace_submitted,
                     )
-                    saved += 1
+                    outcomes.append(_outcome(index, site, item.year, written.change))
                 except PermissionDenied:
                     problems.append(
                         {"item": index, "messages": [_("You are not allowed to do this.")]}
                     )
+                except services.SubmittedDataChange as exc:
+                    conflicts.append(_outcome(index, site, item.year, exc.change))
                 except ValidationError as exc:
                     problems.append({"item": index, "messages": exc.messages})
-            if problems:
+            if problems or conflicts:
                 raise _Rollback
     except _Rollback:
-        return Status(422, {"saved": 0, "problems": problems})
-    return Status(200, {"saved": saved, "problems": []})
+        if problems:
+            return Status(
+                422,
+                {
+                    "saved": 0,
+                    "problems": problems,
+                    "conflicts": conflicts,
+                    "message": _("Nothing was saved: correct the items named."),
+                },
+            )
+        return Status(
+            409,
+            {
+                "saved": 0,
+                "problems": [],
+                "conflicts": conflicts,
+                "message": ngettext(
+                    "Nothing was saved: %(count)s item replaces data already submitted. Send "
+                    'the request again with "replace_submitted": true to replace them; those '
+                    "years then go back to draft and must be submitted again.",
+                    "Nothing was saved: %(count)s items replace data already submitted. Send "
+                    'the request again with "replace_submitted": true to replace them; those '
+                    "years then go back to draft and must be submitted again.",
+                    len(conflicts),
+                )
+                % {"count": len(conflicts)},
+            },
+        )
+    resubmit = [o for o in outcomes if o["must_resubmit"]]
+    saved = sum(1 for o in outcomes if o["status"] != changes.UNCHANGED)
+    return Status(
+        200,
+        {
+            "saved": saved,
+            "unchanged": len(outcomes) - saved,
+            "problems": [],
+            "items": outcomes,
+            "must_resubmit": resubmit,
+            "message": ngettext(
+                "%(count)s year's submitted data were replaced: it is a draft again and must "
+                "be submitted again.",
+                "%(count)s years' submitted data were replaced: they are drafts again and must "
+                "be submitted again.",
+                len(resubmit),
+            )
+            % {"count": len(resubmit)}
+            if resubmit
+            else "",
+        },
+    )
 
 
 @router.get("/efficiency")

@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "scp_model.update": _("SCP model changed"),
     "scp_model.review": _("SCP model reviewed"),
     "scp_model.delete": _("SCP model deleted"),
+    "site_year.replace_submitted": _("submitted yearly data replaced (to be submitted again)"),
 }
 
 

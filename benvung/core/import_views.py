@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import tableimport, xlsx
 from .models import TableImportJob
+from .templatetags.benvung import number
 from .views import apply_service_errors
 
 
@@ -103,6 +106,44 @@ def _job(request: HttpRequest, token: str) -> TableImportJob:
     return get_object_or_404(tableimport.job_list(viewer=request.user), token=token)
 
 
+def _shown(column: tableimport.Column | None, value: str) -> str:
+    """A compared value (tableimport.canonical) as the page writes it."""
+    if value == "":
+        return "—"
+    if column is None:
+        return value
+    if column.kind == tableimport.CHOICE and column.choices is not None:
+        return str(dict(column.choices()).get(value, value))
+    if column.kind in (tableimport.DECIMAL, tableimport.INTEGER, tableimport.YEAR):
+        return number(value)
+    if column.kind == tableimport.DATE:
+        try:
+            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
+
+
+def _rows_shown(cls: type[tableimport.Importer] | None, rows: list[dict[str, Any]]) -> list[Any]:
+    """The preview's rows with each change named by its column heading, values written for the
+    page's language."""
+    columns = {c.field: c for c in cls.columns} if cls is not None else {}
+    shown = []
+    for row in rows:
+        changes = []
+        for change in row.get("changes", []):
+            column = columns.get(change["field"])
+            changes.append(
+                {
+                    "label": str(column.header) if column is not None else change["field"],
+                    "old": _shown(column, change["old"]),
+                    "new": _shown(column, change["new"]),
+                }
+            )
+        shown.append({**row, "status": row.get("status", tableimport.NEW), "changes": changes})
+    return shown
+
+
 @login_required
 def import_detail(request: HttpRequest, token: str) -> HttpResponse:
     job = _job(request, token)
@@ -114,6 +155,7 @@ def import_detail(request: HttpRequest, token: str) -> HttpResponse:
             "job": job,
             "importer": cls,
             "back_url": _back_url(cls),
+            "rows": _rows_shown(cls, job.preview.get("rows", [])),
         },
     )
 
@@ -146,12 +188,14 @@ def job_action(
     detail_url: str,
 ) -> HttpResponse:
     """A button of an import's page (of either import): save all, save only the valid rows, or
-    cancel; the page again, with what went wrong."""
+    cancel; the page again, with what went wrong. The box "replace the records already
+    stored" comes with the save buttons; the service refuses a replacement it does not hold."""
+    replace = request.POST.get("replace_confirmed") == "1"
     try:
         if action == "save":
-            confirm(actor=request.user, job=job, keep_valid_only=False)
+            confirm(actor=request.user, job=job, keep_valid_only=False, replace_confirmed=replace)
         elif action == "keep-valid":
-            confirm(actor=request.user, job=job, keep_valid_only=True)
+            confirm(actor=request.user, job=job, keep_valid_only=True, replace_confirmed=replace)
         elif action == "cancel":
             cancel(actor=request.user, job=job)
             messages.success(request, _("The import was cancelled; nothing was saved."))

@@ -4,8 +4,12 @@ TableImportJob): stored privately, read in a background task that reports its pr
 previewed, then saved in the background once its uploader confirms, or cancelled.
 
 Both job models have the same states and the same fields for this (token, uploaded_by, file,
-size, state, progress, preview, result, keep_valid_only); what the file holds and how it is
-read and saved stays with each import.
+size, state, progress, preview, result, keep_valid_only, replace_confirmed); what the file
+holds and how it is read and saved stays with each import.
+
+Nothing already stored is replaced silently: the preview says which records a file would
+replace, and those an import protects (submitted site-years, recorded surveys) are replaced only
+when the uploader confirms it (`replace_confirmed`), which the import's `check` enforces.
 """
 
 from __future__ import annotations
@@ -85,8 +89,9 @@ class Flow:
     # when queued, since the tasks module imports the import's module.
     read_task: str
     save_task: str
-    # Refuses (ValidationError, in the import's own words) a preview that cannot be saved so.
-    check: Callable[[Mapping[str, Any], bool], None]
+    # Refuses (ValidationError, in the import's own words) a preview that cannot be saved so:
+    # check(preview, keep_valid_only, replace_confirmed).
+    check: Callable[[Mapping[str, Any], bool, bool], None]
     saving_from: int  # the progress shown when the save is queued (%)
 
     def start(self, *, actor: Any, upload: UploadedFile, **fields: Any) -> Any:
@@ -148,23 +153,35 @@ class Flow:
         _finish(job, state, result=dict(result))
         return job
 
-    def confirm(self, *, actor: Any, job: J, keep_valid_only: bool) -> J:
-        """The uploader has seen the preview: save (in the background)."""
+    def confirm(
+        self, *, actor: Any, job: J, keep_valid_only: bool, replace_confirmed: bool = False
+    ) -> J:
+        """The uploader has seen the preview: save (in the background). `replace_confirmed`:
+        they confirmed that the records the preview said would be replaced are replaced."""
         own(actor, job)
         with transaction.atomic():
             # Two clicks on "save" must not queue two saves.
             locked = self.model.objects.select_for_update().get(pk=job.pk)
             _refuse_unless(locked, {self.model.State.PREVIEW})
-            self.check(locked.preview, keep_valid_only)
+            self.check(locked.preview, keep_valid_only, replace_confirmed)
             locked.state = self.model.State.SAVING
             locked.progress = self.saving_from
             locked.keep_valid_only = keep_valid_only
-            locked.save(update_fields=["state", "progress", "keep_valid_only", "updated_at"])
+            locked.replace_confirmed = replace_confirmed
+            locked.save(
+                update_fields=[
+                    "state",
+                    "progress",
+                    "keep_valid_only",
+                    "replace_confirmed",
+                    "updated_at",
+                ]
+            )
             audit.record(
                 actor=actor,
                 action=f"{self.action}.confirm",
                 target=locked,
-                after={"keep_valid_only": keep_valid_only},
+                after={"keep_valid_only": keep_valid_only, "replace_confirmed": replace_confirmed},
             )
             transaction.on_commit(lambda: import_string(self.save_task).enqueue(locked.pk))
         confirmed: J = locked

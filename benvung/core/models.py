@@ -262,6 +262,8 @@ class TableImportJob(TimeStampedModel):
     preview = models.JSONField(default=dict, blank=True)  # counts, rows, problems
     result = models.JSONField(default=dict, blank=True)
     keep_valid_only = models.BooleanField(default=False)
+    # The uploader confirmed that records already stored are replaced by rows of the file.
+    replace_confirmed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,13 @@ What a table holds is told by an `Importer`, registered under a kind key: its co
 drop-down lists of its template, how a row becomes the data object its domain service takes,
 and the call to that service. Headings are translatable; a file downloaded in one language
 reads in the other, since headings are recognised in every language of the site.
+
+Nothing stored is replaced silently. An importer whose rows can replace a stored record (the
+packaging surveys: one per outlet and year) says which (`existing`); the preview then marks
+each row new, update (with the old and new value of every field that changes) or unchanged,
+and the save replaces records only when the uploader ticked the box naming how many, and
+only those that nobody changed since the preview. Activities and SCP models are only ever
+created: a row never replaces one.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -91,6 +99,34 @@ class Column:
     maximum: Decimal | int | None = None
 
 
+# What saving a row does.
+NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
+
+
+def canonical(value: Any) -> str:
+    """A value as rows and stored records are compared: numbers without trailing zeros, dates
+    as ISO, nothing as the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal | int | float):
+        number = Decimal(str(value))
+        text = f"{number:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class Existing:
+    """The stored record a row would replace."""
+
+    values: dict[str, str]  # field → stored value, canonical()
+    version: str  # changes whenever the record does, to notice a change since the preview
+
+
 @dataclass
 class RowData:
     """A row that became a data object, with what the preview says about it."""
@@ -98,6 +134,10 @@ class RowData:
     number: int
     data: Any
     label: str
+    status: str = NEW
+    # (field, stored value, the row's value) for each field an update changes.
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    version: str = ""  # of the stored record (an update or unchanged row)
 
 
 class Importer:
@@ -150,6 +190,16 @@ class Importer:
     def key(self, data: Any) -> Hashable | None:
         """Rows with the same key would overwrite each other: the later ones are refused."""
         return None
+
+    def existing(self, data: Any) -> Existing | None:
+        """The stored record the row would replace; None when it makes a new one (the
+        default: a row that only ever creates)."""
+        return None
+
+    def values(self, data: Any) -> dict[str, str]:
+        """The row's values as they would be stored (canonical()), for the fields `existing`
+        gives."""
+        return {}
 
     # -- saving --
 
@@ -385,10 +435,14 @@ class ParsedTable:
             self.problems_not_listed += 1
 
     def counts(self) -> dict[str, int]:
+        valid = [] if self.blocked_all else self.rows
         return {
             "rows": self.data_rows,
-            "valid": 0 if self.blocked_all else len(self.rows),
+            "valid": len(valid),
             "with_problems": len(self.bad_rows) if not self.blocked_all else self.data_rows,
+            NEW: sum(1 for r in valid if r.status == NEW),
+            UPDATE: sum(1 for r in valid if r.status == UPDATE),
+            UNCHANGED: sum(1 for r in valid if r.status == UNCHANGED),
         }
 
 
@@ -568,7 +622,22 @@ class _TableReader:
                     number,
                 )
                 return
-        self.parsed.rows.append(RowData(number, data, self.importer.label(data)))
+        self.parsed.rows.append(self.classify(RowData(number, data, self.importer.label(data))))
+
+    def classify(self, row: RowData) -> RowData:
+        """New, update (with what changes) or unchanged, against the stored record."""
+        existing = self.importer.existing(row.data)
+        if existing is None:
+            return row
+        values = self.importer.values(row.data)
+        row.version = existing.version
+        row.changes = [
+            (name, old, values.get(name, ""))
+            for name, old in existing.values.items()
+            if values.get(name, "") != old
+        ]
+        row.status = UPDATE if row.changes else UNCHANGED
+        return row
 
     def read_cell(self, column: Column, value: Any) -> tuple[Any, str]:
         """The cell's value in the form the importer takes, or why it cannot be read."""
@@ -711,22 +780,46 @@ def job_read(job: TableImportJob) -> TableImportJob:
 
     def preview(data: bytes) -> dict[str, Any]:
         parsed = parse(_importer(job), data, progress=_reporter(job, 5, 95))
+        counts = parsed.counts()
+        # Replacements and unchanged rows first: they are the ones to look at.
+        order = {UPDATE: 0, UNCHANGED: 1, NEW: 2}
+        shown = sorted(parsed.rows, key=lambda r: (order[r.status], r.number))[:MAX_PROBLEMS]
         return {
-            "counts": parsed.counts(),
-            "rows": [{"row": r.number, "label": r.label} for r in parsed.rows[:MAX_PROBLEMS]],
+            "counts": counts,
+            "rows": [
+                {
+                    "row": r.number,
+                    "label": r.label,
+                    "status": r.status,
+                    "changes": [{"field": f, "old": old, "new": new} for f, old, new in r.changes],
+                }
+                for r in sorted(shown, key=lambda r: r.number)
+            ],
+            # Every row that meets a stored record, as the uploader saw it: the save replaces
+            # only these, and only if the record has not changed since.
+            "existing": {
+                str(r.number): [r.status, r.version] for r in parsed.rows if r.status != NEW
+            },
             "problems": [_problem_dict(p) for p in parsed.problems],
             "problem_count": parsed.problem_count,
             "blocked_all": parsed.blocked_all,
             "valid": len(parsed.rows),
+            "to_save": 0 if parsed.blocked_all else counts["valid"] - counts[UNCHANGED],
+            "replaces": 0 if parsed.blocked_all else counts[UPDATE],
         }
 
     return _FLOW.read(job, 5, preview)
 
 
-def job_confirm(*, actor: Any, job: TableImportJob, keep_valid_only: bool) -> TableImportJob:
+def job_confirm(
+    *, actor: Any, job: TableImportJob, keep_valid_only: bool, replace_confirmed: bool = False
+) -> TableImportJob:
     """The uploader has seen the preview: save all (only when no row has a problem) or only
-    the valid rows, in the background."""
-    return _FLOW.confirm(actor=actor, job=job, keep_valid_only=keep_valid_only)
+    the valid rows, in the background; records already stored are replaced only with
+    `replace_confirmed`."""
+    return _FLOW.confirm(
+        actor=actor, job=job, keep_valid_only=keep_valid_only, replace_confirmed=replace_confirmed
+    )
 
 
 def job_save(job: TableImportJob) -> TableImportJob:
@@ -737,8 +830,10 @@ def job_save(job: TableImportJob) -> TableImportJob:
 def _save_all(job: TableImportJob, data: bytes) -> tuple[dict[str, Any], str]:
     saved: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
+    unchanged: list[dict[str, Any]] = []
     problems: list[Problem] = []
     importer = _importer(job)
+    seen: Mapping[str, list[str]] = job.preview.get("existing", {})
     parsed = parse(importer, data, progress=_reporter(job, 0, 40))
     if parsed.blocked_all or (parsed.problems and not job.keep_valid_only):
         # The file was replaced or the directory changed since the preview.
@@ -749,9 +844,15 @@ def _save_all(job: TableImportJob, data: bytes) -> tuple[dict[str, Any], str]:
         with transaction.atomic():
             for done, row in enumerate(parsed.rows, start=1):
                 report(done / len(parsed.rows))
-                message = _save_row(importer, row)
+                entry = {"row": row.number, "label": row.label, "status": row.status}
+                if row.status == UNCHANGED:
+                    unchanged.append(entry)
+                    continue
+                message = _replacement_problem(row, seen.get(str(row.number)), job)
                 if message is None:
-                    saved.append({"row": row.number, "label": row.label})
+                    message = _save_row(importer, row)
+                if message is None:
+                    saved.append(entry)
                     continue
                 skipped.append({"row": row.number, "label": row.label, "reason": message})
                 problems.append(Problem(message, sheet=str(importer.sheet_title), row=row.number))
@@ -764,11 +865,29 @@ def _save_all(job: TableImportJob, data: bytes) -> tuple[dict[str, Any], str]:
     result = {
         "saved": saved[:MAX_PROBLEMS],
         "saved_count": len(saved),
+        "replaced_count": sum(1 for s in saved if s["status"] == UPDATE),
+        "unchanged": unchanged[:MAX_PROBLEMS],
+        "unchanged_count": len(unchanged),
         "skipped": skipped[:MAX_PROBLEMS],
         "skipped_count": len(skipped),
         "problems": [_problem_dict(p) for p in problems[:MAX_PROBLEMS]],
     }
-    return result, TableImportJob.State.SAVED if saved else TableImportJob.State.FAILED
+    finished = bool(saved) or (bool(unchanged) and not skipped)
+    return result, TableImportJob.State.SAVED if finished else TableImportJob.State.FAILED
+
+
+def _replacement_problem(row: RowData, seen: list[str] | None, job: TableImportJob) -> str | None:
+    """Why the row may not replace (or create) its record now: the record is not as the
+    preview showed it, or replacing it was not confirmed. None when the row may be saved."""
+    if row.status == NEW:
+        if seen is not None:
+            return _("The record was deleted since the preview; upload the file again.")
+        return None
+    if seen is None or seen[1] != row.version:
+        return _("The record was changed since the preview; upload the file again.")
+    if not job.replace_confirmed:
+        return _("Replacing a record already stored was not confirmed.")
+    return None
 
 
 def _save_row(importer: Importer, row: RowData) -> str | None:
@@ -787,11 +906,25 @@ def job_cancel(*, actor: Any, job: TableImportJob) -> TableImportJob:
     return _FLOW.cancel(actor=actor, job=job)
 
 
-def _saveable(preview: Mapping[str, Any], keep_valid_only: bool) -> None:
+def _saveable(preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool) -> None:
     if preview.get("problem_count") and not keep_valid_only:
         raise ValidationError(_("The file has problems: correct it, or keep only the valid rows."))
     if preview.get("blocked_all") or not preview.get("valid"):
         raise ValidationError(_("No row of the file is free of problems: nothing to save."))
+    if not preview.get("to_save", preview.get("valid")):
+        raise ValidationError(
+            _("The file holds the same data as stored: there is nothing to save.")
+        )
+    replaces = preview.get("replaces") or 0
+    if replaces and not replace_confirmed:
+        raise ValidationError(
+            ngettext(
+                "%(count)s row replaces a record already stored: tick the box to confirm it.",
+                "%(count)s rows replace records already stored: tick the box to confirm it.",
+                replaces,
+            )
+            % {"count": replaces}
+        )
 
 
 _FLOW = jobs.Flow(

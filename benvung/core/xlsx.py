@@ -11,7 +11,7 @@ import io
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol, TypeVar
 from xml.etree.ElementTree import ParseError, iterparse
@@ -53,8 +53,10 @@ class Problem:
     header: str = ""
     value: str = ""  # what the cell holds, as text
     site: str = ""  # the site and year, for problems the consumption import finds when saving
-    # The sites this problem stops from being saved (all of them when `blocks_all`).
-    sites: frozenset[int] = frozenset()
+    # The records this problem stops from being saved, in the import's own keys (the
+    # consumption import: (site id, year)); all of them when `blocks_all`. A problem that
+    # stops none is its row's alone.
+    records: frozenset[Hashable] = frozenset()
     blocks_all: bool = False
 
     def __str__(self) -> str:

@@ -9,9 +9,13 @@ The sheet names and column headers are the file's format, not interface text: a 
 downloaded in one language must read in the other, so they are fixed Vietnamese strings. What
 the user reads about the file (instructions, problems) is translated.
 
-Each site's year is replaced as a whole by `site_year_save`, so a site with one bad row is not
-saved at all (saving the rest would drop that row's data); with `keep_valid_only` the other
-sites are.
+Each site-year is replaced as a whole by `services.site_year_write`, so a site-year with one
+bad row is not saved at all (saving the rest would drop that row's data); a problem stops only
+the site-year its row belongs to, and with `keep_valid_only` the other site-years are saved. A
+row that names no known site belongs to no site-year: it stops nothing but itself.
+
+`classify` says, before anything is saved, what saving each site-year would do: create it,
+change a draft, change submitted data (which then must be submitted again), or nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,7 +44,7 @@ from benvung.core import units, xlsx
 from benvung.directory.models import Enterprise, Site
 from benvung.directory.validators import clean_tax_code
 
-from . import services
+from . import changes, selectors, services
 from .models import AllocationRule, Carrier, ProductCategory
 
 TEMPLATE_ROWS = 2_000  # rows of a fresh template that carry the drop-down lists
@@ -62,8 +66,10 @@ _rows = xlsx.sheet_rows
 _is_formula = xlsx.is_formula
 _whole = xlsx.whole
 
-OUTPUTS, ENERGY, MATERIALS, DRIVERS = "outputs", "energy", "materials", "drivers"
-SECTIONS = (OUTPUTS, ENERGY, MATERIALS, DRIVERS)
+OUTPUTS, ENERGY, MATERIALS, DRIVERS = changes.SECTIONS
+SECTIONS = changes.SECTIONS
+
+SiteYearKey = tuple[int, int | None]  # (site id, year); year None: every year of the site
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 LISTS_SHEET = "Danh mục"
@@ -245,7 +251,19 @@ class SiteYearData:
     drivers: list[dict[str, Any]] = field(default_factory=list)
     # The sheet row each row dict came from, per section, in the same order.
     source_rows: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    blocked: bool = False  # a row of this site (or the file) has a problem
+    blocked: bool = False  # a row of this site-year (or the file) has a problem
+    # What saving it would do (set by `classify`, for site-years without problems), and the
+    # stored version it was compared with (0: nothing stored).
+    change: changes.YearChange | None = None
+    version: int = 0
+    submitted_at: Any = None
+    # Rows that may have been meant for this site-year but name no known site of its
+    # enterprise: not problems of this site-year, but worth a look.
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.site.pk, self.year)
 
     def rows(self, section: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = getattr(self, section)
@@ -264,8 +282,10 @@ class ParsedWorkbook:
     site_years: list[SiteYearData] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problems_not_listed: int = 0
-    blocked_sites: set[int] = field(default_factory=set)
+    blocked: set[Any] = field(default_factory=set)  # SiteYearKey of the site-years stopped
     blocked_all: bool = False
+    # Rows naming an unknown site of a known enterprise: (enterprise id, year or None, problem).
+    strays: list[tuple[int, int | None, Problem]] = field(default_factory=list)
 
     @property
     def has_problems(self) -> bool:
@@ -287,13 +307,20 @@ class ParsedWorkbook:
                 totals[section] += n
         return totals
 
+    def stops(self, site_year: SiteYearData) -> bool:
+        """Whether a problem of the file stops this site-year."""
+        site, year = site_year.key
+        return self.blocked_all or bool({(site, year), (site, None)} & self.blocked)
+
     def problems_of(self, site_year: SiteYearData) -> list[Problem]:
-        return [p for p in self.problems if p.blocks_all or site_year.site.pk in p.sites]
+        site, year = site_year.key
+        mine = {(site, year), (site, None)}
+        return [p for p in self.problems if p.blocks_all or mine & p.records]
 
     def add(self, problem: Problem) -> None:
         if problem.blocks_all:
             self.blocked_all = True
-        self.blocked_sites |= problem.sites
+        self.blocked |= problem.records
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
         else:
@@ -544,7 +571,12 @@ def parse(
         key=lambda p: (order.get(p.sheet, -1), p.row or 0, len(p.column), p.column)
     )
     for site_year in parsed.site_years:
-        site_year.blocked = parsed.blocked_all or site_year.site.pk in parsed.blocked_sites
+        site_year.blocked = parsed.stops(site_year)
+        site_year.warnings = [
+            problem
+            for enterprise_id, year, problem in parsed.strays
+            if enterprise_id == site_year.site.enterprise_id and year in (None, site_year.year)
+        ]
     if parsed.problems_not_listed:
         parsed.problems.append(xlsx.not_listed(parsed.problems_not_listed))
     return parsed
@@ -573,11 +605,10 @@ class _Reader:
         self.enterprises: dict[str, Enterprise | None] = {}
         self.sites: dict[int, list[Site]] = {}
         self.site_names: dict[int, dict[str, list[Site]]] = {}
-        self.site_ids: dict[int, frozenset[int]] = {}
         self.drafts: dict[tuple[int, int], _Draft] = {}
         self.letters: dict[str, dict[str, str]] = defaultdict(dict)
-        # Sites named by each sheet row, so a merged range can stop them from being saved.
-        self.row_sites: dict[tuple[str, int], frozenset[int]] = {}
+        # The site-year each sheet row belongs to, so a merged range stops just those.
+        self.row_keys: dict[tuple[str, int], frozenset[SiteYearKey]] = {}
         self.data_rows = 0
 
     # -- problems --
@@ -589,25 +620,25 @@ class _Reader:
         row: int | None = None,
         column: Column | None = None,
         value: Any = None,
-        sites: frozenset[int] = frozenset(),
+        keys: frozenset[SiteYearKey] = frozenset(),
         *,
         letter: str = "",
         blocks_all: bool = False,
-    ) -> None:
+    ) -> Problem:
         if column is not None and not letter and spec is not None:
             letter = self.letters[spec.section].get(column.field, "")
-        self.parsed.add(
-            Problem(
-                message,
-                sheet=spec.title if spec else "",
-                row=row,
-                column=letter,
-                header=column.header if column else "",
-                value=_shown(value),
-                sites=sites,
-                blocks_all=blocks_all,
-            )
+        problem = Problem(
+            message,
+            sheet=spec.title if spec else "",
+            row=row,
+            column=letter,
+            header=column.header if column else "",
+            value=_shown(value),
+            records=frozenset(keys),
+            blocks_all=blocks_all,
         )
+        self.parsed.add(problem)
+        return problem
 
     # -- the workbook --
 
@@ -697,26 +728,31 @@ class _Reader:
         for index, _value in found.formulas:
             if index in columns:  # its own problem is enough: not also "missing"
                 raw[columns[index].field] = _FORMULA
-        draft, sites = self.identify(spec, number, raw)
-        self.row_sites[(spec.title, number)] = sites
+        draft, keys = self.identify(spec, number, raw)
+        self.row_keys[(spec.title, number)] = keys
 
         def report(message: str, column: Column | None, value: Any, letter: str) -> None:
-            self.add(message, spec, number, column, value, sites, letter=letter)
+            self.add(message, spec, number, column, value, keys, letter=letter)
 
         row = _Row(number, {}, bad=found.report(columns, report))
         for column in spec.columns:
             if column.kind in (TAX_CODE, SITE, YEAR, NOTE) or column.field in row.bad:
                 continue
-            self.read_cell(spec, column, row, raw.get(column.field), sites)
+            self.read_cell(spec, column, row, raw.get(column.field), keys)
         if draft is not None:
             draft.rows[spec.section].append(row)
 
     def read_cell(
-        self, spec: SheetSpec, column: Column, row: _Row, value: Any, sites: frozenset[int]
+        self,
+        spec: SheetSpec,
+        column: Column,
+        row: _Row,
+        value: Any,
+        keys: frozenset[SiteYearKey],
     ) -> None:
         def problem(message: str) -> None:
             row.bad.add(column.field)
-            self.add(message, spec, row.number, column, value, sites)
+            self.add(message, spec, row.number, column, value, keys)
 
         if value is None:
             if column.required:
@@ -802,13 +838,15 @@ class _Reader:
 
     def identify(
         self, spec: SheetSpec, number: int, raw: dict[str, Any]
-    ) -> tuple[_Draft | None, frozenset[int]]:
+    ) -> tuple[_Draft | None, frozenset[SiteYearKey]]:
+        """The site-year a row belongs to, and the keys its problems stop: that site-year
+        only. A row that names no site the user may write belongs to no site-year: its
+        problems are its own, whatever else the file holds."""
         columns = {c.field: c for c in spec.columns}
         site: Site | None = None
-        sites: frozenset[int] = frozenset()
         enterprise = self.enterprise(spec, number, columns["tax_code"], raw.get("tax_code"))
+        year_hint = _whole(raw.get("year")) or self.year
         if enterprise is not None:
-            sites = self.site_ids_of(enterprise)
             if self.actor is not None and not permissions.can_manage_sites(self.actor, enterprise):
                 self.add(
                     _("You may not enter data for %(enterprise)s.")
@@ -817,22 +855,21 @@ class _Reader:
                     number,
                     columns["tax_code"],
                     raw.get("tax_code"),
-                    sites,
                 )
-                return None, sites
-            year_hint = _whole(raw.get("year")) or self.year
-            site = self.site(
-                spec, number, columns["site"], raw.get("site"), enterprise, sites, year_hint
-            )
-            if site is not None:
-                sites = frozenset({site.pk})
-        year = self.row_year(spec, number, columns["year"], raw.get("year"), sites)
+                return None, frozenset()
+            site = self.site(spec, number, columns["site"], raw.get("site"), enterprise, year_hint)
+        # A row whose year cannot be read still belongs to its site: to the year of the file,
+        # or (a file of several years) to every year of the site.
+        keys: frozenset[SiteYearKey] = (
+            frozenset({(site.pk, self.year)}) if site is not None else frozenset()
+        )
+        year = self.row_year(spec, number, columns["year"], raw.get("year"), keys)
         if site is None or year is None:
-            return None, sites
+            return None, keys
         draft = self.drafts.get((site.pk, year))
         if draft is None:
             draft = self.drafts[(site.pk, year)] = _Draft(site, year)
-        return draft, sites
+        return draft, frozenset({(site.pk, year)})
 
     def enterprise(
         self, spec: SheetSpec, number: int, column: Column, value: Any
@@ -865,17 +902,16 @@ class _Reader:
             )
         return enterprise
 
-    def site_ids_of(self, enterprise: Enterprise) -> frozenset[int]:
-        """The enterprise's sites (read once): a row naming none of them stops them all."""
+    def sites_of(self, enterprise: Enterprise) -> list[Site]:
+        """The enterprise's sites, read once."""
         if enterprise.pk not in self.sites:
             sites = list(Site.objects.filter(enterprise=enterprise).select_related("enterprise"))
             self.sites[enterprise.pk] = sites
-            self.site_ids[enterprise.pk] = frozenset(s.pk for s in sites)
             by_name: dict[str, list[Site]] = defaultdict(list)
             for site in sites:
                 by_name[_norm(site.name)].append(site)
             self.site_names[enterprise.pk] = dict(by_name)
-        return self.site_ids[enterprise.pk]
+        return self.sites[enterprise.pk]
 
     def site(
         self,
@@ -884,13 +920,14 @@ class _Reader:
         column: Column,
         value: Any,
         enterprise: Enterprise,
-        sites: frozenset[int],
         year: int | None,
     ) -> Site | None:
         if value is _FORMULA:
             return None
+        sites = self.sites_of(enterprise)
         if value is None:
-            self.add(_("Write the site's name."), spec, number, column, None, sites)
+            problem = self.add(_("Write the site's name."), spec, number, column)
+            self.parsed.strays.append((enterprise.pk, year, problem))
             return None
         matches = self.site_names[enterprise.pk].get(_norm(_as_text(value)), [])
         if len(matches) > 1:
@@ -909,19 +946,27 @@ class _Reader:
             message = _("Several sites of the enterprise have this name.")
         else:
             message = _("The enterprise has no site of this name (its sites: %(names)s).") % {
-                "names": "; ".join(s.name for s in self.sites[enterprise.pk]) or "—"
+                "names": "; ".join(s.name for s in sites) or "—"
             }
-        self.add(message, spec, number, column, value, sites)
+        # The row's error only: the enterprise's other site-years stay valid, with a warning
+        # that this row might have been meant for one of them.
+        problem = self.add(message, spec, number, column, value)
+        self.parsed.strays.append((enterprise.pk, year, problem))
         return None
 
     def row_year(
-        self, spec: SheetSpec, number: int, column: Column, value: Any, sites: frozenset[int]
+        self,
+        spec: SheetSpec,
+        number: int,
+        column: Column,
+        value: Any,
+        keys: frozenset[SiteYearKey],
     ) -> int | None:
         if value is _FORMULA:
             return None
         if value is None:
             if self.year is None:
-                self.add(_("Write the year."), spec, number, column, None, sites)
+                self.add(_("Write the year."), spec, number, column, None, keys)
             return self.year
         year = _whole(value)
         if year is None or not services.MIN_YEAR <= year <= services.MAX_YEAR:
@@ -932,7 +977,7 @@ class _Reader:
                 number,
                 column,
                 value,
-                sites,
+                keys,
             )
             return None
         if self.year is not None and year != self.year:
@@ -942,7 +987,7 @@ class _Reader:
                 number,
                 column,
                 value,
-                sites,
+                keys,
             )
             return None
         return year
@@ -952,9 +997,9 @@ class _Reader:
 
     def merged(self, spec: SheetSpec, merged: xlsx.MergedRange) -> None:
         first_row = merged.first_row
-        sites: frozenset[int] = frozenset()
+        keys: frozenset[SiteYearKey] = frozenset()
         for number in range(first_row, min(merged.last_row, first_row + MAX_ROWS) + 1):
-            sites |= self.row_sites.get((spec.title, number), frozenset())
+            keys |= self.row_keys.get((spec.title, number), frozenset())
         self.add(
             _("The cells %(range)s are merged; unmerge them and fill in each cell.")
             % {"range": merged.ref},
@@ -962,16 +1007,17 @@ class _Reader:
             first_row,
             None,
             None,
-            sites,
+            keys,
             letter=get_column_letter(merged.first_column),
-            blocks_all=first_row == 1 or not sites,
+            # Across the headings no cell can be trusted; elsewhere, the rows' site-years.
+            blocks_all=first_row == 1,
         )
 
     # -- checks across rows of a site's year --
 
     def cross_check(self) -> None:
         for draft in self.drafts.values():
-            sites = frozenset({draft.site.pk})
+            keys: frozenset[SiteYearKey] = frozenset({(draft.site.pk, draft.year)})
             outputs = draft.rows[OUTPUTS]
             products: dict[str, tuple[str, int]] = {}
             out_spec = sheet_spec(OUTPUTS)
@@ -989,7 +1035,7 @@ class _Reader:
                         row.number,
                         columns["category"],
                         self.categories[category].name,
-                        sites,
+                        keys,
                     )
             rules = [(row.allocation, row.number) for row in outputs if row.allocation]
             for rule, number in rules[1:]:
@@ -1001,26 +1047,28 @@ class _Reader:
                         number,
                         columns["allocation_rule"],
                         AllocationRule(rule).label,
-                        sites,
+                        keys,
                     )
-            self.yearly_or_monthly(OUTPUTS, outputs, lambda r: r.values.get("product"), sites)
+            self.yearly_or_monthly(OUTPUTS, outputs, lambda r: r.values.get("product"), keys)
             self.yearly_or_monthly(
                 ENERGY,
                 draft.rows[ENERGY],
                 lambda r: (r.values.get("carrier"), r.values.get("product") or ""),
-                sites,
+                keys,
             )
             # The service lets materials mix the two, but their totals would count twice too.
             self.yearly_or_monthly(
                 MATERIALS,
                 draft.rows[MATERIALS],
                 lambda r: (r.values.get("product") or "", r.values.get("material")),
-                sites,
+                keys,
             )
-            self.product_references(outputs, draft, sites)
-            self.duplicate_drivers(draft.rows[DRIVERS], sites)
+            self.product_references(outputs, draft, keys)
+            self.duplicate_drivers(draft.rows[DRIVERS], keys)
 
-    def product_references(self, outputs: list[_Row], draft: _Draft, sites: frozenset[int]) -> None:
+    def product_references(
+        self, outputs: list[_Row], draft: _Draft, keys: frozenset[SiteYearKey]
+    ) -> None:
         """Energy metered for a product, and materials of a product, name one of the outputs."""
         out_spec = sheet_spec(OUTPUTS)
         known = {row.values.get("product") for row in outputs}
@@ -1041,10 +1089,10 @@ class _Reader:
                         row.number,
                         column,
                         product,
-                        sites,
+                        keys,
                     )
 
-    def duplicate_drivers(self, rows: list[_Row], sites: frozenset[int]) -> None:
+    def duplicate_drivers(self, rows: list[_Row], keys: frozenset[SiteYearKey]) -> None:
         """One value per variable and month (the database would refuse a second)."""
         spec = sheet_spec(DRIVERS)
         month_column = next(c for c in spec.columns if c.field == "month")
@@ -1062,11 +1110,11 @@ class _Reader:
                     row.number,
                     month_column,
                     key[1],
-                    sites,
+                    keys,
                 )
 
     def yearly_or_monthly(
-        self, section: str, rows: list[_Row], key: Any, sites: frozenset[int]
+        self, section: str, rows: list[_Row], key: Any, keys: frozenset[SiteYearKey]
     ) -> None:
         """An item is given for the year or month by month, not both: the total would count
         twice."""
@@ -1097,7 +1145,7 @@ class _Reader:
                     row.number,
                     month_column,
                     None,
-                    sites,
+                    keys,
                 )
 
     def site_year(self, draft: _Draft) -> SiteYearData:
@@ -1153,6 +1201,49 @@ def _allocation_names() -> dict[str, str]:
     return names
 
 
+# --- What saving would do --------------------------------------------------------------------
+
+
+def classify(parsed: ParsedWorkbook, *, viewer: Any) -> None:
+    """Compare each site-year without problems with what is stored (nothing is saved): new,
+    changes a draft, changes submitted data, or unchanged, with the rows added, removed and
+    changed. A site-year the service would refuse becomes a problem of that site-year alone."""
+    valid = parsed.valid_site_years
+    stored = selectors.stored_years(viewer=viewer, keys=[sy.key for sy in valid])
+    for site_year in valid:
+        try:
+            checked = services.site_year_check(
+                year=site_year.year,
+                allocation_rule=site_year.allocation_rule,
+                outputs=site_year.outputs,
+                energy=site_year.energy,
+                materials=site_year.materials,
+                drivers=site_year.drivers,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                parsed.add(
+                    Problem(message, site=site_year.label(), records=frozenset({site_year.key}))
+                )
+            site_year.blocked = True
+            continue
+        old = stored.get(site_year.key)
+        site_year.change = changes.compare(
+            old.rows if old else None, checked.rows(), old.state if old else None
+        )
+        site_year.version = old.version if old else 0
+        site_year.submitted_at = old.submitted_at if old else None
+
+
+def replaces_submitted(parsed: ParsedWorkbook) -> list[SiteYearData]:
+    """The site-years without problems whose submitted data the file would replace."""
+    return [
+        sy
+        for sy in parsed.valid_site_years
+        if sy.change is not None and sy.change.status == changes.SUBMITTED
+    ]
+
+
 # --- Saving ----------------------------------------------------------------------------------
 
 
@@ -1161,6 +1252,11 @@ class SavedSiteYear:
     site: Site
     year: int
     rows: dict[str, int]
+    status: str = changes.NEW  # what the save did (changes.NEW, DRAFT, SUBMITTED)
+
+    @property
+    def must_resubmit(self) -> bool:
+        return self.status == changes.SUBMITTED
 
 
 @dataclass
@@ -1170,15 +1266,29 @@ class SkippedSiteYear:
     reason: str
 
 
+@dataclass(frozen=True)
+class Seen:
+    """A site-year as the preview showed it: the version compared and what saving would do."""
+
+    version: int
+    status: str
+
+
 @dataclass
 class ImportResult:
     saved: list[SavedSiteYear] = field(default_factory=list)
     skipped: list[SkippedSiteYear] = field(default_factory=list)
+    unchanged: list[SavedSiteYear] = field(default_factory=list)  # the same as stored
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def site_years(self) -> int:
         return len(self.saved)
+
+    @property
+    def to_resubmit(self) -> list[SavedSiteYear]:
+        """Saved over submitted data: now drafts, out of the figures until submitted again."""
+        return [s for s in self.saved if s.must_resubmit]
 
     @property
     def rows(self) -> dict[str, int]:
@@ -1194,10 +1304,17 @@ def apply(
     *,
     actor: Any,
     keep_valid_only: bool = False,
+    replace_submitted: bool = False,
+    seen: Mapping[tuple[int, int], Seen] | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> ImportResult:
     """Save what `parse` read, in one transaction. A file with problems saves nothing unless
-    `keep_valid_only`: then the sites without problems are saved and the others are listed."""
+    `keep_valid_only`: then the site-years without problems are saved and the others listed.
+
+    Submitted data are replaced only with `replace_submitted`, and, when the preview the user
+    confirmed is given (`seen`), only for the site-years it showed as changing submitted data
+    and only if nobody saved them since. A site-year with the same data as stored is not
+    written (it stays submitted if it was)."""
     result = ImportResult(problems=list(parsed.problems))
     if parsed.problems and (not keep_valid_only or parsed.blocked_all):
         reason = _("The file has problems; nothing was saved.")
@@ -1215,16 +1332,20 @@ def apply(
                     )
                 )
                 continue
-            messages = _save(site_year, actor)
-            if not messages:
-                result.saved.append(
-                    SavedSiteYear(site_year.site, site_year.year, site_year.counts())
+            written, messages = _save(site_year, actor, replace_submitted, seen)
+            if written is not None:
+                saved = SavedSiteYear(
+                    site_year.site, site_year.year, site_year.counts(), written.change.status
                 )
+                if written.change.status == changes.UNCHANGED:
+                    result.unchanged.append(saved)
+                else:
+                    result.saved.append(saved)
                 continue
             failed = True
             result.skipped.append(SkippedSiteYear(site_year.site, site_year.year, messages[0]))
             result.problems += [
-                Problem(m, site=site_year.label(), sites=frozenset({site_year.site.pk}))
+                Problem(m, site=site_year.label(), records=frozenset({site_year.key}))
                 for m in messages
             ]
         if failed and not keep_valid_only:
@@ -1235,11 +1356,24 @@ def apply(
     return result
 
 
-def _save(site_year: SiteYearData, actor: Any) -> list[str]:
-    """Problems that keep the site's year from being saved; none when it was."""
+def _save(
+    site_year: SiteYearData,
+    actor: Any,
+    replace_submitted: bool,
+    seen: Mapping[tuple[int, int], Seen] | None,
+) -> tuple[services.SiteYearWrite | None, list[str]]:
+    """What the save did, or the problems that kept the site-year from being saved."""
+    expected: int | None = None
+    if seen is not None:
+        shown = seen.get(site_year.key)
+        if shown is None:
+            return None, [_("This site-year was not in the preview; upload the file again.")]
+        expected = shown.version
+        # Only the submitted years the user saw and confirmed are replaced.
+        replace_submitted = replace_submitted and shown.status == changes.SUBMITTED
     try:
         with transaction.atomic():
-            services.site_year_save(
+            written = services.site_year_write(
                 actor=actor,
                 site=site_year.site,
                 year=site_year.year,
@@ -1249,12 +1383,14 @@ def _save(site_year: SiteYearData, actor: Any) -> list[str]:
                 materials=site_year.materials,
                 drivers=site_year.drivers,
                 is_demo=site_year.site.is_demo,
+                replace_submitted=replace_submitted,
+                expected_version=expected,
             )
     except PermissionDenied:
-        return [
+        return None, [
             _("You may not enter data for %(enterprise)s.")
             % {"enterprise": site_year.site.enterprise.name}
         ]
     except ValidationError as exc:
-        return list(exc.messages)
-    return []
+        return None, list(exc.messages)
+    return written, []

@@ -1,25 +1,32 @@
 """Importing a filled-in Excel template: upload, read in the background, preview, confirm.
 
-Nothing reaches the site-year data before the uploader has seen every problem and confirmed;
-a file with problems saves nothing unless they choose to keep only the sites without any.
+Nothing reaches the site-year data before the uploader has seen every problem and, for each
+site-year, what saving it would do (new, changes a draft, changes submitted data, unchanged,
+with the old and new values), and confirmed. A file with problems saves nothing unless they
+choose to keep only the site-years without any; submitted data are replaced only when they
+tick the box that says how many submitted years will go back to draft.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from benvung.accounts import permissions
 from benvung.accounts.models import Role
-from benvung.core import jobs
+from benvung.core import jobs, units
+from benvung.core.templatetags.benvung import number
 
-from . import excel
-from .models import ImportJob
+from . import changes, excel
+from .models import AllocationRule, Carrier, ImportJob, ProductCategory
 
 
 def can_import(user: Any) -> bool:
@@ -49,6 +56,48 @@ def _problem_dict(problem: excel.Problem) -> dict[str, Any]:
     return jobs.problem_dict(problem, "site")
 
 
+def _site_year_dict(parsed: excel.ParsedWorkbook, sy: excel.SiteYearData) -> dict[str, Any]:
+    status = "blocked" if sy.blocked or sy.change is None else sy.change.status
+    return {
+        "site": sy.site.pk,
+        "year": sy.year,
+        "label": sy.label(),
+        "counts": sy.counts(),
+        "blocked": sy.blocked,
+        "status": status,
+        "version": sy.version,
+        "submitted_at": sy.submitted_at.isoformat() if sy.submitted_at else None,
+        "change": sy.change.to_json() if sy.change is not None and not sy.blocked else None,
+        "problems": len(parsed.problems_of(sy)) if sy.blocked else 0,
+        "warnings": [_problem_dict(p) for p in sy.warnings[:20]],
+    }
+
+
+def preview_of(parsed: excel.ParsedWorkbook) -> dict[str, Any]:
+    """What the preview page shows (kept on the job as JSON): per site-year what saving it
+    would do, with old → new values, and every problem."""
+    site_years = [_site_year_dict(parsed, sy) for sy in parsed.site_years]
+    statuses = dict.fromkeys((*changes.STATUSES, "blocked"), 0)
+    for sy in site_years:
+        statuses[sy["status"]] += 1
+    valid = len(parsed.valid_site_years)
+    return {
+        "counts": parsed.counts(),
+        "site_years": site_years,
+        "statuses": statuses,
+        "problems": [_problem_dict(p) for p in parsed.problems],
+        "problem_count": parsed.problem_count,
+        "blocked_all": parsed.blocked_all,
+        "valid": valid,
+        "to_save": valid - statuses[changes.UNCHANGED],
+        "replaces_submitted": statuses[changes.SUBMITTED],
+        # Problems of rows that belong to no site-year (an unknown site or tax code).
+        "strays": sum(
+            1 for p in parsed.problems if p.row is not None and not p.records and not p.blocks_all
+        ),
+    }
+
+
 def import_read(job: ImportJob) -> ImportJob:
     """Read the stored file (background task); the preview is kept on the job."""
 
@@ -56,23 +105,28 @@ def import_read(job: ImportJob) -> ImportJob:
         parsed = excel.parse(
             data, year=job.year, actor=job.uploaded_by, progress=_reporter(job, 10, 95)
         )
-        return {
-            "counts": parsed.counts(),
-            "site_years": [
-                {"label": sy.label(), "counts": sy.counts(), "blocked": sy.blocked}
-                for sy in parsed.site_years
-            ],
-            "problems": [_problem_dict(p) for p in parsed.problems],
-            "problem_count": parsed.problem_count,
-            "blocked_all": parsed.blocked_all,
-            "valid": len(parsed.valid_site_years),
-        }
+        excel.classify(parsed, viewer=job.uploaded_by)
+        return preview_of(parsed)
 
     return _FLOW.read(job, 10, preview)
 
 
+def _seen(preview: Mapping[str, Any]) -> dict[tuple[int, int], excel.Seen]:
+    """The site-years the uploader saw ready to save, as the preview showed them."""
+    return {
+        (sy["site"], sy["year"]): excel.Seen(sy["version"], sy["status"])
+        for sy in preview.get("site_years", [])
+        if sy.get("status") in changes.STATUSES
+    }
+
+
+def _label(site: Any, year: int) -> str:
+    return f"{site.enterprise.name} – {site.name}, {year}"
+
+
 def import_save(job: ImportJob) -> ImportJob:
-    """Read the file again and save it (background task), as the uploader."""
+    """Read the file again and save it (background task), as the uploader: only what the
+    preview showed, submitted data only if the uploader confirmed replacing them."""
 
     def work(data: bytes) -> tuple[dict[str, Any], str]:
         parsed = excel.parse(
@@ -82,16 +136,26 @@ def import_save(job: ImportJob) -> ImportJob:
             parsed,
             actor=job.uploaded_by,
             keep_valid_only=job.keep_valid_only,
+            replace_submitted=job.replace_confirmed,
+            seen=_seen(job.preview),
             progress=_reporter(job, 70, 99),
         )
+
+        def entry(s: excel.SavedSiteYear) -> dict[str, Any]:
+            return {
+                "label": _label(s.site, s.year),
+                "site": s.site.pk,
+                "year": s.year,
+                "rows": s.rows,
+                "status": s.status,
+            }
+
         return {
-            "saved": [
-                {"label": f"{s.site.enterprise.name} – {s.site.name}, {s.year}", "rows": s.rows}
-                for s in result.saved
-            ],
+            "saved": [entry(s) for s in result.saved],
+            "resubmit": [entry(s) for s in result.to_resubmit],
+            "unchanged": [entry(s) for s in result.unchanged],
             "skipped": [
-                {"label": f"{s.site.enterprise.name} – {s.site.name}, {s.year}", "reason": s.reason}
-                for s in result.skipped
+                {"label": _label(s.site, s.year), "reason": s.reason} for s in result.skipped
             ],
             "problems": [_problem_dict(p) for p in result.problems[: excel.MAX_PROBLEMS]],
         }, ImportJob.State.SAVED
@@ -99,21 +163,245 @@ def import_save(job: ImportJob) -> ImportJob:
     return _FLOW.save(job, work)
 
 
-def import_confirm(*, actor: Any, job: ImportJob, keep_valid_only: bool) -> ImportJob:
-    """The uploader has seen the preview: save (in the background)."""
-    return _FLOW.confirm(actor=actor, job=job, keep_valid_only=keep_valid_only)
+def import_confirm(
+    *, actor: Any, job: ImportJob, keep_valid_only: bool, replace_confirmed: bool = False
+) -> ImportJob:
+    """The uploader has seen the preview: save (in the background). Site-years whose data
+    were submitted are replaced only with `replace_confirmed`."""
+    return _FLOW.confirm(
+        actor=actor, job=job, keep_valid_only=keep_valid_only, replace_confirmed=replace_confirmed
+    )
 
 
 def import_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
     return _FLOW.cancel(actor=actor, job=job)
 
 
-def _saveable(preview: Mapping[str, Any], keep_valid_only: bool) -> None:
-    """A file with problems saves nothing unless the uploader keeps only the valid sites."""
+def _saveable(preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool) -> None:
+    """A file with problems saves nothing unless the uploader keeps only the valid
+    site-years; submitted data are replaced only when the uploader confirmed it."""
     if preview.get("problem_count") and not keep_valid_only:
-        raise ValidationError(_("The file has problems: correct it, or keep only the valid sites."))
+        raise ValidationError(
+            _("The file has problems: correct it, or keep only the valid site-years.")
+        )
     if keep_valid_only and (preview.get("blocked_all") or not preview.get("valid")):
-        raise ValidationError(_("No site of the file is free of problems: nothing can be saved."))
+        raise ValidationError(
+            _("No site-year of the file is free of problems: nothing can be saved.")
+        )
+    if not preview.get("to_save", preview.get("valid")):
+        raise ValidationError(
+            _("The file holds the same data as stored: there is nothing to save.")
+        )
+    submitted = preview.get("replaces_submitted") or 0
+    if submitted and not replace_confirmed:
+        raise ValidationError(
+            ngettext(
+                "The file replaces the data of %(count)s site-year that was submitted: tick the "
+                "box to confirm it; the year must then be submitted again.",
+                "The file replaces the data of %(count)s site-years that were submitted: tick "
+                "the box to confirm it; the years must then be submitted again.",
+                submitted,
+            )
+            % {"count": submitted}
+        )
+
+
+# --- The preview as the page shows it ----------------------------------------------------------
+
+
+def status_labels() -> dict[str, str]:
+    """What saving a site-year would do, as the preview says it."""
+    return {
+        changes.NEW: _("new"),
+        changes.DRAFT: _("changes a draft"),
+        changes.SUBMITTED: _("changes submitted data"),
+        changes.UNCHANGED: _("unchanged"),
+        "blocked": _("not importable"),
+    }
+
+
+def saved_labels() -> dict[str, str]:
+    """What saving a site-year did, as the result says it."""
+    return {
+        changes.NEW: _("saved as a new draft"),
+        changes.DRAFT: _("draft changed"),
+        changes.SUBMITTED: _("submitted data replaced: back to draft, to be submitted again"),
+    }
+
+
+def _month(month: int | None) -> str:
+    return _("whole year") if not month else _("month %(month)s") % {"month": month}
+
+
+def _field_labels() -> dict[str, dict[str, str]]:
+    return {
+        changes.OUTPUTS: {
+            "category": _("product category"),
+            "quantity": _("quantity"),
+            "unit": _("unit"),
+            "capacity": _("capacity"),
+            "value_vnd": _("production value (VND)"),
+        },
+        changes.ENERGY: {"quantity": _("quantity"), "unit": _("unit")},
+        changes.MATERIALS: {"quantity": _("quantity"), "unit": _("unit")},
+        changes.DRIVERS: {"value": _("value")},
+    }
+
+
+def _section_titles() -> dict[str, str]:
+    return {
+        changes.OUTPUTS: _("Outputs"),
+        changes.ENERGY: _("Energy used"),
+        changes.MATERIALS: _("Materials and water"),
+        changes.DRIVERS: _("Energy drivers"),
+    }
+
+
+class _Names:
+    """Carriers and categories by key, in the language of the page."""
+
+    def __init__(self) -> None:
+        english = (translation.get_language() or "vi").startswith("en")
+        self.carriers = {
+            c.key: (c.name_en if english and c.name_en else c.name) for c in Carrier.objects.all()
+        }
+        self.categories = {
+            c.key: (c.name_en if english and c.name_en else c.name)
+            for c in ProductCategory.objects.all()
+        }
+        self.rules = {value: str(label) for value, label in AllocationRule.choices}
+
+    def value(self, name: str, value: str | None) -> str:
+        if value is None or value == "":
+            return "—"
+        if name == "category":
+            return self.categories.get(value, value)
+        if name == "unit":
+            return units.label(value)
+        if name in changes.PLACES:
+            return number(value)
+        return value
+
+    def item(self, section: str, item: list[str]) -> str:
+        if section == changes.ENERGY:
+            carrier, product = [*item, ""][:2]
+            name = self.carriers.get(carrier, carrier)
+            return (
+                _("%(carrier)s, metered for %(product)s") % {"carrier": name, "product": product}
+                if product
+                else name
+            )
+        if section == changes.MATERIALS:
+            product, material = [*item, ""][:2]
+            return (
+                _("%(material)s for %(product)s") % {"material": material, "product": product}
+                if product
+                else material
+            )
+        return item[0] if item else ""
+
+
+def _total(total: Mapping[str, str]) -> str:
+    if not total:
+        return "—"
+    return " + ".join(
+        f"{number(value)} {units.label(unit)}".strip() for unit, value in total.items()
+    )
+
+
+def _months(item: Mapping[str, Any]) -> str:
+    """The months whose rows change: "months 3, 7" when they all change the same way as the
+    item, else "changed: months 3, 7; added: months 12"; empty for an item given for the year."""
+    by_kind: dict[str, list[int]] = {"changed": [], "added": [], "removed": []}
+    for row in item["rows"]:
+        kind = "added" if row["old"] is None else "removed" if row["new"] is None else "changed"
+        by_kind[kind].append(row["month"] or 0)
+    if all(m == 0 for months in by_kind.values() for m in months):
+        return ""
+
+    def listed(months: list[int]) -> str:
+        return ", ".join(str(m) if m else _("whole year") for m in sorted(set(months)))
+
+    kinds = [kind for kind, months in by_kind.items() if months]
+    if kinds == [item["kind"]]:
+        return _("months %(months)s") % {"months": listed(by_kind[kinds[0]])}
+    labels = {"changed": _("changed"), "added": _("added"), "removed": _("removed")}
+    return "; ".join(
+        _("%(what)s: months %(months)s") % {"what": labels[kind], "months": listed(by_kind[kind])}
+        for kind in kinds
+    )
+
+
+def _rows(section: str, item: Mapping[str, Any], names: _Names) -> list[dict[str, Any]]:
+    fields = changes.VALUE_FIELDS[section]
+    labels = _field_labels()[section]
+    shown = []
+    for row in item["rows"]:
+        old, new = row["old"], row["new"]
+        pairs = []
+        for index, name in enumerate(fields):
+            before = old[index] if old is not None else None
+            after = new[index] if new is not None else None
+            if old is not None and new is not None and before == after:
+                continue
+            if (old is None and after in (None, "")) or (new is None and before in (None, "")):
+                continue
+            pairs.append(
+                {
+                    "label": labels[name],
+                    "old": None if old is None else names.value(name, before),
+                    "new": None if new is None else names.value(name, after),
+                }
+            )
+        kind = "added" if old is None else "removed" if new is None else "changed"
+        shown.append({"when": _month(row["month"]), "kind": kind, "fields": pairs})
+    return shown
+
+
+def preview_site_years(job: ImportJob) -> list[dict[str, Any]]:
+    """The preview's site-years with their changes named and numbers written for the page
+    (in the page's language): per section the items added, removed and changed, with totals
+    and the months that change, and the rows old → new."""
+    names = _Names()
+    titles = _section_titles()
+    shown = []
+    for sy in job.preview.get("site_years", []):
+        change = sy.get("change") or {}
+        sections = []
+        for section in changes.SECTIONS:
+            items = [i for i in change.get("items", []) if i["section"] == section]
+            if not items:
+                continue
+            sections.append(
+                {
+                    "key": section,
+                    "title": titles[section],
+                    "counts": change.get("counts", {}).get(section, {}),
+                    "items": [
+                        {
+                            "name": names.item(section, i["item"]),
+                            "kind": i["kind"],
+                            "old_total": _total(i["old_total"]),
+                            "new_total": _total(i["new_total"]),
+                            "months": _months(i),
+                            "rows": _rows(section, i, names),
+                            "more": i.get("rows_not_shown", 0),
+                        }
+                        for i in items
+                    ],
+                }
+            )
+        allocation = change.get("allocation")
+        submitted = sy.get("submitted_at")
+        shown.append(
+            {
+                **sy,
+                "submitted_at": dt.datetime.fromisoformat(submitted) if submitted else None,
+                "sections": sections,
+                "allocation": [names.rules.get(r, r) for r in allocation] if allocation else None,
+            }
+        )
+    return shown
 
 
 # Saving starts at 50 %: the file is read again (to 70 %), then saved.

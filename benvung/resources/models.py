@@ -158,6 +158,9 @@ class SiteYear(TimeStampedModel):
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default="draft")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Kept when the data change after a submission (submitted_at is then cleared), so the pages
+    # can say that this year was submitted once and must be submitted again.
+    last_submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -174,6 +177,11 @@ class SiteYear(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.site} — {self.year}"
+
+    @property
+    def needs_resubmission(self) -> bool:
+        """Submitted once, changed since: out of the province's figures until submitted again."""
+        return self.state == self.State.DRAFT and self.last_submitted_at is not None
 
 
 MONTH = models.PositiveSmallIntegerField(
@@ -353,6 +361,8 @@ class ImportJob(TimeStampedModel):
     preview = models.JSONField(default=dict, blank=True)  # counts, site years, problems
     result = models.JSONField(default=dict, blank=True)
     keep_valid_only = models.BooleanField(default=False)
+    # The uploader confirmed that site-years whose data were submitted are replaced.
+    replace_confirmed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,7 +16,17 @@ from benvung.core import units
 from benvung.directory.models import Site
 
 from . import calculations as calc
-from .models import ConversionFactor, EnergyNorm, Output, ProductCategory, SiteYear
+from . import changes
+from .models import (
+    ConversionFactor,
+    Driver,
+    EnergyNorm,
+    EnergyUse,
+    MaterialUse,
+    Output,
+    ProductCategory,
+    SiteYear,
+)
 
 
 def factors_on(day: dt.date) -> list[calc.Factor]:
@@ -165,3 +177,69 @@ def reporting_coverage(year: int, *, drafts: Drafts = False) -> ReportingCoverag
         counted.setdefault(sector, set()).add(enterprise)
         counted.setdefault("*", set()).add(enterprise)
     return ReportingCoverage(expected, counted)
+
+
+def year_rows(site_year_ids: Iterable[int]) -> dict[int, changes.YearRows]:
+    """The stored rows of the site-years, in comparable form (five queries however many)."""
+    ids = list(site_year_ids)
+    rules = dict(SiteYear.objects.filter(pk__in=ids).values_list("pk", "allocation_rule"))
+    rows: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    queries: dict[str, Any] = {
+        changes.OUTPUTS: Output.objects.values(
+            "site_year_id",
+            "product",
+            "month",
+            "quantity",
+            "unit",
+            "capacity",
+            "value_vnd",
+            "category__key",
+        ),
+        changes.ENERGY: EnergyUse.objects.values(
+            "site_year_id", "product", "month", "quantity", "unit", "carrier__key"
+        ),
+        changes.MATERIALS: MaterialUse.objects.values(
+            "site_year_id", "product", "material", "month", "quantity", "unit"
+        ),
+        changes.DRIVERS: Driver.objects.values("site_year_id", "name", "month", "value"),
+    }
+    for section, query in queries.items():
+        for values in query.filter(site_year_id__in=ids):
+            # Carriers and categories by key, as the rows to store name them.
+            for relation in ("category", "carrier"):
+                if f"{relation}__key" in values:
+                    values[relation] = values.pop(f"{relation}__key")
+            rows[values["site_year_id"]][section].append(values)
+    return {pk: changes.YearRows.of(rule, rows[pk]) for pk, rule in rules.items()}
+
+
+@dataclass(frozen=True)
+class StoredYear:
+    """A stored site-year as an import or the API compares it with new data."""
+
+    pk: int
+    state: str
+    version: int
+    submitted_at: dt.datetime | None
+    rows: changes.YearRows
+
+
+def stored_years(
+    *, viewer: Any, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], StoredYear]:
+    """The stored site-years among (site id, year) `keys` that the viewer may read."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    site_years = [
+        sy
+        for sy in site_year_list(viewer=viewer).filter(
+            site_id__in={site for site, _year in wanted}, year__in={year for _site, year in wanted}
+        )
+        if (sy.site_id, sy.year) in wanted
+    ]
+    rows = year_rows(sy.pk for sy in site_years)
+    return {
+        (sy.site_id, sy.year): StoredYear(sy.pk, sy.state, sy.version, sy.submitted_at, rows[sy.pk])
+        for sy in site_years
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from benvung.core import audit, units
 from benvung.core.numbers import parse_decimal
 from benvung.directory.models import Site, SourceStatus
 
+from . import changes, selectors
 from .models import (
     AllocationRule,
     Carrier,
@@ -136,22 +138,112 @@ class _Rows:
         return code
 
 
-def site_year_save(
+class SubmittedDataChange(ValidationError):
+    """Saving would replace data already submitted, and the caller did not say it may."""
+
+    def __init__(self, site_year: SiteYear, change: changes.YearChange) -> None:
+        self.site_year = site_year
+        self.change = change
+        super().__init__(
+            _(
+                "The data of %(site)s for %(year)s were submitted; replacing them must be "
+                "confirmed, and the year must then be submitted again."
+            )
+            % {"site": site_year.site.name, "year": site_year.year}
+        )
+
+
+class SiteYearConflict(ValidationError):
+    """The stored year is not the one the caller saw (someone saved it in between)."""
+
+    def __init__(self, site_year: SiteYear | None, site: Site, year: int) -> None:
+        self.site_year = site_year
+        super().__init__(
+            _(
+                "The data of %(site)s for %(year)s were changed since they were checked; "
+                "check the file again."
+            )
+            % {"site": site.name, "year": year}
+        )
+
+
+@dataclass(frozen=True)
+class CheckedYear:
+    """A site-year's rows as they will be stored (numbers rounded as the columns keep them)."""
+
+    allocation_rule: str
+    outputs: list[Output]
+    energy: list[EnergyUse]
+    materials: list[MaterialUse]
+    drivers: list[Driver]
+
+    def rows(self) -> changes.YearRows:
+        return changes.YearRows.of(
+            self.allocation_rule,
+            {
+                changes.OUTPUTS: (
+                    {
+                        "product": o.product,
+                        "category": o.category.key,
+                        "month": o.month,
+                        "quantity": o.quantity,
+                        "unit": o.unit,
+                        "capacity": o.capacity,
+                        "value_vnd": o.value_vnd,
+                    }
+                    for o in self.outputs
+                ),
+                changes.ENERGY: (
+                    {
+                        "carrier": e.carrier.key,
+                        "product": e.product,
+                        "month": e.month,
+                        "quantity": e.quantity,
+                        "unit": e.unit,
+                    }
+                    for e in self.energy
+                ),
+                changes.MATERIALS: (
+                    {
+                        "product": m.product,
+                        "material": m.material,
+                        "month": m.month,
+                        "quantity": m.quantity,
+                        "unit": m.unit,
+                    }
+                    for m in self.materials
+                ),
+                changes.DRIVERS: (
+                    {"name": d.name, "month": d.month, "value": d.value} for d in self.drivers
+                ),
+            },
+        )
+
+
+@dataclass(frozen=True)
+class SiteYearWrite:
+    """What a save did: `change.status` is new, draft, submitted (replaced, now a draft to be
+    submitted again) or unchanged (nothing written)."""
+
+    site_year: SiteYear
+    change: changes.YearChange
+
+    @property
+    def must_resubmit(self) -> bool:
+        return self.change.status == changes.SUBMITTED
+
+
+def site_year_check(
     *,
-    actor: Any,
-    site: Site,
     year: int,
     allocation_rule: str = AllocationRule.MASS,
     outputs: Sequence[Mapping[str, Any]] = (),
     energy: Sequence[Mapping[str, Any]] = (),
     materials: Sequence[Mapping[str, Any]] = (),
     drivers: Sequence[Mapping[str, Any]] = (),
-    is_demo: bool = False,
-) -> SiteYear:
-    """Replace the site's data for `year`. Every problem is reported at once; nothing is saved
-    unless all rows are good."""
-    if not can_write_site(actor, site):
-        raise PermissionDenied(_("You are not allowed to do this."))
+) -> CheckedYear:
+    """The rows as they would be stored, or every problem at once (ValidationError); nothing
+    is written."""
     check = _Rows()
     if not MIN_YEAR <= year <= MAX_YEAR:
         check.errors.append(
@@ -183,10 +275,10 @@ def site_year_save(
                 quantity=check.amount(section, i, _("quantity"), row.get("quantity")),
                 unit=check.unit(section, i, row.get("unit"), allowed),
                 capacity=_optional(
-                    check, section, i, _("capacity"), row.get("capacity"), MAX_CAPACITY
+                    check, section, i, _("capacity"), row.get("capacity"), MAX_CAPACITY, 2
                 ),
                 value_vnd=_optional(
-                    check, section, i, _("value"), row.get("value_vnd"), MAX_VALUE_VND
+                    check, section, i, _("value"), row.get("value_vnd"), MAX_VALUE_VND, 0
                 ),
             )
         )
@@ -260,45 +352,143 @@ def site_year_save(
     _check_yearly_or_monthly(check, new_outputs, new_energy, new_materials)
     if check.errors:
         raise ValidationError(check.errors)
+    return CheckedYear(allocation_rule, new_outputs, new_energy, new_materials, new_drivers)
+
+
+def site_year_save(
+    *,
+    actor: Any,
+    site: Site,
+    year: int,
+    allocation_rule: str = AllocationRule.MASS,
+    outputs: Sequence[Mapping[str, Any]] = (),
+    energy: Sequence[Mapping[str, Any]] = (),
+    materials: Sequence[Mapping[str, Any]] = (),
+    drivers: Sequence[Mapping[str, Any]] = (),
+    is_demo: bool = False,
+) -> SiteYear:
+    """Replace the site's data for `year` (the data-entry form: its page shows the year's
+    state). Every problem is reported at once; nothing is saved unless all rows are good."""
+    return site_year_write(
+        actor=actor,
+        site=site,
+        year=year,
+        allocation_rule=allocation_rule,
+        outputs=outputs,
+        energy=energy,
+        materials=materials,
+        drivers=drivers,
+        is_demo=is_demo,
+        replace_submitted=True,
+    ).site_year
+
+
+def site_year_write(
+    *,
+    actor: Any,
+    site: Site,
+    year: int,
+    allocation_rule: str = AllocationRule.MASS,
+    outputs: Sequence[Mapping[str, Any]] = (),
+    energy: Sequence[Mapping[str, Any]] = (),
+    materials: Sequence[Mapping[str, Any]] = (),
+    drivers: Sequence[Mapping[str, Any]] = (),
+    is_demo: bool = False,
+    replace_submitted: bool = False,
+    expected_version: int | None = None,
+) -> SiteYearWrite:
+    """Replace the site's data for `year`, all or nothing, and say what that did.
+
+    The same data as stored are not written (a submitted year stays submitted). Changing a
+    submitted year is refused (SubmittedDataChange, with the changes) unless
+    `replace_submitted`: it takes the year out of the province's figures until it is submitted
+    again. `expected_version` (0: nothing stored) refuses (SiteYearConflict) a year saved by
+    someone else since the caller looked at it.
+    """
+    if not can_write_site(actor, site):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    checked = site_year_check(
+        year=year,
+        allocation_rule=allocation_rule,
+        outputs=outputs,
+        energy=energy,
+        materials=materials,
+        drivers=drivers,
+    )
     with transaction.atomic():
         site_year, created = SiteYear.objects.select_for_update().get_or_create(
-            site=site, year=year, defaults={"is_demo": is_demo}
+            site=site, year=year, defaults={"is_demo": is_demo, "allocation_rule": allocation_rule}
         )
+        if expected_version is not None and (0 if created else site_year.version) != (
+            expected_version
+        ):
+            raise SiteYearConflict(None if created else site_year, site, year)
+        stored = None if created else selectors.year_rows([site_year.pk])[site_year.pk]
+        change = changes.compare(stored, checked.rows(), None if created else site_year.state)
+        if change.status == changes.UNCHANGED:
+            return SiteYearWrite(site_year, change)
+        if change.status == changes.SUBMITTED and not replace_submitted:
+            raise SubmittedDataChange(site_year, change)
         before = None if created else _snapshot(site_year)
         site_year.outputs.all().delete()
         site_year.energy.all().delete()
         site_year.materials.all().delete()
         site_year.drivers.all().delete()
-        for group in (new_outputs, new_energy, new_materials, new_drivers):
+        for group in (checked.outputs, checked.energy, checked.materials, checked.drivers):
             for obj in group:
                 obj.site_year = site_year
-        Output.objects.bulk_create(new_outputs)
-        EnergyUse.objects.bulk_create(new_energy)
-        MaterialUse.objects.bulk_create(new_materials)
-        Driver.objects.bulk_create(new_drivers)
+        Output.objects.bulk_create(checked.outputs)
+        EnergyUse.objects.bulk_create(checked.energy)
+        MaterialUse.objects.bulk_create(checked.materials)
+        Driver.objects.bulk_create(checked.drivers)
         site_year.allocation_rule = allocation_rule
         site_year.version += 0 if created else 1
+        if site_year.state == SiteYear.State.SUBMITTED:
+            # Kept, so the pages can say the year was submitted and must be submitted again.
+            site_year.last_submitted_at = site_year.submitted_at or site_year.last_submitted_at
         # Changed data must be checked and submitted again.
         site_year.state = SiteYear.State.DRAFT
         site_year.submitted_at = None
         site_year.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         site_year.save()
+        summary = ""
+        if change.status == changes.SUBMITTED:
+            summary = _(
+                "Submitted data replaced (submitted %(day)s); the year is a draft again and "
+                "must be submitted again."
+            ) % {
+                "day": date_format(
+                    timezone.localtime(site_year.last_submitted_at), "SHORT_DATETIME_FORMAT"
+                )
+                if site_year.last_submitted_at
+                else "—"
+            }
         audit.record(
             actor=actor,
-            action="site_year.create" if created else "site_year.update",
+            action="site_year.create"
+            if created
+            else "site_year.replace_submitted"
+            if change.status == changes.SUBMITTED
+            else "site_year.update",
             target=site_year,
             before=before,
             after=_snapshot(site_year),
+            summary=summary,
         )
-    return site_year
+    return SiteYearWrite(site_year, change)
 
 
 def _optional(
-    check: _Rows, section: str, row: int, field: str, value: Any, limit: Decimal
+    check: _Rows, section: str, row: int, field: str, value: Any, limit: Decimal, places: int
 ) -> Decimal | None:
+    """An optional number, rounded to the `places` its column keeps: every database then
+    stores the same value, and a comparison with the stored one is exact."""
     if value in (None, ""):
         return None
-    return check.number(section, row, field, value, limit=limit)
+    number = check.number(section, row, field, value, limit=limit)
+    if number is None:
+        return None
+    return number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def _check_yearly_or_monthly(
@@ -325,10 +515,22 @@ def _check_yearly_or_monthly(
 
 
 def _snapshot(site_year: SiteYear) -> dict[str, Any]:
+    """The year as stored, for the audit record: its state, and every row."""
     return {
+        "state": site_year.state,
+        "version": site_year.version,
+        "submitted_at": site_year.submitted_at.isoformat() if site_year.submitted_at else None,
         "allocation_rule": site_year.allocation_rule,
         "outputs": [
-            [o.product, o.category.key, o.month, str(o.quantity), o.unit]
+            [
+                o.product,
+                o.category.key,
+                o.month,
+                str(o.quantity),
+                o.unit,
+                None if o.capacity is None else str(o.capacity),
+                None if o.value_vnd is None else str(o.value_vnd),
+            ]
             for o in site_year.outputs.select_related("category")
         ],
         "energy": [
@@ -408,9 +610,11 @@ def site_year_submit(*, actor: Any, site_year: SiteYear) -> SiteYear:
     with transaction.atomic():
         locked = SiteYear.objects.select_for_update().get(pk=site_year.pk)
         locked.state = SiteYear.State.SUBMITTED
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = locked.last_submitted_at = timezone.now()
         locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-        locked.save(update_fields=["state", "submitted_at", "updated_by", "updated_at"])
+        locked.save(
+            update_fields=["state", "submitted_at", "last_submitted_at", "updated_by", "updated_at"]
+        )
         audit.record(
             actor=actor,
             action="site_year.submit",

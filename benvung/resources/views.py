@@ -413,7 +413,16 @@ def import_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, token: str) -> HttpResponse:
     job = get_object_or_404(imports.import_list(viewer=request.user), token=token)
-    return render(request, "resources/import_detail.html", {"job": job})
+    return render(
+        request,
+        "resources/import_detail.html",
+        {
+            "job": job,
+            "site_years": imports.preview_site_years(job),
+            "status_labels": imports.status_labels(),
+            "saved_labels": imports.saved_labels(),
+        },
+    )
 
 
 @login_required

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -150,7 +152,7 @@ class SurveyImporter(ti.Importer):
     def prepare(self) -> None:
         # Every outlet, so that one the user may not record is named as such, not as unknown.
         self.outlets = OutletFinder(RetailOutlet.objects.all())
-        self.existing = {
+        self.existing_surveys = {
             (s.outlet_id, s.year): s for s in PackagingSurvey.objects.select_related("owner")
         }
 
@@ -176,7 +178,7 @@ class SurveyImporter(ti.Importer):
             evidence_url=values["evidence_url"] or "",
         )
         problems = services.survey_problems(data)
-        existing = self.existing.get((outlet.pk, data.year))
+        existing = self.existing_surveys.get((outlet.pk, data.year))
         if existing is not None and not permissions.can_edit_survey(self.actor, existing):
             problems.setdefault("outlet", []).append(
                 _("The survey of %(outlet)s for %(year)s was recorded by %(owner)s.")
@@ -192,3 +194,53 @@ class SurveyImporter(ti.Importer):
 
     def save(self, data: services.SurveyData) -> PackagingSurvey:
         return services.survey_save(actor=self.actor, data=data)
+
+    # A row replaces the survey recorded for its outlet and year: the preview shows it, old
+    # value and new, and the uploader confirms it. Only the fields the row writes are compared.
+
+    def existing(self, data: services.SurveyData) -> ti.Existing | None:
+        survey = self.existing_surveys.get((data.outlet.pk, data.year))
+        if survey is None:
+            return None
+        return ti.Existing(
+            _survey_values(
+                survey.eco_packaging,
+                survey.biodegradable_bag_share,
+                survey.ecolabelled_products,
+                survey.surveyed_on,
+                survey.note,
+                survey.evidence_url,
+            ),
+            survey.updated_at.isoformat(),
+        )
+
+    def values(self, data: services.SurveyData) -> dict[str, str]:
+        return _survey_values(
+            data.eco_packaging,
+            data.biodegradable_bag_share,
+            data.ecolabelled_products,
+            data.surveyed_on,
+            data.note,
+            data.evidence_url,
+        )
+
+
+def _survey_values(
+    eco_packaging: str,
+    share: Decimal | None,
+    ecolabelled: int | None,
+    surveyed_on: dt.date | None,
+    note: str,
+    evidence_url: str,
+) -> dict[str, str]:
+    """A survey's fields as stored: the share to the hundredth its column keeps."""
+    return {
+        "eco_packaging": ti.canonical(eco_packaging),
+        "biodegradable_bag_share": ti.canonical(
+            None if share is None else Decimal(share).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        ),
+        "ecolabelled_products": ti.canonical(ecolabelled),
+        "surveyed_on": ti.canonical(surveyed_on),
+        "note": ti.canonical(note),
+        "evidence_url": ti.canonical(evidence_url),
+    }

@@ -48,7 +48,10 @@ def _post(client, items):
 def test_a_bulk_submission_is_saved_and_the_figures_follow(site, owner, coordinator):
     response = _post(_client(owner), [_item(site, 2021), _item(site, 2023, "110000", "2600000")])
     assert response.status_code == 200, response.content
-    assert response.json() == {"saved": 2, "problems": []}
+    answer = response.json()
+    assert (answer["saved"], answer["unchanged"], answer["problems"]) == (2, 0, [])
+    assert [i["status"] for i in answer["items"]] == ["new", "new"]
+    assert answer["must_resubmit"] == [] and answer["message"] == ""
     # Saved as drafts: the figures count submitted data only, unless the drafts are asked for.
     figures = _client(coordinator).get("/api/resources/efficiency?year=2023").json()
     assert [p for p in figures["products"] if p["site"] == site.name] == []
@@ -119,3 +122,70 @@ def test_tokens_from_the_shell_are_shown_once_and_stored_hashed(owner):
 def test_the_api_documentation_is_served_without_a_cdn(client):
     page = client.get("/api/docs").content.decode()
     assert "cdn" not in page.lower() and "/static/" in page
+
+
+# --- Submitted data are not replaced silently ----------------------------------------------------
+
+
+def _submitted(site, owner, year=2023):
+    from django.utils import timezone
+
+    assert _post(_client(owner), [_item(site, year)]).status_code == 200
+    now = timezone.now()
+    SiteYear.objects.filter(site=site, year=year).update(
+        state="submitted", submitted_at=now, last_submitted_at=now
+    )
+
+
+def test_replacing_a_submitted_year_is_refused_with_409_and_the_changes(site, owner):
+    _submitted(site, owner)
+    response = _post(_client(owner), [_item(site, 2021), _item(site, 2023, hl="120000")])
+    assert response.status_code == 409
+    answer = response.json()
+    assert answer["saved"] == 0 and "replace_submitted" in answer["message"]
+    [conflict] = answer["conflicts"]
+    assert (conflict["item"], conflict["year"], conflict["status"]) == (2, 2023, "submitted")
+    assert conflict["must_resubmit"] and conflict["page"].endswith(f"/{site.pk}/2023/")
+    [beer] = conflict["changes"]["items"]
+    assert beer["old_total"] == {"hl": "100000"} and beer["new_total"] == {"hl": "120000"}
+    # All or nothing: the new 2021 item was not saved either; 2023 is as submitted.
+    assert not SiteYear.objects.filter(site=site, year=2021).exists()
+    stored = SiteYear.objects.get(site=site, year=2023)
+    assert stored.state == "submitted" and stored.outputs.get().quantity == 100_000
+
+
+def test_with_replace_submitted_the_year_is_replaced_and_must_be_submitted_again(site, owner):
+    from benvung.core.models import AuditEvent
+
+    _submitted(site, owner)
+    response = _client(owner).post(
+        "/api/resources/site-years",
+        json.dumps({"items": [_item(site, 2023, hl="120000")], "replace_submitted": True}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert answer["saved"] == 1 and answer["message"]
+    [again] = answer["must_resubmit"]
+    assert (again["year"], again["status"]) == (2023, "submitted")
+    stored = SiteYear.objects.get(site=site, year=2023)
+    assert stored.state == "draft" and stored.needs_resubmission
+    event = AuditEvent.objects.get(action="site_year.replace_submitted")
+    assert event.before["outputs"][0][3] == "100000.0000"
+
+
+def test_sending_a_submitted_year_unchanged_keeps_it_submitted(site, owner):
+    _submitted(site, owner)
+    response = _post(_client(owner), [_item(site, 2023)])
+    assert response.status_code == 200
+    answer = response.json()
+    assert (answer["saved"], answer["unchanged"]) == (0, 1)
+    assert answer["items"][0]["status"] == "unchanged" and answer["must_resubmit"] == []
+    assert SiteYear.objects.get(site=site, year=2023).state == "submitted"
+
+
+def test_the_openapi_description_says_submitted_data_need_replace_submitted(client):
+    schema = client.get("/api/openapi.json").json()
+    operation = schema["paths"]["/api/resources/site-years"]["post"]
+    assert "409" in operation["responses"]
+    assert "replace_submitted" in operation["description"]

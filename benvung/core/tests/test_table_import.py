@@ -161,7 +161,14 @@ def test_a_good_survey_file_is_previewed_then_saved_on_confirmation(
     body = client.get(response["Location"]).content.decode()
     preview = job().preview
     assert job().state == "preview" and preview["problem_count"] == 0, preview["problems"]
-    assert preview["counts"] == {"rows": 2, "valid": 2, "with_problems": 0}
+    assert preview["counts"] == {
+        "rows": 2,
+        "valid": 2,
+        "with_problems": 0,
+        "new": 2,
+        "update": 0,
+        "unchanged": 0,
+    }
     assert "Siêu thị Xanh Biên Hòa – 2024" in body
     assert not PackagingSurvey.objects.exists()  # nothing before the confirmation
     with capture():
@@ -549,3 +556,102 @@ def test_an_enterprise_cannot_import_another_enterprises_models(
         upload(client, "scp_model", xlsx(workbook))
     problem_at(job().preview, row, header("scp_model", "organisation"))
     assert job().preview["valid"] == 0
+
+
+# --- Rows that meet a record already stored ------------------------------------------------------
+
+
+def _recorded_survey(actor, outlet, year=2024, **values):
+    from benvung.retail import services as retail_services
+
+    data = retail_services.SurveyData(
+        outlet=outlet, year=year, **{"eco_packaging": "yes", **values}
+    )
+    return retail_services.survey_save(actor=actor, data=data)
+
+
+def test_a_survey_row_replacing_a_recorded_survey_shows_old_and_new_and_needs_confirmation(
+    agency_reporter, outlet, capture
+):
+    survey = _recorded_survey(agency_reporter, outlet, biodegradable_bag_share=Decimal("10"))
+    client = client_for(agency_reporter)
+    workbook = template("retail_survey")
+    replacing = add_row(
+        workbook,
+        "retail_survey",
+        outlet=outlet.name,
+        year=2024,
+        eco_packaging="Một phần",
+        biodegradable_bag_share=37.5,
+    )
+    new = add_row(workbook, "retail_survey", outlet=outlet.name, year=2023, eco_packaging="Có")
+    with capture():
+        upload(client, "retail_survey", xlsx(workbook))
+    preview = job().preview
+    assert (preview["counts"]["new"], preview["counts"]["update"]) == (1, 1)
+    assert preview["replaces"] == 1 and preview["to_save"] == 2
+    rows = {r["row"]: r for r in preview["rows"]}
+    assert rows[new]["status"] == "new" and rows[replacing]["status"] == "update"
+    assert {(c["field"], c["old"], c["new"]) for c in rows[replacing]["changes"]} == {
+        ("eco_packaging", "yes", "partly"),
+        ("biodegradable_bag_share", "10", "37.5"),
+    }
+    body = client.get(reverse("imports:detail", args=[job().token])).content.decode()
+    assert "<del>có</del> → <ins>một phần</ins>" in body and "<del>10</del>" in body
+    assert 'name="replace_confirmed"' in body
+    # Without the box ticked the service refuses, whatever the page did.
+    page = act(client, "save").content.decode()
+    assert job().state == "preview" and "đánh dấu" in page
+    survey.refresh_from_db()
+    assert survey.eco_packaging == "yes"
+    with capture():
+        client.post(
+            reverse("imports:action", args=[job().token, "save"]), {"replace_confirmed": "1"}
+        )
+    assert job().state == "saved" and job().result["replaced_count"] == 1
+    survey.refresh_from_db()
+    assert survey.eco_packaging == "partly" and survey.biodegradable_bag_share == Decimal("37.5")
+    event = AuditEvent.objects.get(action="packaging_survey.update")
+    assert event.before["eco_packaging"] == "yes" and event.after["eco_packaging"] == "partly"
+
+
+def test_an_identical_survey_row_is_unchanged_and_nothing_is_saved(
+    agency_reporter, outlet, capture
+):
+    survey = _recorded_survey(agency_reporter, outlet, ecolabelled_products=12)
+    workbook = template("retail_survey")
+    add_row(
+        workbook,
+        "retail_survey",
+        outlet=outlet.name,
+        year=2024,
+        eco_packaging="Có",
+        ecolabelled_products=12,
+    )
+    client = client_for(agency_reporter)
+    with capture():
+        upload(client, "retail_survey", xlsx(workbook))
+    preview = job().preview
+    assert preview["counts"]["unchanged"] == 1 and preview["to_save"] == 0
+    body = client.get(reverse("imports:detail", args=[job().token])).content.decode()
+    assert reverse("imports:action", args=[job().token, "save"]) not in body
+    act(client, "save")
+    assert job().state == "preview"
+    assert not AuditEvent.objects.filter(action="packaging_survey.update").exists()
+    assert PackagingSurvey.objects.get().updated_at == survey.updated_at
+
+
+def test_a_survey_changed_after_the_preview_is_not_overwritten(agency_reporter, outlet, capture):
+    _recorded_survey(agency_reporter, outlet)
+    workbook = template("retail_survey")
+    add_row(workbook, "retail_survey", outlet=outlet.name, year=2024, eco_packaging="Không")
+    client = client_for(agency_reporter)
+    with capture():
+        upload(client, "retail_survey", xlsx(workbook))
+    _recorded_survey(agency_reporter, outlet, note="Đã kiểm tra lại")  # a colleague's correction
+    with capture():
+        client.post(
+            reverse("imports:action", args=[job().token, "save"]), {"replace_confirmed": "1"}
+        )
+    assert job().state == "failed" and job().result["saved"] == []
+    assert PackagingSurvey.objects.get().note == "Đã kiểm tra lại"

@@ -274,7 +274,7 @@ def test_merged_cells_are_reported_and_stop_the_site(brewery, paper_mill):
     parsed = excel.parse(xlsx(workbook), year=YEAR)
     assert (EN, 2, "B") in where(parsed)
     [merged] = [p for p in parsed.problems if p.row == 2]
-    assert "B2:B3" in merged.message and merged.sites == {brewery.pk}
+    assert "B2:B3" in merged.message and merged.records == {(brewery.pk, YEAR)}
     blocked = {sy.site.name: sy.blocked for sy in parsed.site_years}
     assert blocked["Nhà máy bia Demo"] is True
 
@@ -356,7 +356,10 @@ def test_unknown_tax_codes_and_sites_are_reported(brewery):
     assert where(parsed) == {(EN, 2, "A"), (EN, 3, "A"), (EN, row, "B")}
     unknown_site = next(p for p in parsed.problems if p.row == row)
     assert "Nhà máy bia Demo" in unknown_site.message  # the enterprise's sites are named
-    assert unknown_site.sites == {brewery.pk}
+    # The row's problem alone: the brewery's year stays importable, with a word of warning.
+    assert unknown_site.records == frozenset()
+    [site_year] = parsed.site_years
+    assert not site_year.blocked and site_year.warnings == [unknown_site]
 
 
 def test_months_outside_1_to_12_are_reported(brewery):
