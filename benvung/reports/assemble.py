@@ -675,7 +675,8 @@ class _Annual:
                         _("Results in %(year)s") % {"year": self.year},
                     ],
                     rows=rows,
-                    widths_cm=[1.3, 6.5, 3.0, 3.5, 2.2, 3.5, 6.5],
+                    # The No. column holds "VIII.1" on one line.
+                    widths_cm=[1.7, 6.3, 3.0, 3.5, 2.2, 3.5, 6.3],
                 )
             ],
         )
