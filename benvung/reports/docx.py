@@ -467,24 +467,23 @@ def draft_mark() -> str:
     return pgettext("official document", "DRAFT")
 
 
-def _page_numbers(section: DocxSection) -> None:
+def _page_numbers(section: DocxSection, document: OfficialDocument) -> None:
     """I.11: Arabic page numbers, 13 pt, centred in the top margin, none on the first page."""
     section.different_first_page_header_footer = True
     # An explicit, empty first-page header: LibreOffice and Word agree there is nothing on it.
     section.first_page_header.is_linked_to_previous = False
-    paragraph = _paragraph(section.header, size=13, reuse=section.header.paragraphs[0])
-    _page_field(paragraph)
+    _header_line(section, document)
 
 
-def _page_header(section: DocxSection, document: OfficialDocument) -> None:
-    """The header of a section's pages. An issued document's appendices share the first
-    section's header (the centred page number fits any page width). A draft's header also says
-    "DỰ THẢO" at the right margin, on every page: each section gets its own header, with tab
-    stops measured on its own width (a landscape page is wider)."""
-    if not document.draft:
-        return
+def _header_line(section: DocxSection, document: OfficialDocument) -> None:
+    """The header of a section's pages: the page number, centred. A draft's also says "DỰ
+    THẢO" at the right margin, with tab stops measured on the section's own width (a landscape
+    page is wider)."""
     header = section.header
-    header.is_linked_to_previous = False
+    if not document.draft:
+        paragraph = _paragraph(header, size=13, reuse=header.paragraphs[0])
+        _page_field(paragraph)
+        return
     paragraph = _paragraph(
         header, size=13, align=WD_ALIGN_PARAGRAPH.LEFT, reuse=header.paragraphs[0]
     )
@@ -496,6 +495,16 @@ def _page_header(section: DocxSection, document: OfficialDocument) -> None:
     _page_field(paragraph)
     _run(paragraph, "\t", size=13)
     _run(paragraph, draft_mark(), size=13, bold=True)
+
+
+def _page_header(section: DocxSection, document: OfficialDocument) -> None:
+    """The header of an appendix's section. An issued document's appendices share the first
+    section's header (the centred page number fits any page width); a draft's get their own,
+    its tab stops fitted to the page."""
+    if not document.draft:
+        return
+    section.header.is_linked_to_previous = False
+    _header_line(section, document)
 
 
 def _draft_box(docx: Any) -> None:
@@ -958,8 +967,7 @@ def render_docx(document: OfficialDocument) -> bytes:
     _properties(docx, document)
     section = docx.sections[0]
     _page_setup(section, landscape=False)
-    _page_numbers(section)
-    _page_header(section, document)
+    _page_numbers(section, document)
     if document.draft:
         _draft_box(docx)
     _header_block(docx, document)

@@ -136,8 +136,50 @@ def tasks_on_commit(django_capture_on_commit_callbacks: Any, monkeypatch: Any) -
 
         return run
 
-    monkeypatch.setattr(services, "document_generate", committed(services.document_generate))
-    monkeypatch.setattr(services, "document_regenerate", committed(services.document_regenerate))
+    for name in ("document_draft", "document_issue", "document_regenerate"):
+        monkeypatch.setattr(services, name, committed(getattr(services, name)))
+
+
+def ready_to_issue(cycle: ReportingCycle, coordinator: Any) -> None:
+    """The annual report's texts with what issuing it needs: the drafting unit, the signer."""
+    from benvung.reports import services
+    from benvung.reports.models import AnnualReportText
+
+    text = AnnualReportText.objects.filter(cycle=cycle).first()
+    services.annual_text_save(
+        actor=coordinator,
+        cycle=cycle,
+        fields={
+            "drafting_unit": "QLCN",
+            "signer_authority": "KT. GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "signer_name": "Nguyễn Văn An",
+        },
+        version=text.version if text else None,
+    )
+
+
+def issue(
+    actor: Any,
+    *,
+    issued_on: dt.date = ISSUED,
+    formats: Any = ("docx", "xlsx"),
+    confirm_missing: bool = True,
+    **what: Any,
+) -> Any:
+    """A draft made and issued at once (what a user does in two steps, looking at the draft in
+    between): `what` names the document (kind, cycle or agency_report, signature ...)."""
+    from benvung.reports import services
+
+    draft = services.document_draft(actor=actor, formats=formats, **what)
+    draft.refresh_from_db()
+    return services.document_issue(
+        actor=actor,
+        draft=draft,
+        issued_on=issued_on,
+        formats=formats,
+        confirm_missing=confirm_missing,
+    )
 
 
 # Sentences of the length and kind agencies write (long ones included): a realistic report.

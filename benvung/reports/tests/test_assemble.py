@@ -46,18 +46,75 @@ def test_the_annual_report_is_issued_by_the_department_under_the_provincial_comm
 
 def test_appendix_one_has_a_row_per_target_and_two_a_row_per_task(cycle_2025, plan):
     document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
-    targets, tasks, efficiency = document.appendices
+    # No agency has reported yet: no appendix of their reports.
+    targets, tasks, _efficiency = document.appendices
     assert [a.numeral for a in document.appendices] == ["I", "II", "III"]
     assert len(targets.tables[0].rows) == plan.targets.filter(retired_at__isnull=True).count()
     expected_tasks = Task.objects.filter(group__plan=plan, retired_at__isnull=True).count()
     assert len(tasks.tables[0].rows) == expected_tasks
     assert tasks.landscape
     assert all(len(r) == len(tasks.tables[0].columns) for r in tasks.tables[0].rows)
-    # One row per focus sector, and the province.
+
+
+def _submitted_brewery(coordinator: Any, year: int = 2025) -> None:
+    """An enterprise's figures of the baseline year and of `year`, submitted."""
+    from benvung.conftest import make_enterprise, make_site
+    from benvung.resources import services as resources
+
+    enterprise = make_enterprise("Công ty Bia Thử nghiệm", "312345678", sector_code="1103")
+    site = make_site(enterprise, "Nhà máy bia Long Thành")
+    for y, hl, kwh in ((2021, 100_000, 2_500_000), (year, 110_000, 2_600_000)):
+        saved = resources.site_year_save(
+            actor=coordinator,
+            site=site,
+            year=y,
+            outputs=[
+                {"product": "Bia lon", "category": "beer", "quantity": hl, "unit": "hl"},
+            ],
+            energy=[{"carrier": "grid_electricity", "quantity": kwh, "unit": "kWh"}],
+            materials=[],
+        )
+        resources.site_year_submit(actor=coordinator, site_year=saved)
+
+
+def test_appendix_three_has_a_row_per_sector_and_two_charts_when_enterprises_reported(
+    cycle_2025, coordinator
+):
     from benvung.directory.models import FocusSector
 
+    _submitted_brewery(coordinator)
+    document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
+    efficiency = document.appendices[2]
+    # One row per focus sector, and the province.
     assert len(efficiency.tables[0].rows) == FocusSector.objects.count() + 1
-    assert [c.kind for c in efficiency.charts] == ["line", "bar"]
+    assert [c.kind for c in efficiency.charts] == ["bar"]  # no province series computed here
+    assert efficiency.charts[0].caption.startswith("Hình 1. ")
+    assert document.provenance["efficiency"]["submitted_enterprises"] == 1
+
+
+def test_a_year_without_enterprise_figures_says_so_without_a_table_or_a_chart(cycle_2025):
+    document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
+    efficiency = document.appendices[2]
+    assert efficiency.tables == [] and efficiency.charts == []
+    [sentence] = efficiency.intro
+    assert "chưa có doanh nghiệp nào gửi số liệu năng lượng, sản xuất năm 2025" in sentence.text
+
+
+def test_a_year_without_enterprise_figures_keeps_the_chart_of_the_years_before(
+    cycle_2025, province_result
+):
+    from benvung.indicators.models import IndicatorResult
+
+    # Figures of 2024 exist; 2025 has none yet.
+    IndicatorResult.objects.filter(
+        indicator=province_result.indicator, year=2024, scope_kind="province", scope_key=""
+    ).delete()
+    IndicatorResult.objects.filter(pk=province_result.pk).update(year=2024)
+    document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
+    [line] = document.appendices[2].charts
+    assert line.kind == "line" and line.caption.startswith("Hình 1. ")
+    assert line.series[0][1][line.labels.index("2024")] == 6.25
+    assert line.series[0][1][line.labels.index("2025")] is None
 
 
 def test_each_content_area_carries_its_consolidated_text_and_key_figures(
