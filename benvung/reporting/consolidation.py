@@ -5,7 +5,8 @@ Pasting every agency's sentences one after another makes a section of twenty pag
 reads. The suggestion is short: how many agencies reported on the area's tasks, the sums of the
 counts they gave, one sentence for each lead agency (the first of its text; agencies with the
 same sentence named together), the co-agencies named (the communes counted). The full texts
-stay in the report's appendix of the agencies' reports and on the consolidation page.
+are in the report's appendix of the agencies' reports (section I says where, once) and on the
+consolidation page.
 
 `suggestion` works on plain data (`Entry`), so it is tested with known numbers; `suggested_text`
 reads the accepted reports of a cycle and writes the text in Vietnamese, the language of the
@@ -165,12 +166,6 @@ def suggestion(entries: Sequence[Entry], *, year: int) -> str:
         lines.append(
             _("The co-operating agencies also reported: %(names)s.") % {"names": ", ".join(named)}
         )
-    lines.append(
-        _(
-            "The agencies' full reports are in the appendix “Summary of the reports of the "
-            "agencies and units”."
-        )
-    )
     return "\n".join(lines)
 
 

@@ -45,6 +45,7 @@ from .models import AnnualReportText
 
 LANGUAGE = "vi"  # the language of the documents sent to the authorities
 RESOURCE_INDICATOR = "resource_consumption_reduction"
+AGENCIES_APPENDIX = "IV"  # the agencies' own reports, after the targets, tasks and efficiency
 
 
 # --- Formatting ------------------------------------------------------------------------------
@@ -452,24 +453,53 @@ class _Annual:
                 "In %(year)s, none of the %(expected)s agencies expected to report has sent its "
                 "report to the Department yet."
             ) % {"year": self.year, "expected": number(status.expected)}
-        lines = [
-            reported,
-            _(
-                "The agencies recorded %(activities)s outreach activities with %(participants)s "
-                "participants and %(models)s sustainable production and consumption models "
-                "(%(verified)s verified)."
+        lines = [reported]
+        # What was recorded, said only of what there is: a year without records says so in a
+        # sentence, not with a row of zeros.
+        recorded = {
+            "activities": number(activities.count()),
+            "participants": number(participants),
+            "models": number(models.count()),
+            "verified": number(verified),
+        }
+        if activities.exists() and models.exists():
+            lines.append(
+                _(
+                    "The agencies recorded %(activities)s outreach activities with "
+                    "%(participants)s participants and %(models)s sustainable production and "
+                    "consumption models (%(verified)s verified)."
+                )
+                % recorded
             )
-            % {
-                "activities": number(activities.count()),
-                "participants": number(participants),
-                "models": number(models.count()),
-                "verified": number(verified),
-            },
-        ]
-        if surveys is not None:
+        elif activities.exists():
+            lines.append(
+                _(
+                    "The agencies recorded %(activities)s outreach activities with "
+                    "%(participants)s participants."
+                )
+                % recorded
+            )
+        elif models.exists():
+            lines.append(
+                _(
+                    "The agencies recorded %(models)s sustainable production and consumption "
+                    "models (%(verified)s verified)."
+                )
+                % recorded
+            )
+        survey_count = surveys.count() if surveys is not None else 0
+        if survey_count:
             lines.append(
                 _("%(surveys)s packaging surveys of supermarkets and trade centres were recorded.")
-                % {"surveys": number(surveys.count())}
+                % {"surveys": number(survey_count)}
+            )
+        if not (activities.exists() or models.exists() or survey_count):
+            lines.append(
+                _(
+                    "No outreach activity, sustainable production and consumption model or "
+                    "packaging survey was recorded in the system for %(year)s."
+                )
+                % {"year": self.year}
             )
         return [Paragraph(line) for line in lines]
 
@@ -512,10 +542,32 @@ class _Annual:
                 ]
             clauses.append(Section(heading=area.title, paragraphs=body))
         self.provenance["suggested_areas"] = suggested
+        counts = self.counts()
+        if self._narratives():
+            counts.append(
+                Paragraph(
+                    _(
+                        "What each agency reported on each task is in Appendix %(numeral)s; "
+                        "this section sums it up by content area of the plan."
+                    )
+                    % {"numeral": AGENCIES_APPENDIX}
+                )
+            )
         return Section(
             heading=_("Results of implementation in %(year)s") % {"year": self.year},
-            paragraphs=self.counts(),
+            paragraphs=counts,
             clauses=clauses,
+        )
+
+    def _narratives(self) -> bool:
+        """Whether an accepted report says anything of a task (then the agencies' appendix
+        holds it)."""
+        return (
+            TaskReport.objects.filter(
+                report__cycle=self.cycle, report__state=AgencyReport.State.ACCEPTED
+            )
+            .exclude(narrative="")
+            .exists()
         )
 
     def _current_targets(self) -> list[indicators.Progress]:
@@ -887,7 +939,7 @@ class _Annual:
             return []
         return [
             Appendix(
-                numeral="IV",
+                numeral=AGENCIES_APPENDIX,
                 title=_("Summary of the reports of the agencies and units, %(year)s")
                 % {"year": self.year},
                 intro=[

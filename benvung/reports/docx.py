@@ -808,7 +808,11 @@ def _table(docx: Any, table: Table, room: Length, *, spacer: bool = True) -> Non
                 keep_with_next=header,
                 reuse=cell.paragraphs[0],
             )
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            # Data at the top of their cells: a row split across two pages reads from the top
+            # of each part, not from a short text floating in the middle of a tall one.
+            cell.vertical_alignment = (
+                WD_CELL_VERTICAL_ALIGNMENT.CENTER if header else WD_CELL_VERTICAL_ALIGNMENT.TOP
+            )
     if spacer:
         _paragraph(docx, size=6)  # keeps the next table or picture off this one
 
