@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from benvung.indicators import selectors as indicators
+from benvung.plans import selectors as plans
 from benvung.reporting import selectors as reporting
 from benvung.reporting.models import AgencyReport, ReportingCycle, Synthesis, TaskReport
 
@@ -172,10 +173,17 @@ def annual_gaps(
             report__cycle=cycle, report__state=AgencyReport.State.ACCEPTED
         ).values_list("task__group__content_area_id", flat=True)
     )
+    # Only areas with tasks due in the year are expected to be reported on (some areas of the
+    # plan have no task of their own: their results show in the indicators' figures).
+    due = {
+        group.content_area_id
+        for group in plans.task_groups(cycle.plan)
+        if any(task.covers(cycle.year) for task in group.tasks.all())
+    }
     empty = [
         f"{area.number}. {area.title}"
         for area in cycle.plan.content_areas.filter(retired_at__isnull=True).order_by("number")
-        if area.pk not in written and area.pk not in reported
+        if area.pk in due and area.pk not in written and area.pk not in reported
     ]
     if empty:
         gaps.append(Gap("areas_without_reports", {"areas": empty}))
