@@ -487,6 +487,9 @@ def _header_line(section: DocxSection, document: OfficialDocument) -> None:
     paragraph = _paragraph(
         header, size=13, align=WD_ALIGN_PARAGRAPH.LEFT, reuse=header.paragraphs[0]
     )
+    # Not the "Header" style: its own tab stops (measured for a portrait letter page) would come
+    # before these on a landscape page.
+    paragraph.style = "Normal"
     room = _text_width_of(section)
     tabs = paragraph.paragraph_format.tab_stops
     tabs.add_tab_stop(Emu(int(room) // 2), WD_TAB_ALIGNMENT.CENTER)
