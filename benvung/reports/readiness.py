@@ -82,9 +82,10 @@ def message(gap: Gap) -> str:
             "targets": _names(p.get("targets", []))
         }
     if gap.code == "areas_without_reports":
-        return _("Content areas without any accepted report or consolidated text: %(areas)s.") % {
-            "areas": _names(p.get("areas", []))
-        }
+        return _(
+            "Content areas with tasks due this year but without any accepted report or "
+            "consolidated text: %(areas)s."
+        ) % {"areas": _names(p.get("areas", []))}
     if gap.code == "tasks_without_results":
         return _("Tasks reported without any result (no text, no figure): %(tasks)s.") % {
             "tasks": _names(p.get("tasks", []))
