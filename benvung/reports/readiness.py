@@ -60,8 +60,8 @@ def message(gap: Gap) -> str:
         ) % {"year": p.get("year"), "state": p.get("state")}
     if gap.code == "reports_missing":
         return _(
-            "%(missing)s of the %(expected)s agencies expected to report have not sent their "
-            "report: %(names)s."
+            "%(missing)s of the %(expected)s agencies expected to report still owe their report "
+            "(not sent, or returned and not sent again): %(names)s."
         ) % {
             "missing": p.get("missing"),
             "expected": p.get("expected"),
