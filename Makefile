@@ -9,7 +9,7 @@ PORT ?= 8000
 # A laptop runs with DEBUG on unless told otherwise; production uses docs/deploy.md.
 export DEBUG ?= 1
 
-.PHONY: setup setup-test browser run prepare serve test lint format pytest lock messages benchmark clean help
+.PHONY: setup setup-test browser documents run prepare serve test lint format pytest lock messages benchmark clean help
 
 help:
 	@echo "make run    install, prepare the database with reference and demo data, serve the site"
@@ -32,7 +32,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
 
 setup: $(VENV)/.installed
 
-setup-test: $(VENV)/.installed-test browser
+setup-test: $(VENV)/.installed-test browser documents
 
 # The browser tests (benvung/portal/tests/test_accessibility.py) drive Debian's chromium, never a
 # browser downloaded by Playwright. Installed here when missing and we may (root with apt-get);
@@ -49,8 +49,24 @@ browser:
 	  echo "(no $(CHROMIUM), and not root with apt-get: the browser tests will be skipped)"; \
 	fi
 
+# Official documents are converted to PDF by LibreOffice, and the test that nothing is lost in
+# the PDF reads its words back with poppler's pdftotext; Liberation Serif stands in for Times New
+# Roman with the same metrics. Installed here when missing and we may (root with apt-get);
+# otherwise the PDF is left out with a message, and that test is skipped and says why.
+DOCUMENT_PACKAGES ?= libreoffice-writer-nogui poppler-utils fonts-liberation2
+documents:
+	@if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing LibreOffice and poppler-utils for the official documents' PDF"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(DOCUMENT_PACKAGES) >/dev/null; } \
+	  || echo "WARNING: LibreOffice could not be installed: documents come without their PDF"; \
+	else \
+	  echo "(no LibreOffice, and not root with apt-get: documents come without their PDF)"; \
+	fi
+
 # --- run ---------------------------------------------------------------------------------------
-prepare: setup
+prepare: setup documents
 	$(BIN)/benvung migrate --no-input
 	$(BIN)/benvung load_reference
 	$(BIN)/benvung load_plan

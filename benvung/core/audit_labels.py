@@ -56,6 +56,13 @@ ACTION_LABELS = {
     "report.attach": _("file attached to a report"),
     "report.detach": _("attachment removed from a report"),
     "synthesis.update": _("consolidated text saved"),
+    "annual_text.update": _("texts of the annual report saved"),
+    "document.draft": _("draft of an official document made (no number)"),
+    # Before drafts, a document was numbered as soon as it was made: older records say so.
+    "document.generate": _("official document generated and numbered at once"),
+    "document.issue": _("official document issued (numbered)"),
+    "document.regenerate": _("official document generated again (same number)"),
+    "document_number.reserve": _("number taken from the document register"),
     "plan.load": _("plan loaded"),
     "plan.update": _("plan changed by the plan file"),
     "plan_target.load": _("plan targets loaded"),

@@ -16,6 +16,7 @@ from benvung.core.views import apply_service_errors, run_service, signed_in_user
 from benvung.plans.models import ContentArea
 
 from . import exports, selectors, services
+from .consolidation import suggested_text
 from .forms import (
     AttachmentForm,
     CommentForm,
@@ -424,8 +425,13 @@ def consolidation_area(request: HttpRequest, pk: int, number: int) -> HttpRespon
         raise PermissionDenied
     area = get_object_or_404(ContentArea, plan=cycle.plan, number=number)
     synthesis = cycle.syntheses.filter(content_area=area).first()
+    written = synthesis.text.strip() if synthesis else ""
+    # Nothing written yet: start from a short synthesis of the accepted reports (in
+    # Vietnamese, the language of the report, whatever the page's), the text the report
+    # prints meanwhile.
+    suggested = "" if written else suggested_text(cycle, area)
     initial = {
-        "text": synthesis.text if synthesis else "",
+        "text": written or suggested,
         "version": synthesis.version if synthesis else None,
     }
     form = SynthesisForm(request.POST or None, initial=initial)
@@ -452,6 +458,7 @@ def consolidation_area(request: HttpRequest, pk: int, number: int) -> HttpRespon
             "entries": selectors.accepted_narratives(cycle, area.pk),
             "form": form,
             "synthesis": synthesis,
+            "suggested": bool(suggested),
         },
     )
 

@@ -26,10 +26,11 @@ from benvung.indicators import selectors as indicators
 from benvung.indicators.models import IndicatorResult
 from benvung.plans import selectors as plans
 from benvung.plans.models import Plan, Task
-from benvung.reporting import exports
+from benvung.reporting import consolidation, exports
 from benvung.reporting import selectors as reporting
 from benvung.reporting.models import AgencyReport, ReportingCycle, Synthesis, TaskReport
 
+from . import readiness
 from .content import (
     Appendix,
     Chart,
@@ -44,6 +45,7 @@ from .models import AnnualReportText
 
 LANGUAGE = "vi"  # the language of the documents sent to the authorities
 RESOURCE_INDICATOR = "resource_consumption_reduction"
+AGENCIES_APPENDIX = "IV"  # the agencies' own reports, after the targets, tasks and efficiency
 
 
 # --- Formatting ------------------------------------------------------------------------------
@@ -175,12 +177,7 @@ def accepted_reports(cycle: ReportingCycle) -> list[AgencyReport]:
 def _grouped(items: Iterable[tuple[str, str]]) -> list[str]:
     """(name, text) pairs as list lines, agencies that wrote the same text named together:
     thirty communes reporting the same sentence make one line, not thirty."""
-    names: dict[str, list[str]] = {}
-    for name, text in items:
-        names.setdefault(text, [])
-        if name not in names[text]:
-            names[text].append(name)
-    return [f"- {', '.join(who)}: {text}" for text, who in names.items()]
+    return [f"- {', '.join(who)}: {text}" for who, text in consolidation.grouped(items)]
 
 
 def _named_texts(reports: Iterable[AgencyReport], field: str) -> str:
@@ -305,8 +302,17 @@ def _provenance_result(row: IndicatorResult) -> dict[str, Any]:
 
 
 def annual_report(*, cycle: ReportingCycle, number: str, issued_on: dt.date) -> OfficialDocument:
+    return annual_report_and_gaps(cycle=cycle, number=number, issued_on=issued_on)[0]
+
+
+def annual_report_and_gaps(
+    *, cycle: ReportingCycle, number: str, issued_on: dt.date
+) -> tuple[OfficialDocument, list[readiness.Gap]]:
+    """The annual report, and what its data lack (read once, from the same figures)."""
     with translation.override(LANGUAGE):
-        return _Annual(cycle, number, issued_on).build()
+        annual = _Annual(cycle, number, issued_on)
+        document = annual.build()
+        return document, annual.gaps()
 
 
 class _Annual:
@@ -324,6 +330,19 @@ class _Annual:
         self.text = AnnualReportText.objects.filter(cycle=cycle).first()
         self.results_used: dict[int, IndicatorResult] = {}
         self.provenance: dict[str, Any] = {}
+        self._efficiency: Any = None
+
+    @property
+    def efficiency(self) -> Any:
+        """The year's energy and materials per unit of product (computed once: it is long)."""
+        if self._efficiency is None:
+            from benvung.resources import efficiency
+
+            self._efficiency = efficiency.compute(self.year)
+        return self._efficiency
+
+    def gaps(self) -> list[readiness.Gap]:
+        return readiness.annual_gaps(self.cycle, progress=self.progress, efficiency=self.efficiency)
 
     def build(self) -> OfficialDocument:
         plan = self.plan
@@ -383,7 +402,12 @@ class _Annual:
                 else self.defaults["recipients"],
                 self.text.drafting_unit if self.text else "",
             ),
-            appendices=[self.targets_appendix(), self.tasks_appendix(), self.efficiency_appendix()],
+            appendices=[
+                self.targets_appendix(),
+                self.tasks_appendix(),
+                self.efficiency_appendix(),
+                *self.agencies_appendix(),
+            ],
         )
         document.provenance = self.collect_provenance()
         return document
@@ -429,24 +453,53 @@ class _Annual:
                 "In %(year)s, none of the %(expected)s agencies expected to report has sent its "
                 "report to the Department yet."
             ) % {"year": self.year, "expected": number(status.expected)}
-        lines = [
-            reported,
-            _(
-                "The agencies recorded %(activities)s outreach activities with %(participants)s "
-                "participants and %(models)s sustainable production and consumption models "
-                "(%(verified)s verified)."
+        lines = [reported]
+        # What was recorded, said only of what there is: a year without records says so in a
+        # sentence, not with a row of zeros.
+        recorded = {
+            "activities": number(activities.count()),
+            "participants": number(participants),
+            "models": number(models.count()),
+            "verified": number(verified),
+        }
+        if activities.exists() and models.exists():
+            lines.append(
+                _(
+                    "The agencies recorded %(activities)s outreach activities with "
+                    "%(participants)s participants and %(models)s sustainable production and "
+                    "consumption models (%(verified)s verified)."
+                )
+                % recorded
             )
-            % {
-                "activities": number(activities.count()),
-                "participants": number(participants),
-                "models": number(models.count()),
-                "verified": number(verified),
-            },
-        ]
-        if surveys is not None:
+        elif activities.exists():
+            lines.append(
+                _(
+                    "The agencies recorded %(activities)s outreach activities with "
+                    "%(participants)s participants."
+                )
+                % recorded
+            )
+        elif models.exists():
+            lines.append(
+                _(
+                    "The agencies recorded %(models)s sustainable production and consumption "
+                    "models (%(verified)s verified)."
+                )
+                % recorded
+            )
+        survey_count = surveys.count() if surveys is not None else 0
+        if survey_count:
             lines.append(
                 _("%(surveys)s packaging surveys of supermarkets and trade centres were recorded.")
-                % {"surveys": number(surveys.count())}
+                % {"surveys": number(survey_count)}
+            )
+        if not (activities.exists() or models.exists() or survey_count):
+            lines.append(
+                _(
+                    "No outreach activity, sustainable production and consumption model or "
+                    "packaging survey was recorded in the system for %(year)s."
+                )
+                % {"year": self.year}
             )
         return [Paragraph(line) for line in lines]
 
@@ -465,11 +518,20 @@ class _Annual:
             for area_number in definition.content_areas if definition else ():
                 by_area[area_number].append(progress)
         clauses = []
+        suggested = []
         for area in self.plan.content_areas.filter(retired_at__isnull=True).order_by("number"):
             synthesis = syntheses.get(area.pk)
             body = paragraphs(synthesis.text) if synthesis else []
             if not body:
-                body = self._reported(area.pk)
+                # No consolidated text: a short synthesis of the accepted reports (the full
+                # texts go to the agencies' appendix), as the consolidation editor suggests.
+                body = paragraphs(
+                    consolidation.suggestion(
+                        consolidation.entries_of(self.cycle, area), year=self.year
+                    )
+                )
+                if body:
+                    suggested.append(area.number)
             body += [self._figure(p) for p in by_area.get(area.number, [])]
             if not body:
                 body = [
@@ -479,30 +541,38 @@ class _Annual:
                     )
                 ]
             clauses.append(Section(heading=area.title, paragraphs=body))
+        self.provenance["suggested_areas"] = suggested
+        counts = self.counts()
+        if self._narratives():
+            counts.append(
+                Paragraph(
+                    _(
+                        "What each agency reported on each task is in Appendix %(numeral)s; "
+                        "this section sums it up by content area of the plan."
+                    )
+                    % {"numeral": AGENCIES_APPENDIX}
+                )
+            )
         return Section(
             heading=_("Results of implementation in %(year)s") % {"year": self.year},
-            paragraphs=self.counts(),
+            paragraphs=counts,
             clauses=clauses,
         )
 
-    def _reported(self, area_id: int) -> list[Paragraph]:
-        """Without a consolidated text, what the accepted reports say of the area's tasks."""
-        lines = _grouped(
-            (f"{short_name(e.report.agency)} ({e.task.code})", _sentence(e.narrative))
-            for e in reporting.accepted_narratives(self.cycle, area_id)
-            if e.narrative.strip()
+    def _narratives(self) -> bool:
+        """Whether an accepted report says anything of a task (then the agencies' appendix
+        holds it)."""
+        return (
+            TaskReport.objects.filter(
+                report__cycle=self.cycle, report__state=AgencyReport.State.ACCEPTED
+            )
+            .exclude(narrative="")
+            .exists()
         )
-        return [Paragraph(line[2:], "bullet") for line in lines]
 
     def _current_targets(self) -> list[indicators.Progress]:
         """Per indicator, the target whose milestone is the nearest still ahead (or the last)."""
-        chosen: dict[str, indicators.Progress] = {}
-        for p in sorted(self.progress, key=lambda p: p.milestone_year):
-            code = p.target.indicator_code
-            current = chosen.get(code)
-            if current is None or current.milestone_year < self.year:
-                chosen[code] = p
-        return sorted(chosen.values(), key=lambda p: p.target.position)
+        return readiness.current_targets(self.progress, self.year)
 
     def _figure(self, p: indicators.Progress) -> Paragraph:
         if p.result is not None:
@@ -675,15 +745,43 @@ class _Annual:
                         _("Results in %(year)s") % {"year": self.year},
                     ],
                     rows=rows,
-                    widths_cm=[1.3, 6.5, 3.0, 3.5, 2.2, 3.5, 6.5],
+                    # The No. column holds "VIII.1" on one line.
+                    widths_cm=[1.7, 6.3, 3.0, 3.5, 2.2, 3.5, 6.3],
                 )
             ],
         )
 
     def efficiency_appendix(self) -> Appendix:
+        """Energy and materials per unit of product by focus sector. A year no enterprise has
+        submitted figures for says so in a sentence: no table of zeros, no empty chart."""
         from benvung.resources import efficiency
 
-        result = efficiency.compute(self.year)
+        result = self.efficiency
+        self.provenance["efficiency"] = {
+            "year": result.year,
+            "baseline_setting": result.baseline_setting,
+            "site_years": sorted({p.site_year_id for p in result.products}),
+            "submitted_enterprises": readiness.submitted_enterprises(result),
+        }
+        title = _("Energy and materials per unit of product in the focus industries, %(year)s") % {
+            "year": self.year
+        }
+        if readiness.submitted_enterprises(result) == 0:
+            return Appendix(
+                numeral="III",
+                title=title,
+                intro=[
+                    Paragraph(
+                        _(
+                            "No enterprise has submitted its energy and production figures for "
+                            "%(year)s yet: the reduction of energy and materials per unit of "
+                            "product cannot be computed for the year."
+                        )
+                        % {"year": self.year}
+                    )
+                ],
+                charts=self.efficiency_charts(result, sectors=False),
+            )
         rows = []
         for sector in [*result.sectors, result.province]:
             band = sector.band
@@ -704,15 +802,9 @@ class _Annual:
                     str(efficiency.STATUS_LABELS[sector.status]),
                 ]
             )
-        self.provenance["efficiency"] = {
-            "year": result.year,
-            "baseline_setting": result.baseline_setting,
-            "site_years": sorted({p.site_year_id for p in result.products}),
-        }
         return Appendix(
             numeral="III",
-            title=_("Energy and materials per unit of product in the focus industries, %(year)s")
-            % {"year": self.year},
+            title=title,
             intro=[
                 Paragraph(
                     _(
@@ -739,10 +831,13 @@ class _Annual:
                     numeric=[False, True, True, True, False, False],
                 )
             ],
-            charts=self.efficiency_charts(result),
+            charts=self.efficiency_charts(result, sectors=True),
         )
 
-    def efficiency_charts(self, result: Any) -> list[Chart]:
+    def efficiency_charts(self, result: Any, *, sectors: bool) -> list[Chart]:
+        """The province's reduction by year (line) and, when `sectors`, the year's reduction by
+        sector (bars). A chart without any value is left out; figures are numbered as they
+        are printed."""
         rows = [
             r
             for r in indicators.series(indicator=RESOURCE_INDICATOR)
@@ -753,10 +848,9 @@ class _Annual:
         by_year = {r.year: r for r in rows}
         years = list(range(self.plan.period_start, self.year + 1))
         band = next((s.band for s in [result.province] if s.band), None)
+        shaded = (round(100 * band[0], 2), round(100 * band[1], 2)) if band else None
         line = Chart(
-            caption=_(
-                "Figure 1. Reduction of energy per unit of product in the province, by year (%)"
-            ),
+            caption=_("Reduction of energy per unit of product in the province, by year (%)"),
             kind="line",
             labels=[str(y) for y in years],
             series=[
@@ -771,28 +865,95 @@ class _Annual:
                 )
             ],
             unit="%",
-            band=(round(100 * band[0], 2), round(100 * band[1], 2)) if band else None,
+            band=shaded,
         )
-        bars = Chart(
-            caption=_("Figure 2. Reduction of energy per unit of product by sector, %(year)s (%%)")
-            % {"year": self.year},
-            kind="bar",
-            labels=[s.name for s in result.sectors],
-            series=[
-                (
-                    str(self.year),
-                    [
-                        None
-                        if s.energy.improvement is None
-                        else round(100 * s.energy.improvement, 2)
-                        for s in result.sectors
+        charts = [line]
+        if sectors:
+            charts.append(
+                Chart(
+                    caption=_("Reduction of energy per unit of product by sector, %(year)s (%%)")
+                    % {"year": self.year},
+                    kind="bar",
+                    labels=[s.name for s in result.sectors],
+                    series=[
+                        (
+                            str(self.year),
+                            [
+                                None
+                                if s.energy.improvement is None
+                                else round(100 * s.energy.improvement, 2)
+                                for s in result.sectors
+                            ],
+                        )
                     ],
+                    unit="%",
+                    band=shaded,
                 )
-            ],
-            unit="%",
-            band=(round(100 * band[0], 2), round(100 * band[1], 2)) if band else None,
-        )
-        return [line, bars]
+            )
+        drawn = [chart for chart in charts if chart.has_values()]
+        for n, chart in enumerate(drawn, start=1):
+            chart.caption = _("Figure %(n)s. %(caption)s") % {"n": n, "caption": chart.caption}
+        return drawn
+
+    def agencies_appendix(self) -> list[Appendix]:
+        """The accepted reports' full texts, by content area and task (lead agencies first):
+        what section I sums up. None when no accepted report says anything."""
+        parts = []
+        memo: plans.Memo = {}
+        for area in self.plan.content_areas.filter(retired_at__isnull=True).order_by("number"):
+            entries = [
+                e for e in reporting.accepted_narratives(self.cycle, area.pk) if e.narrative.strip()
+            ]
+            if not entries:
+                continue
+            by_task: dict[int, list[TaskReport]] = defaultdict(list)
+            for entry in entries:
+                by_task[entry.task_id].append(entry)
+            points = []
+            for task_entries in by_task.values():
+                task = task_entries[0].task
+                leads = {
+                    o.pk
+                    for a in plans.assignees(task, self.cycle.report_deadline, memo)
+                    if a.role == "lead"
+                    for o in a.responsible
+                }
+                ordered = sorted(task_entries, key=lambda e: e.report.agency_id not in leads)
+                items = []
+                for entry in ordered:
+                    name = short_name(entry.report.agency)
+                    if entry.report.agency_id in leads:
+                        name = _("%(agency)s (lead agency)") % {"agency": name}
+                    items.append((name, _sentence(" ".join(entry.narrative.split()))))
+                points.append(
+                    Section(
+                        heading=f"{task.code}. {task.content}",
+                        paragraphs=[
+                            Paragraph(f"{', '.join(names)}: {text}", "bullet")
+                            for names, text in consolidation.grouped(items)
+                        ],
+                    )
+                )
+            parts.append(Section(heading=area.title, clauses=points))
+        if not parts:
+            return []
+        return [
+            Appendix(
+                numeral=AGENCIES_APPENDIX,
+                title=_("Summary of the reports of the agencies and units, %(year)s")
+                % {"year": self.year},
+                intro=[
+                    Paragraph(
+                        _(
+                            "What the accepted reports of the agencies say of the tasks of each "
+                            "content area, as they wrote it."
+                        ),
+                        "italic",
+                    )
+                ],
+                sections=parts,
+            )
+        ]
 
     def collect_provenance(self) -> dict[str, Any]:
         cycle = self.cycle
@@ -847,11 +1008,14 @@ def _surveys_of(year: int) -> Any:
 
 
 def _with_unit(value: str, p: indicators.Progress) -> str:
+    """ "31 hoạt động": the figure with its unit. The plan file writes the unit in Vietnamese
+    (or leaves it empty for a qualitative target such as T6); the indicator definition's unit,
+    translated, is the one printed, so a qualitative target's count has its unit too."""
     unit = p.target.unit or ""
+    if unit != "%" and p.definition is not None and str(p.definition.unit):
+        unit = str(p.definition.unit)
     if not unit:
         return value
-    if unit != "%" and p.definition is not None:
-        unit = str(p.definition.unit)
     return f"{value} {unit}"
 
 

@@ -84,6 +84,7 @@ def draw(chart: Chart) -> Figure:
         )
     if chart.kind == "bar":
         _bars(axes, chart, positions)
+        axes.set_ylim(*bar_limits(chart))
     else:
         for i, (name, values) in enumerate(chart.series):
             axes.plot(
@@ -113,11 +114,29 @@ def draw(chart: Chart) -> Figure:
     return figure
 
 
+def bar_limits(chart: Chart) -> tuple[float, float]:
+    """The value axis of a bar chart: from 0 (a bar's length is its value, so an axis starting
+    higher makes small differences look large), down to the lowest negative value when there
+    is one, up to the highest value or target band, with a little room above and below."""
+    values = [float(v) for _name, series in chart.series for v in series if v is not None]
+    if chart.band is not None:
+        values += [float(b) for b in chart.band]
+    low = min([0.0, *values])
+    high = max([0.0, *values])
+    if low == high:  # nothing but zeros: an axis of 0-1 rather than a collapsed one
+        return (0.0, 1.0)
+    pad = (high - low) * 0.08
+    return (low - pad if low < 0 else 0.0, high + pad if high > 0 else 0.0)
+
+
 def _bars(axes: Any, chart: Chart, positions: list[int]) -> None:
     """Grouped bars. A missing value is not a zero: its bar is left out and "không có số
     liệu" is written, upright from the axis, where it would stand."""
     count = max(len(chart.series), 1)
     width = 0.8 / count
+    if any(v is not None and v < 0 for _name, values in chart.series for v in values):
+        # Bars going down from the zero line: the line drawn, so below it reads as negative.
+        axes.axhline(0, color="#333333", linewidth=0.6)
     missing = pgettext("official document", "no data")
     for i, (name, values) in enumerate(chart.series):
         offset = (i - (count - 1) / 2) * width

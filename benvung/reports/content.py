@@ -66,6 +66,11 @@ class Chart:
     unit: str = ""
     band: tuple[float, float] | None = None  # a target band drawn as a shaded area
 
+    def has_values(self) -> bool:
+        """At least one value: a chart without any is not drawn (an empty frame says less
+        than a sentence)."""
+        return any(v is not None for _name, values in self.series for v in values)
+
 
 @dataclass
 class Appendix:
@@ -75,6 +80,8 @@ class Appendix:
     intro: list[Paragraph] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    # An appendix in words (the agencies' own reports): parts "1.", points "a)" ...
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +102,8 @@ class OfficialDocument:
     appendices: list[Appendix] = field(default_factory=list)
     # What the document was built from (shown nowhere; kept with it): ids, hashes, times.
     provenance: dict[str, Any] = field(default_factory=dict)
+    # A draft: marked "DỰ THẢO" on every page, no number, the day and month left blank.
+    draft: bool = False
 
 
 def to_json(document: OfficialDocument) -> dict[str, Any]:
@@ -143,8 +152,10 @@ def from_json(data: dict[str, Any]) -> OfficialDocument:
                     )
                     for c in a.get("charts", [])
                 ],
+                sections=[_section(s) for s in a.get("sections", [])],
             )
             for a in data.get("appendices", [])
         ],
         provenance=dict(data.get("provenance", {})),
+        draft=bool(data.get("draft", False)),
     )

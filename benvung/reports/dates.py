@@ -33,6 +33,21 @@ def date_words(day: dt.date) -> str:
     }
 
 
-def place_date_line(place: str, day: dt.date) -> str:
-    """ "Đồng Nai, ngày 05 tháng 01 năm 2026"."""
-    return f"{place}, {date_words(day)}"
+# Room left for a hand-written day or month on a draft (non-breaking: kept as wide as typed).
+BLANK = "\u00a0" * 5
+
+
+def blank_date_words(year: int) -> str:
+    """ "ngày      tháng      năm 2026": a draft's date, the day and month left to be filled in
+    when the document is issued (and numbered)."""
+    return pgettext("official document", "day %(day)s month %(month)s year %(year)s") % {
+        "day": BLANK,
+        "month": BLANK,
+        "year": year,
+    }
+
+
+def place_date_line(place: str, day: dt.date, *, draft: bool = False) -> str:
+    """ "Đồng Nai, ngày 05 tháng 01 năm 2026"; a draft's "Đồng Nai, ngày      tháng      năm
+    2026"."""
+    return f"{place}, {blank_date_words(day.year) if draft else date_words(day)}"

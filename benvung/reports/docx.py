@@ -24,7 +24,7 @@ from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
@@ -35,7 +35,7 @@ from docx.text.run import Run
 
 from .charts import chart_png
 from .content import Appendix, Chart, OfficialDocument, Paragraph, Section, Table
-from .dates import date_words, place_date_line, point_letter
+from .dates import blank_date_words, date_words, place_date_line, point_letter
 
 FONT = "Times New Roman"  # I.1: Times New Roman (Unicode, TCVN 6909:2001), black
 BLACK = RGBColor(0, 0, 0)
@@ -387,10 +387,19 @@ def _fixed_columns(table: DocxTable, widths: list[Length]) -> None:
             cell.width = width
 
 
-def _row_properties(row: Any, *, header: bool) -> None:
+def _row_properties(row: Any, *, header: bool = False, keep_together: bool = False) -> None:
+    """`header`: the row repeats at the top of each page the table runs on. `keep_together`:
+    the row never splits across two pages.
+
+    Rows of data may split: a row taller than what is left of a page (a task with forty
+    co-agencies and their results) otherwise moves whole to the next page, leaving the page
+    half empty, and a row taller than a whole page has its end cut off by LibreOffice. Only
+    short rows that mean nothing in halves (the header row, the signature block) are kept
+    together."""
     trpr = row._tr.get_or_add_trPr()
-    # A row never splits across two pages; the header row repeats on each page of a long table.
-    trpr.append(OxmlElement("w:cantSplit"))
+    # The schema's order inside w:trPr: cantSplit before tblHeader.
+    if keep_together or header:
+        trpr.append(OxmlElement("w:cantSplit"))
     if header:
         trpr.append(OxmlElement("w:tblHeader"))
 
@@ -435,14 +444,9 @@ def _text_width_of(section: DocxSection) -> Length:
     )
 
 
-def _page_numbers(section: DocxSection) -> None:
-    """I.11: Arabic page numbers, 13 pt, centred in the top margin, none on the first page."""
-    section.different_first_page_header_footer = True
-    # An explicit, empty first-page header: LibreOffice and Word agree there is nothing on it.
-    section.first_page_header.is_linked_to_previous = False
-    paragraph = _paragraph(section.header, size=13, reuse=section.header.paragraphs[0])
-    # A PAGE field (begin, instruction, separate, the value shown until it is updated, end):
-    # Word and LibreOffice put the page's own number in it.
+def _page_field(paragraph: DocxParagraph) -> None:
+    """A PAGE field (begin, instruction, separate, the value shown until it is updated, end):
+    Word and LibreOffice put the page's own number in it."""
     for part in ("begin", " PAGE ", "separate", "2", "end"):
         run = _run(paragraph, "", size=13)
         if part in ("begin", "separate", "end"):
@@ -456,6 +460,74 @@ def _page_numbers(section: DocxSection) -> None:
             run._r.append(instruction)
         else:
             run.add_text(part)
+
+
+def draft_mark() -> str:
+    """ "DỰ THẢO": what a draft says at the top of its first page and of every page."""
+    return pgettext("official document", "DRAFT")
+
+
+def _page_numbers(section: DocxSection, document: OfficialDocument) -> None:
+    """I.11: Arabic page numbers, 13 pt, centred in the top margin, none on the first page."""
+    section.different_first_page_header_footer = True
+    # An explicit, empty first-page header: LibreOffice and Word agree there is nothing on it.
+    section.first_page_header.is_linked_to_previous = False
+    _header_line(section, document)
+
+
+def _header_line(section: DocxSection, document: OfficialDocument) -> None:
+    """The header of a section's pages: the page number, centred. A draft's also says "DỰ
+    THẢO" at the right margin, with tab stops measured on the section's own width (a landscape
+    page is wider)."""
+    header = section.header
+    if not document.draft:
+        paragraph = _paragraph(header, size=13, reuse=header.paragraphs[0])
+        _page_field(paragraph)
+        return
+    paragraph = _paragraph(
+        header, size=13, align=WD_ALIGN_PARAGRAPH.LEFT, reuse=header.paragraphs[0]
+    )
+    # Not the "Header" style: its own tab stops (measured for a portrait letter page) would come
+    # before these on a landscape page.
+    paragraph.style = "Normal"
+    room = _text_width_of(section)
+    tabs = paragraph.paragraph_format.tab_stops
+    tabs.add_tab_stop(Emu(int(room) // 2), WD_TAB_ALIGNMENT.CENTER)
+    tabs.add_tab_stop(room, WD_TAB_ALIGNMENT.RIGHT)
+    _run(paragraph, "\t", size=13)
+    _page_field(paragraph)
+    _run(paragraph, "\t", size=13)
+    _run(paragraph, draft_mark(), size=13, bold=True)
+
+
+def _page_header(section: DocxSection, document: OfficialDocument) -> None:
+    """The header of an appendix's section. An issued document's appendices share the first
+    section's header (the centred page number fits any page width); a draft's get their own,
+    its tab stops fitted to the page."""
+    if not document.draft:
+        return
+    section.header.is_linked_to_previous = False
+    _header_line(section, document)
+
+
+def _draft_box(docx: Any) -> None:
+    """A draft's first page starts with "DỰ THẢO" in a box at the right margin, above the
+    header block: nobody takes it for the issued document."""
+    room = _text_width_of(docx.sections[0])
+    mark = draft_mark()
+    width = Emu(int(_text_width(mark, 14, True)) + int(Cm(0.8)))
+    paragraph = _paragraph(docx, mark, size=14, bold=True, after=6)
+    paragraph.paragraph_format.left_indent = Emu(max(int(room) - int(width), 0))
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "8")
+        line.set(qn("w:space"), "2")
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
 
 
 def _balanced(text: str, size: float, bold: bool, room: Length) -> str:
@@ -484,10 +556,17 @@ def _balanced(text: str, size: float, bold: bool, room: Length) -> str:
     return "\n".join(best) if best else text
 
 
+def _shown_number(document: OfficialDocument) -> str:
+    """ "05/BC-SCT"; a draft has no number yet and leaves room to write it in ("      /BC-SCT"),
+    whatever its snapshot says."""
+    if document.number and not document.draft:
+        return document.number
+    return f"{NBSP * 6}/{document.doc_type_symbol}-{document.issuer.symbol}"
+
+
 def _number_line(document: OfficialDocument) -> str:
-    # I.4: "Số: 05/BC-SCT"; a draft has no number yet and leaves room to write it in.
-    number = document.number or (f"{NBSP * 6}/{document.doc_type_symbol}-{document.issuer.symbol}")
-    return pgettext("official document", "No.: %(number)s") % {"number": number}
+    # I.4: "Số: 05/BC-SCT".
+    return pgettext("official document", "No.: %(number)s") % {"number": _shown_number(document)}
 
 
 def _header_block(docx: Any, document: OfficialDocument) -> None:
@@ -529,7 +608,7 @@ def _header_block(docx: Any, document: OfficialDocument) -> None:
     )
     _paragraph(
         table.cell(1, 1),
-        place_date_line(issuer.place, document.issued_on),
+        place_date_line(issuer.place, document.issued_on, draft=document.draft),
         size=14,
         italic=True,
         before=6,
@@ -639,7 +718,7 @@ def _signature_block(docx: Any, document: OfficialDocument) -> None:
     table = _two_columns(docx, FOOT_LEFT, FOOT_RIGHT, rows=1)
     # The recipients and the signature stay together on one page, with the closing paragraph
     # (kept with the table, see render_docx): a signature alone on a page is not accepted.
-    _row_properties(table.rows[0], header=False)
+    _row_properties(table.rows[0], keep_together=True)
     left, right = table.cell(0, 0), table.cell(0, 1)
     recipients = [r.strip().rstrip(";.") for r in document.recipients if r.strip()]
     first = left.paragraphs[0]
@@ -677,9 +756,12 @@ def _signature_block(docx: Any, document: OfficialDocument) -> None:
     table.cell(0, 1).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
 
-def _table(docx: Any, table: Table, room: Length) -> None:
+def _table(docx: Any, table: Table, room: Length, *, spacer: bool = True) -> None:
     """A table of an appendix: Times New Roman 12 pt, borders, the header row bold and repeated
-    on each page, numbers right-aligned."""
+    on each page, numbers right-aligned. The caption stays with the header row, and the header
+    row with the first row of data: a caption never ends a page. `spacer`: a small empty
+    paragraph after the table, so that what follows (another table) does not join it; left out
+    after the last table of an appendix, where it could only spill onto a page of its own."""
     if table.caption:
         _paragraph(
             docx,
@@ -724,14 +806,23 @@ def _table(docx: Any, table: Table, room: Length) -> None:
                 align=align,
                 before=2,
                 after=2,
+                # Every paragraph of the header row kept with the next: the row stays with
+                # the first row of data (Word's rule for keeping table rows together).
+                keep_with_next=header,
                 reuse=cell.paragraphs[0],
             )
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    _paragraph(docx, size=6)  # keeps the next table or picture off this one
+            # Data at the top of their cells: a row split across two pages reads from the top
+            # of each part, not from a short text floating in the middle of a tall one.
+            cell.vertical_alignment = (
+                WD_CELL_VERTICAL_ALIGNMENT.CENTER if header else WD_CELL_VERTICAL_ALIGNMENT.TOP
+            )
+    if spacer:
+        _paragraph(docx, size=6)  # keeps the next table or picture off this one
 
 
 def _chart(docx: Any, chart: Chart, room: Length) -> None:
-    """A chart as a picture, centred, its caption under it in italics."""
+    """A chart as a picture, centred, its caption under it in italics (kept on the picture's
+    page: the picture's paragraph keeps with the caption)."""
     width = Emu(min(int(CHART_WIDTH), int(room)))
     docx.add_picture(io.BytesIO(chart_png(chart)), width=width)
     picture = docx.paragraphs[-1]
@@ -743,14 +834,51 @@ def _chart(docx: Any, chart: Chart, room: Length) -> None:
     _paragraph(docx, chart.caption, size=CAPTION_SIZE, italic=True, after=12)
 
 
+def _appendix_sections(docx: Any, sections: list[Section]) -> None:
+    """An appendix in words (the agencies' reports): parts "1.", "2." bold, points "a)", ...
+    under them, each heading kept with what follows."""
+    for i, part in enumerate(sections):
+        _section(docx, part, 1, i)
+
+
+def _new_section(docx: Any, *, landscape: bool) -> DocxSection:
+    """A section starting on a new page, without the empty paragraph python-docx adds to hold
+    the previous section's properties: when the page before is full, that paragraph alone
+    would spill onto a blank page. The properties go into the last paragraph of the previous
+    section instead; after a table (which cannot hold them) a paragraph 1 pt high holds them."""
+    section = docx.add_section(WD_SECTION.NEW_PAGE)
+    body = docx.element.body
+    holder = body[-2]  # the paragraph just added, with the previous section's w:sectPr
+    sect_pr = holder.find(qn("w:pPr")).find(qn("w:sectPr"))
+    before = holder.getprevious()
+    if (
+        before is not None
+        and before.tag == qn("w:p")
+        and before.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None
+    ):
+        before.get_or_add_pPr().append(sect_pr)
+        body.remove(holder)
+    else:
+        paragraph = DocxParagraph(holder, docx._body)
+        _paragraph(docx, size=1, reuse=paragraph)
+        fmt = paragraph.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(1)
+        ppr = holder.find(qn("w:pPr"))
+        ppr.remove(sect_pr)
+        ppr.append(sect_pr)  # last, after the mark's w:rPr, as the schema orders them
+    _page_setup(section, landscape=landscape)
+    return section
+
+
 def _appendix(docx: Any, document: OfficialDocument, appendix: Appendix) -> None:
     """Each appendix on a new page, in its own section (landscape when its tables are wide):
     "Phụ lục I" bold; the title in capitals, bold; the italic line saying which document it
-    belongs to."""
-    section = docx.add_section(WD_SECTION.NEW_PAGE)
-    _page_setup(section, landscape=appendix.landscape)
+    belongs to. The title lines keep with what follows: a title never ends a page."""
+    section = _new_section(docx, landscape=appendix.landscape)
     # The page number shows on every page after the first, the appendices' first pages too.
     section.different_first_page_header_footer = False
+    _page_header(section, document)
     room = _text_width_of(section)
     _paragraph(
         docx,
@@ -760,13 +888,16 @@ def _appendix(docx: Any, document: OfficialDocument, appendix: Appendix) -> None
     )
     _paragraph(docx, appendix.title.upper(), bold=True, keep_with_next=True)
     reference = reference_line(document)
-    _paragraph(docx, reference, italic=True, after=12)
+    _paragraph(docx, reference, italic=True, after=12, keep_with_next=True)
     for paragraph in appendix.intro:
-        _content_paragraph(docx, paragraph)
-    for table in appendix.tables:
-        _table(docx, table, room)
-    for chart in appendix.charts:
+        _content_paragraph(docx, paragraph, keep_with_next=True)
+    charts = [chart for chart in appendix.charts if chart.has_values()]
+    for i, table in enumerate(appendix.tables):
+        last = i == len(appendix.tables) - 1 and not charts and not appendix.sections
+        _table(docx, table, room, spacer=not last)
+    for chart in charts:
         _chart(docx, chart, room)
+    _appendix_sections(docx, appendix.sections)
 
 
 def _in_text(document: OfficialDocument) -> str:
@@ -780,13 +911,15 @@ def _in_text(document: OfficialDocument) -> str:
 def reference_line(document: OfficialDocument) -> str:
     """An appendix's "(Kèm theo Báo cáo số 05/BC-SCT ngày 05 tháng 01 năm 2026 của Sở Công
     Thương)"."""
-    number = document.number or f"{NBSP * 6}/{document.doc_type_symbol}-{document.issuer.symbol}"
+    number = _shown_number(document)
     return pgettext(
         "official document", "(Attached to %(doc_type)s No. %(number)s %(date)s of %(issuer)s)"
     ) % {
         "doc_type": document.doc_type.capitalize(),
         "number": number,
-        "date": date_words(document.issued_on),
+        "date": blank_date_words(document.issued_on.year)
+        if document.draft
+        else date_words(document.issued_on),
         # Kept on one line: a long reference line wraps before the name, not inside it.
         "issuer": _in_text(document).replace(" ", NBSP),
     }
@@ -826,7 +959,7 @@ def _properties(docx: Any, document: OfficialDocument) -> None:
     properties.author = _in_text(document)
     properties.last_modified_by = _in_text(document)
     properties.comments = ""
-    properties.keywords = document.number
+    properties.keywords = draft_mark() if document.draft else document.number
     properties.language = "vi-VN"
     moment = dt.datetime.combine(document.issued_on, dt.time(0, 0))
     properties.created = moment
@@ -841,7 +974,9 @@ def render_docx(document: OfficialDocument) -> bytes:
     _properties(docx, document)
     section = docx.sections[0]
     _page_setup(section, landscape=False)
-    _page_numbers(section)
+    _page_numbers(section, document)
+    if document.draft:
+        _draft_box(docx)
     _header_block(docx, document)
     _title(docx, document)
     _addressees(docx, document)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from benvung.core.models import TimeStampedModel
 from benvung.core.storage import private_storage
@@ -120,7 +121,12 @@ def document_path(instance: GeneratedDocument, filename: str) -> str:
 
 
 class GeneratedDocument(TimeStampedModel):
-    """A document produced from the data, with the snapshot it was built from."""
+    """A document produced from the data, with the snapshot it was built from.
+
+    A draft (`is_draft`) has no number: it is made as often as wanted, for review. Issuing a
+    draft makes a second document, numbered, from the draft's snapshot (`from_draft`), once the
+    data behind it are checked unchanged.
+    """
 
     class Kind(models.TextChoices):
         ANNUAL = "annual", _("annual synthesis report")
@@ -154,6 +160,15 @@ class GeneratedDocument(TimeStampedModel):
         related_name="documents",
     )
     issued_on = models.DateField(_("date"))
+    is_draft = models.BooleanField(pgettext_lazy("official document", "draft"), default=False)
+    # The draft an issued document was made from: the content the issuer reviewed.
+    from_draft = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    # What was missing from the data when the document was made (readiness.Gap as data: a code
+    # and its parameters), and whether the issuer confirmed issuing all the same.
+    gaps = models.JSONField(_("missing data"), default=list, blank=True)
+    gaps_confirmed = models.BooleanField(_("issued with missing data"), default=False)
     # A regeneration renders the same snapshot again: same figures, even if data changed since.
     regenerated_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="regenerations"
@@ -178,11 +193,22 @@ class GeneratedDocument(TimeStampedModel):
                 condition=Q(kind="annual", agency_report__isnull=True)
                 | Q(kind="agency", agency_report__isnull=False),
                 name="reports_agency_document_has_its_report",
-            )
+            ),
+            # A draft never carries a number.
+            models.CheckConstraint(
+                condition=Q(is_draft=False) | Q(number__isnull=True),
+                name="reports_draft_has_no_number",
+            ),
         ]
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")
 
     def __str__(self) -> str:
+        if self.is_draft:
+            return f"{self.get_kind_display()} ({pgettext('official document', 'draft')} {self.pk})"
         number = self.number.display if self.number else _("no number")
         return f"{self.get_kind_display()} {number}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

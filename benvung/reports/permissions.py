@@ -32,3 +32,8 @@ def can_regenerate(user: Any, document: Any) -> bool:
     if document.kind == "annual":
         return can_generate_annual(user)
     return can_generate_agency_report(user, document.agency_report)
+
+
+def can_issue(user: Any, document: Any) -> bool:
+    """Issuing a draft (taking a number of the issuer's register): who may make the document."""
+    return can_regenerate(user, document)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from benvung.accounts.permissions import _role, is_coordinator
 from benvung.reporting.models import AgencyReport
@@ -47,3 +51,51 @@ def reports_to_generate(*, viewer: Any) -> QuerySet[AgencyReport]:
 
 def annual_text_of(cycle: Any) -> AnnualReportText | None:
     return AnnualReportText.objects.filter(cycle=cycle).select_related("updated_by").first()
+
+
+def issued_from(draft: GeneratedDocument) -> GeneratedDocument | None:
+    """The document issued from a draft (not its regenerations), if it was issued."""
+    return (
+        GeneratedDocument.objects.filter(from_draft=draft, regenerated_from__isnull=True)
+        .select_related("number")
+        .first()
+    )
+
+
+def with_issued(drafts: Iterable[GeneratedDocument]) -> list[GeneratedDocument]:
+    """The drafts, each with `issued` set: the document issued from it, or None (one query)."""
+    drafts = list(drafts)
+    issued = {
+        d.from_draft_id: d
+        for d in GeneratedDocument.objects.filter(
+            from_draft__in=drafts, regenerated_from__isnull=True
+        ).select_related("number")
+    }
+    for draft in drafts:
+        draft.issued = issued.get(draft.pk)  # type: ignore[attr-defined]
+    return drafts
+
+
+@dataclass
+class Requirement:
+    """Something an annual report needs before it is issued, and whether it has it."""
+
+    label: str
+    met: bool
+    url: str
+
+
+def issue_requirements(document: GeneratedDocument) -> list[Requirement]:
+    """What the issue form lists for an annual report: the drafting unit and the signer's name
+    (checked again by the service), with where to write them."""
+    if document.kind != GeneratedDocument.Kind.ANNUAL:
+        return []
+    text = annual_text_of(document.cycle)
+    url = reverse("reports:annual_text", args=[document.cycle_id])
+    signature = document.snapshot.get("signature") or {}
+    return [
+        Requirement(
+            _("Drafting unit (after “Lưu: VT,”)"), bool(text and text.drafting_unit.strip()), url
+        ),
+        Requirement(_("Signer's name"), bool(str(signature.get("name", "")).strip()), url),
+    ]

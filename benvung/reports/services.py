@@ -23,7 +23,7 @@ from benvung.directory.models import Agency, Organisation
 from benvung.reporting.models import AgencyReport, ReportingCycle
 from benvung.reporting.services import StaleVersion, clean_text
 
-from . import assemble, content, permissions
+from . import assemble, content, permissions, readiness
 from .models import (
     AnnualReportText,
     DocumentType,
@@ -229,6 +229,23 @@ class DocumentInProgress(ValidationError):
         self.document = document
 
 
+class AlreadyIssued(ValidationError):
+    """The draft was issued already: issuing it again would take a second number."""
+
+    def __init__(self, message: str, document: GeneratedDocument) -> None:
+        super().__init__(message, code="already_issued")
+        self.document = document
+
+
+class DataChanged(ValidationError):
+    """The data behind a draft changed since it was made: issuing it would number a document
+    nobody reviewed. `draft` is the draft refused."""
+
+    def __init__(self, message: str, draft: GeneratedDocument) -> None:
+        super().__init__(message, code="data_changed")
+        self.draft = draft
+
+
 # A document renders in seconds, a long one in a minute or two: one still waiting after this
 # was abandoned by its worker.
 STALLED_AFTER = dt.timedelta(minutes=30)
@@ -239,16 +256,19 @@ def _in_progress(
     cycle: ReportingCycle,
     agency_report: AgencyReport | None,
     issuer: Organisation,
+    *,
+    draft: bool = False,
 ) -> None:
     """Refuses a second document while the same one is still queued or rendering: a double
-    click must not take two numbers. One left waiting longer than STALLED_AFTER (its worker
-    died) no longer blocks: the document can be generated again."""
+    click must not take two numbers (nor make two drafts). One left waiting longer than
+    STALLED_AFTER (its worker died) no longer blocks: the document can be generated again."""
     pending = (
         GeneratedDocument.objects.filter(
             kind=kind,
             cycle=cycle,
             agency_report=agency_report,
             issuer=issuer,
+            is_draft=draft,
             state__in=[GeneratedDocument.State.QUEUED, GeneratedDocument.State.RENDERING],
             created_at__gte=timezone.now() - STALLED_AFTER,
         )
@@ -256,15 +276,21 @@ def _in_progress(
         .order_by("-created_at")
         .first()
     )
-    if pending is not None:
+    if pending is None:
+        return
+    if draft:
         raise DocumentInProgress(
-            _(
-                "The same document (number %(number)s) is already being generated: wait until "
-                "it is ready before generating another."
-            )
-            % {"number": pending.number.display if pending.number else "—"},
+            _("A draft of the same document is already being generated: wait until it is ready."),
             pending,
         )
+    raise DocumentInProgress(
+        _(
+            "The same document (number %(number)s) is already being generated: wait until "
+            "it is ready before generating another."
+        )
+        % {"number": pending.number.display if pending.number else "—"},
+        pending,
+    )
 
 
 def _still_accepted(report: AgencyReport, version: int | None) -> None:
@@ -285,22 +311,14 @@ def _still_accepted(report: AgencyReport, version: int | None) -> None:
         )
 
 
-def document_generate(
-    *,
+def _subject(
     actor: Any,
     kind: str,
-    cycle: ReportingCycle | None = None,
-    agency_report: AgencyReport | None = None,
-    issued_on: dt.date,
-    formats: Iterable[str] = FORMATS,
-    background: bool = True,
-    signature: content.Signature | None = None,
-    recipients: Sequence[str] | None = None,
-) -> GeneratedDocument:
-    """Number, assemble and keep a document; its files are rendered in the background (or
-    here, `background=False`, for the command). An agency's document may be given its signer
-    and recipients (`signature`, `recipients`); the annual report takes them from its texts."""
-    chosen = _formats(formats)
+    cycle: ReportingCycle | None,
+    agency_report: AgencyReport | None,
+) -> tuple[ReportingCycle, AgencyReport | None, Organisation]:
+    """Who may make the document, and whether it can be made at all: (cycle, agency report,
+    issuer). The same checks for a draft and for issuing."""
     if kind == GeneratedDocument.Kind.ANNUAL:
         if cycle is None:
             raise ValidationError(_("Choose the reporting cycle of the annual report."))
@@ -313,11 +331,8 @@ def document_generate(
                 )
                 % {"year": cycle.year}
             )
-        check_issued_on(issued_on, cycle=cycle)
-        issuer: Organisation = cycle.plan.coordinator
-        _in_progress(kind, cycle, None, issuer)
-        document = assemble.annual_report(cycle=cycle, number="", issued_on=issued_on)
-    elif kind == GeneratedDocument.Kind.AGENCY:
+        return cycle, None, cycle.plan.coordinator
+    if kind == GeneratedDocument.Kind.AGENCY:
         if agency_report is None:
             raise ValidationError(_("Choose the agency report to generate."))
         _require(_is_system(actor) or permissions.can_generate_agency_report(actor, agency_report))
@@ -326,10 +341,21 @@ def document_generate(
                 _("Only an accepted report can be issued as a document (this one is %(state)s).")
                 % {"state": agency_report.get_state_display()}
             )
-        cycle = agency_report.cycle
-        check_issued_on(issued_on, cycle=cycle)
-        issuer = agency_report.agency
-        _in_progress(kind, cycle, agency_report, issuer)
+        return agency_report.cycle, agency_report, agency_report.agency
+    raise ValidationError({"kind": _("Unknown kind of document.")})
+
+
+def _assemble(
+    kind: str,
+    *,
+    cycle: ReportingCycle,
+    agency_report: AgencyReport | None,
+    issued_on: dt.date,
+    signature: content.Signature | None = None,
+    recipients: Sequence[str] | None = None,
+) -> tuple[content.OfficialDocument, list[readiness.Gap]]:
+    """The document read from the data now, without a number, and what its data lack."""
+    if agency_report is not None:
         document = assemble.agency_report(
             report=agency_report,
             number="",
@@ -337,49 +363,77 @@ def document_generate(
             signature=signature,
             recipients=recipients,
         )
-    else:
-        raise ValidationError({"kind": _("Unknown kind of document.")})
+        return document, readiness.agency_gaps(agency_report)
+    return assemble.annual_report_and_gaps(cycle=cycle, number="", issued_on=issued_on)
 
-    # Assembled before the register is locked: reading the data takes a while, and other
-    # documents of the organisation must not wait for it. What may have changed meanwhile is
-    # checked again below, with the rows locked.
+
+def content_fingerprint(snapshot: Mapping[str, Any]) -> str:
+    """The hash of what a document says, without what issuing changes (number, date, the
+    draft mark) and without its provenance (the moments the data were read): a draft and the
+    document issued from it, or a draft and the same data read again, have the same one."""
+    said = {
+        k: v for k, v in snapshot.items() if k not in ("number", "issued_on", "draft", "provenance")
+    }
+    return content_hash(said)
+
+
+def gap_data(gaps: Iterable[readiness.Gap]) -> list[dict[str, Any]]:
+    return [gap.as_data() for gap in gaps]
+
+
+def document_draft(
+    *,
+    actor: Any,
+    kind: str,
+    cycle: ReportingCycle | None = None,
+    agency_report: AgencyReport | None = None,
+    formats: Iterable[str] = FORMATS,
+    background: bool = True,
+    signature: content.Signature | None = None,
+    recipients: Sequence[str] | None = None,
+) -> GeneratedDocument:
+    """A draft of the document: assembled from the data now, marked "DỰ THẢO", without a
+    number (none is taken), as often as wanted. What the data lack is kept with it (`gaps`),
+    to be shown as a warning. Its files are rendered in the background (or here,
+    `background=False`, for the command)."""
+    chosen = _formats(formats)
+    cycle, agency_report, issuer = _subject(actor, kind, cycle, agency_report)
+    _in_progress(kind, cycle, agency_report, issuer, draft=True)
+    drafted_on = today()
+    document, gaps = _assemble(
+        kind,
+        cycle=cycle,
+        agency_report=agency_report,
+        issued_on=drafted_on,
+        signature=signature,
+        recipients=recipients,
+    )
+    document.draft = True
+    snapshot = content.to_json(document)
     with transaction.atomic():
-        _locked_counter(issuer, issued_on.year)
-        if agency_report is not None:
-            assembled = document.provenance.get("agency_report", {}).get("version")
-            _still_accepted(agency_report, assembled)
-        _in_progress(kind, cycle, agency_report, issuer)
-        number = number_reserve(
-            actor=actor,
-            issuer=issuer,
-            year=issued_on.year,
-            doc_type=document.doc_type_symbol,
-            summary=document.summary,
-            issued_on=issued_on,
-        )
-        document.number = number.display
-        snapshot = content.to_json(document)
+        _in_progress(kind, cycle, agency_report, issuer, draft=True)
         generated = GeneratedDocument.objects.create(
             kind=kind,
             cycle=cycle,
             agency_report=agency_report,
             issuer=issuer,
-            number=number,
-            issued_on=issued_on,
+            is_draft=True,
+            issued_on=drafted_on,
             author=_user(actor),
             snapshot=snapshot,
             content_hash=content_hash(snapshot),
             data_as_of=assemble.data_as_of(document),
+            gaps=gap_data(gaps),
         )
         audit.record(
             actor=actor,
-            action="document.generate",
+            action="document.draft",
             target=generated,
             after={
                 "kind": kind,
-                "number": number.display,
-                "issued_on": issued_on.isoformat(),
+                "cycle": cycle.year,
                 "content_hash": generated.content_hash,
+                "gaps": generated.gaps,
                 "formats": chosen,
             },
         )
@@ -390,11 +444,243 @@ def document_generate(
     return generated
 
 
+def _annual_text_url(cycle: ReportingCycle) -> str:
+    from django.urls import reverse
+
+    return reverse("reports:annual_text", args=[cycle.pk])
+
+
+def _ready_to_issue(draft: GeneratedDocument, cycle: ReportingCycle) -> None:
+    """What the annual report cannot be issued without: the drafting unit of "Lưu: VT, ..."
+    and the signer's name (a draft may leave its name line empty). Both errors at once, each
+    naming its field and where to write it."""
+    if draft.kind != GeneratedDocument.Kind.ANNUAL:
+        return
+    text = AnnualReportText.objects.filter(cycle=cycle).first()
+    where = {"year": cycle.year, "url": _annual_text_url(cycle)}
+    errors: dict[str, str] = {}
+    if text is None or not text.drafting_unit.strip():
+        errors["drafting_unit"] = (
+            _(
+                "The “Drafting unit” of the %(year)s annual report (the unit named after “Lưu: "
+                "VT,”) is not filled in: enter it on the page of the annual report's texts "
+                "(%(url)s), then make a new draft."
+            )
+            % where
+        )
+    signature = draft.snapshot.get("signature") or {}
+    if not str(signature.get("name", "")).strip():
+        errors["signer_name"] = (
+            _(
+                "The “Signer” of the %(year)s annual report has no name: enter the signer's "
+                "name on the page of the annual report's texts (%(url)s), then make a new draft."
+            )
+            % where
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """What differs between two provenance blocks, in words: why a draft is out of date."""
+    found = []
+
+    def versions(data: Mapping[str, Any], key: str) -> Any:
+        value = data.get(key)
+        if isinstance(value, list):
+            return sorted(
+                json.dumps(v, sort_keys=True, default=str) for v in value if isinstance(v, dict)
+            )
+        return value
+
+    if versions(before, "agency_reports") != versions(after, "agency_reports") or before.get(
+        "agency_report", {}
+    ) != after.get("agency_report", {}):
+        found.append(_("agency reports were submitted, accepted, reopened or changed"))
+    if versions(before, "syntheses") != versions(after, "syntheses"):
+        found.append(_("consolidated texts of content areas were saved"))
+    if before.get("annual_text") != after.get("annual_text"):
+        found.append(_("the texts of the annual report (sections II-IV, signer, recipients)"))
+    old_results = {(r.get("id"), r.get("input_hash")) for r in before.get("indicator_results", [])}
+    new_results = {(r.get("id"), r.get("input_hash")) for r in after.get("indicator_results", [])}
+    if old_results != new_results or before.get("targets") != after.get("targets"):
+        found.append(_("indicator figures were computed again"))
+    if before.get("efficiency") != after.get("efficiency"):
+        found.append(_("enterprises' energy and production figures"))
+    if before.get("counts") != after.get("counts") or before.get("records") != after.get("records"):
+        found.append(_("outreach activities, models or surveys recorded"))
+    return found
+
+
+def document_issue(
+    *,
+    actor: Any,
+    draft: GeneratedDocument,
+    issued_on: dt.date,
+    formats: Iterable[str] = FORMATS,
+    confirm_missing: bool = False,
+    background: bool = True,
+) -> GeneratedDocument:
+    """Issue a draft: the next number of the issuer's register, the date, and exactly the
+    content of the draft (its snapshot). Refused, with nothing numbered:
+
+    - when the data behind the draft changed since it was made (the data read again must say
+      the same; otherwise a new draft is to be made and looked at);
+    - while data are missing (the cycle open, agencies owing reports, no enterprise figures,
+      targets without a figure ...), unless `confirm_missing` says the issuer knows;
+    - for the annual report, without its drafting unit and its signer's name;
+    - when the draft was issued already (a double click takes one number, not two).
+    """
+    chosen = _formats(formats)
+    if not draft.is_draft:
+        raise ValidationError(
+            _("Only a draft can be issued: this document has number %(number)s already.")
+            % {"number": draft.number.display if draft.number else "—"}
+        )
+    cycle, agency_report, issuer = _subject(actor, draft.kind, draft.cycle, draft.agency_report)
+    _require(_is_system(actor) or permissions.can_issue(actor, draft))
+    issued = _issued_from(draft)
+    if issued is not None:
+        raise _already_issued(issued)
+    if draft.state != GeneratedDocument.State.DONE:
+        raise ValidationError(
+            _(
+                "The draft is not ready (%(state)s): wait until its files are made, look at "
+                "them, then issue it."
+            )
+            % {"state": draft.get_state_display()}
+        )
+    check_issued_on(issued_on, cycle=cycle)
+    _ready_to_issue(draft, cycle)
+    given = content.from_json(draft.snapshot)
+    fresh, gaps = _assemble(
+        draft.kind,
+        cycle=cycle,
+        agency_report=agency_report,
+        issued_on=issued_on,
+        signature=given.signature if agency_report is not None else None,
+        recipients=given.recipients if agency_report is not None else None,
+    )
+    if content_fingerprint(content.to_json(fresh)) != content_fingerprint(draft.snapshot):
+        changes = _changes(draft.snapshot.get("provenance", {}), fresh.provenance)
+        raise DataChanged(
+            _(
+                "The data behind this draft changed since it was made (%(changes)s): issuing it "
+                "would number a document nobody has looked at. Make a new draft, look at it, "
+                "then issue it."
+            )
+            % {"changes": "; ".join(changes) or _("the data read")},
+            draft,
+        )
+    if gaps and not confirm_missing:
+        raise ValidationError(
+            {
+                "confirm_missing": [
+                    _(
+                        "Data are missing for this document: tick the confirmation to issue it "
+                        "all the same."
+                    ),
+                    *readiness.messages(gaps),
+                ]
+            }
+        )
+
+    # The data were read before the register is locked (reading takes a while, and other
+    # documents of the organisation must not wait for it); what may change meanwhile is
+    # checked again with the rows locked.
+    with transaction.atomic():
+        _locked_counter(issuer, issued_on.year)
+        GeneratedDocument.objects.select_for_update().get(pk=draft.pk)
+        issued = _issued_from(draft)
+        if issued is not None:
+            raise _already_issued(issued)
+        if agency_report is not None:
+            assembled = draft.snapshot.get("provenance", {}).get("agency_report", {})
+            _still_accepted(agency_report, assembled.get("version"))
+        _in_progress(draft.kind, cycle, agency_report, issuer)
+        number = number_reserve(
+            actor=actor,
+            issuer=issuer,
+            year=issued_on.year,
+            doc_type=given.doc_type_symbol,
+            summary=given.summary,
+            issued_on=issued_on,
+        )
+        snapshot = {
+            **draft.snapshot,
+            "number": number.display,
+            "issued_on": issued_on.isoformat(),
+            "draft": False,
+            "provenance": {
+                **draft.snapshot.get("provenance", {}),
+                "draft": {"id": draft.pk, "content_hash": draft.content_hash},
+            },
+        }
+        generated = GeneratedDocument.objects.create(
+            kind=draft.kind,
+            cycle=cycle,
+            agency_report=agency_report,
+            issuer=issuer,
+            number=number,
+            issued_on=issued_on,
+            from_draft=draft,
+            author=_user(actor),
+            snapshot=snapshot,
+            content_hash=content_hash(snapshot),
+            data_as_of=draft.data_as_of,
+            gaps=gap_data(gaps),
+            gaps_confirmed=bool(gaps),
+        )
+        audit.record(
+            actor=actor,
+            action="document.issue",
+            target=generated,
+            after={
+                "kind": draft.kind,
+                "number": number.display,
+                "issued_on": issued_on.isoformat(),
+                "from_draft": draft.pk,
+                "draft_content_hash": draft.content_hash,
+                "content_hash": generated.content_hash,
+                "missing_data_confirmed": readiness.messages(gaps),
+                "formats": chosen,
+            },
+        )
+        if background:
+            _enqueue(generated, chosen)
+    if not background:
+        generated = document_render(generated.pk, chosen)
+    return generated
+
+
+def _issued_from(draft: GeneratedDocument) -> GeneratedDocument | None:
+    """The document issued from `draft` (its first rendering, not a regeneration)."""
+    return (
+        GeneratedDocument.objects.filter(from_draft=draft, regenerated_from__isnull=True)
+        .select_related("number")
+        .first()
+    )
+
+
+def _already_issued(issued: GeneratedDocument) -> AlreadyIssued:
+    return AlreadyIssued(
+        _("This draft was issued already, as number %(number)s.")
+        % {"number": issued.number.display if issued.number else "—"},
+        issued,
+    )
+
+
 def document_regenerate(
     *, actor: Any, document: GeneratedDocument, formats: Iterable[str] = FORMATS
 ) -> GeneratedDocument:
-    """The same snapshot rendered again: same number, same figures, even if the data changed."""
+    """The same snapshot rendered again: same number, same figures, even if the data changed.
+    A draft is not rendered again: a new draft reads the data again, which is what a draft is
+    for (and a copy of a draft could be issued a second time)."""
     _require(_is_system(actor) or permissions.can_regenerate(actor, document))
+    if document.is_draft:
+        raise ValidationError(
+            _("A draft is not generated again: make a new draft, which reads the data again.")
+        )
     chosen = _formats(formats)
     with transaction.atomic():
         again = GeneratedDocument.objects.create(
@@ -403,12 +689,15 @@ def document_regenerate(
             agency_report_id=document.agency_report_id,
             issuer_id=document.issuer_id,
             number_id=document.number_id,
+            from_draft_id=document.from_draft_id,
             issued_on=document.issued_on,
             regenerated_from=document,
             author=_user(actor),
             snapshot=document.snapshot,
             content_hash=content_hash(document.snapshot),
             data_as_of=document.data_as_of,
+            gaps=document.gaps,
+            gaps_confirmed=document.gaps_confirmed,
         )
         audit.record(
             actor=actor,
@@ -441,9 +730,13 @@ def _progress(document: GeneratedDocument, progress: int, **fields: Any) -> None
 
 
 def file_name(document: GeneratedDocument, fmt: str) -> str:
-    """ "BC-05-SCT-2026.docx": the number without the slash, then the year."""
-    if document.number is None:
-        return f"document-{document.pk}.{fmt}"
+    """ "BC-05-SCT-2026.docx": the number without the slash, then the year. A draft:
+    "DU-THAO-BC-SCT-2025-17.docx" (the year reported on, then the draft's own id)."""
+    if document.is_draft or document.number is None:
+        symbol = document.snapshot.get("doc_type_symbol", "")
+        issuer = (document.snapshot.get("issuer") or {}).get("symbol", "")
+        parts = [p for p in ("DU-THAO", symbol, issuer, str(document.cycle.year)) if p]
+        return f"{'-'.join(parts)}-{document.pk}.{fmt}"
     number = document.number
     return f"{number.doc_type}-{number.sequence:02d}-{number.issuer_symbol}-{number.year}.{fmt}"
 

@@ -8,6 +8,7 @@ with the reader's own separators.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -20,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .content import Appendix, OfficialDocument, Table
 from .dates import place_date_line
-from .docx import reference_line
+from .docx import draft_mark, reference_line
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -70,11 +71,14 @@ def _document_sheet(sheet: Worksheet, document: OfficialDocument, content_hash: 
     rows: list[tuple[str, object]] = [
         (pgettext("official document", "Parent authority"), issuer.parent_authority),
         (pgettext("official document", "Issuing agency"), issuer.name),
-        (pgettext("official document", "Number"), document.number),
-        (pgettext("official document", "Date issued"), document.issued_on),
+        (pgettext("official document", "Number"), "" if document.draft else document.number),
+        (
+            pgettext("official document", "Date issued"),
+            None if document.draft else document.issued_on,
+        ),
         (
             pgettext("official document", "Place and date"),
-            place_date_line(issuer.place, document.issued_on),
+            place_date_line(issuer.place, document.issued_on, draft=document.draft),
         ),
         (pgettext("official document", "Document type"), document.doc_type),
         (pgettext("official document", "Summary"), document.summary),
@@ -87,6 +91,15 @@ def _document_sheet(sheet: Worksheet, document: OfficialDocument, content_hash: 
             ),
         ),
     ]
+    if document.draft:
+        # First, so nobody takes the workbook for the annex of an issued document.
+        rows.insert(
+            0,
+            (
+                draft_mark(),
+                pgettext("official document", "Draft: not issued, no number yet."),
+            ),
+        )
     if content_hash:
         # The SHA-256 of the document's snapshot: the workbook can be matched to the document
         # it annexes (the same figures), as the document's page shows the same hash.
@@ -98,7 +111,7 @@ def _document_sheet(sheet: Worksheet, document: OfficialDocument, content_hash: 
         cell = sheet.cell(row=r, column=2, value=_text(value) if isinstance(value, str) else value)
         cell.font = Font(name=FONT, size=12)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if r == 4:
+        if isinstance(value, dt.date):
             cell.number_format = "DD/MM/YYYY"
             cell.alignment = Alignment(horizontal="left", vertical="top")
     sheet.column_dimensions["A"].width = 24
@@ -125,6 +138,11 @@ def _table_sheet(
     ]
     if table.caption:
         titles.append((table.caption, True, False))
+    if document.draft:
+        titles.insert(0, (draft_mark(), True, False))
+        # Printed too, at the top right of every page.
+        sheet.oddHeader.right.text = draft_mark()
+        sheet.oddHeader.right.font = f"{FONT},Bold"
     for r, (text, bold, italic) in enumerate(titles, start=1):
         cell = sheet.cell(row=r, column=1, value=_text(text))
         cell.font = Font(name=FONT, size=12, bold=bold, italic=italic)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from benvung.indicators.models import IndicatorResult
 from benvung.plans.models import Plan
+from benvung.reporting import selectors as reporting_selectors
 from benvung.reporting import services as reporting
 from benvung.reporting.models import AgencyReport, ReportingCycle, Synthesis, TaskReport
 from benvung.reporting.tests.conftest import at
@@ -134,5 +136,119 @@ def tasks_on_commit(django_capture_on_commit_callbacks: Any, monkeypatch: Any) -
 
         return run
 
-    monkeypatch.setattr(services, "document_generate", committed(services.document_generate))
-    monkeypatch.setattr(services, "document_regenerate", committed(services.document_regenerate))
+    for name in ("document_draft", "document_issue", "document_regenerate"):
+        monkeypatch.setattr(services, name, committed(getattr(services, name)))
+
+
+def ready_to_issue(cycle: ReportingCycle, coordinator: Any) -> None:
+    """The annual report's texts with what issuing it needs: the drafting unit, the signer."""
+    from benvung.reports import services
+    from benvung.reports.models import AnnualReportText
+
+    text = AnnualReportText.objects.filter(cycle=cycle).first()
+    services.annual_text_save(
+        actor=coordinator,
+        cycle=cycle,
+        fields={
+            "drafting_unit": "QLCN",
+            "signer_authority": "KT. GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "signer_name": "Nguyễn Văn An",
+        },
+        version=text.version if text else None,
+    )
+
+
+def issue(
+    actor: Any,
+    *,
+    issued_on: dt.date = ISSUED,
+    formats: Any = ("docx", "xlsx"),
+    confirm_missing: bool = True,
+    **what: Any,
+) -> Any:
+    """A draft made and issued at once (what a user does in two steps, looking at the draft in
+    between): `what` names the document (kind, cycle or agency_report, signature ...)."""
+    from benvung.reports import services
+
+    draft = services.document_draft(actor=actor, formats=formats, **what)
+    draft.refresh_from_db()
+    return services.document_issue(
+        actor=actor,
+        draft=draft,
+        issued_on=issued_on,
+        formats=formats,
+        confirm_missing=confirm_missing,
+    )
+
+
+# Sentences of the length and kind agencies write (long ones included): a realistic report.
+SENTENCES = [
+    "Tổ chức {events} hội nghị, lớp tập huấn về sản xuất và tiêu dùng bền vững cho {people} "
+    "lượt cán bộ, doanh nghiệp trên địa bàn.",
+    "Phối hợp với Báo Đồng Nai, Đài Phát thanh - Truyền hình Đồng Nai đăng {events} tin, bài "
+    "tuyên truyền về sản xuất và tiêu dùng bền vững, tiết kiệm năng lượng, giảm thiểu rác thải "
+    "nhựa; tiếp cận {firms} doanh nghiệp, hợp tác xã và cơ sở sản xuất kinh doanh.",
+    "Hướng dẫn {firms} doanh nghiệp rà soát định mức tiêu hao năng lượng, nguyên vật liệu.",
+    "Ban hành {docs} văn bản hướng dẫn, đôn đốc các phòng, ban chuyên môn và UBND các xã, "
+    "phường triển khai thực hiện; lồng ghép nội dung sản xuất và tiêu dùng bền vững vào kế "
+    "hoạch phát triển kinh tế - xã hội năm của địa phương, gắn với chương trình mục tiêu quốc "
+    "gia xây dựng nông thôn mới và phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”.",
+    "Kiểm tra {events} cơ sở sản xuất, kinh doanh về việc chấp hành quy định tiết kiệm năng lượng.",
+    "Kết quả cụ thể: {firms} doanh nghiệp đăng ký áp dụng giải pháp sản xuất sạch hơn, trong "
+    "đó {events} doanh nghiệp đã hoàn thành đánh giá và đầu tư cải tiến dây chuyền, tiết kiệm "
+    "khoảng {people} triệu đồng chi phí năng lượng mỗi năm.",
+    "Tiếp tục duy trì mô hình “Chợ xanh - chợ giảm rác thải nhựa” tại {events} chợ truyền thống.",
+]
+
+
+def realistic_reports(cycle: ReportingCycle, *, seed: int = 202) -> int:
+    """Every agency expected to report sends a long, accepted report, as in a real year: tasks
+    with forty co-agencies, results of several sentences, some agencies writing the same text.
+    Returns the number of reports."""
+    expected = reporting_selectors.expected_reporters(cycle)
+    accepted_at = timezone.now()
+    count = 0
+    for agency_id, tasks in sorted(expected.items()):
+        rng = random.Random(f"{seed}:{agency_id}")
+        report = AgencyReport.objects.create(
+            cycle=cycle,
+            agency_id=agency_id,
+            state=AgencyReport.State.ACCEPTED,
+            summary="Cơ quan đã triển khai các nhiệm vụ được giao theo kế hoạch năm.",
+            first_submitted_at=accepted_at,
+            submitted_at=accepted_at,
+            accepted_at=accepted_at,
+        )
+        entries = []
+        for task in tasks:
+            events, people, firms, docs = (
+                rng.randint(1, 9),
+                rng.randint(40, 900),
+                rng.randint(3, 120),
+                rng.randint(1, 6),
+            )
+            if rng.random() < 0.15:  # the same words as many others
+                narrative = "Đã triển khai thực hiện theo kế hoạch."
+            else:
+                chosen = rng.sample(SENTENCES, rng.randint(1, 4))
+                narrative = " ".join(
+                    s.format(events=events, people=people, firms=firms, docs=docs) for s in chosen
+                )
+            entries.append(
+                TaskReport(
+                    report=report,
+                    task=task,
+                    status=rng.choice(["in_progress", "in_progress", "done"]),
+                    narrative=narrative,
+                    events_held=events,
+                    participants=people,
+                    enterprises_reached=firms,
+                    models_built=rng.choice([None, 0, 1, 2]),
+                    documents_issued=docs,
+                    budget_vnd={"provincial_budget": rng.randint(2, 60) * 5_000_000},
+                )
+            )
+        TaskReport.objects.bulk_create(entries)
+        count += 1
+    return count

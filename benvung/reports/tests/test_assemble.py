@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from benvung.plans.models import Task
 from benvung.reports import assemble, content
@@ -46,18 +47,75 @@ def test_the_annual_report_is_issued_by_the_department_under_the_provincial_comm
 
 def test_appendix_one_has_a_row_per_target_and_two_a_row_per_task(cycle_2025, plan):
     document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
-    targets, tasks, efficiency = document.appendices
+    # No agency has reported yet: no appendix of their reports.
+    targets, tasks, _efficiency = document.appendices
     assert [a.numeral for a in document.appendices] == ["I", "II", "III"]
     assert len(targets.tables[0].rows) == plan.targets.filter(retired_at__isnull=True).count()
     expected_tasks = Task.objects.filter(group__plan=plan, retired_at__isnull=True).count()
     assert len(tasks.tables[0].rows) == expected_tasks
     assert tasks.landscape
     assert all(len(r) == len(tasks.tables[0].columns) for r in tasks.tables[0].rows)
-    # One row per focus sector, and the province.
+
+
+def _submitted_brewery(coordinator: Any, year: int = 2025) -> None:
+    """An enterprise's figures of the baseline year and of `year`, submitted."""
+    from benvung.conftest import make_enterprise, make_site
+    from benvung.resources import services as resources
+
+    enterprise = make_enterprise("Công ty Bia Thử nghiệm", "312345678", sector_code="1103")
+    site = make_site(enterprise, "Nhà máy bia Long Thành")
+    for y, hl, kwh in ((2021, 100_000, 2_500_000), (year, 110_000, 2_600_000)):
+        saved = resources.site_year_save(
+            actor=coordinator,
+            site=site,
+            year=y,
+            outputs=[
+                {"product": "Bia lon", "category": "beer", "quantity": hl, "unit": "hl"},
+            ],
+            energy=[{"carrier": "grid_electricity", "quantity": kwh, "unit": "kWh"}],
+            materials=[],
+        )
+        resources.site_year_submit(actor=coordinator, site_year=saved)
+
+
+def test_appendix_three_has_a_row_per_sector_and_two_charts_when_enterprises_reported(
+    cycle_2025, coordinator
+):
     from benvung.directory.models import FocusSector
 
+    _submitted_brewery(coordinator)
+    document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
+    efficiency = document.appendices[2]
+    # One row per focus sector, and the province.
     assert len(efficiency.tables[0].rows) == FocusSector.objects.count() + 1
-    assert [c.kind for c in efficiency.charts] == ["line", "bar"]
+    assert [c.kind for c in efficiency.charts] == ["bar"]  # no province series computed here
+    assert efficiency.charts[0].caption.startswith("Hình 1. ")
+    assert document.provenance["efficiency"]["submitted_enterprises"] == 1
+
+
+def test_a_year_without_enterprise_figures_says_so_without_a_table_or_a_chart(cycle_2025):
+    document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
+    efficiency = document.appendices[2]
+    assert efficiency.tables == [] and efficiency.charts == []
+    [sentence] = efficiency.intro
+    assert "chưa có doanh nghiệp nào gửi số liệu năng lượng, sản xuất năm 2025" in sentence.text
+
+
+def test_a_year_without_enterprise_figures_keeps_the_chart_of_the_years_before(
+    cycle_2025, province_result
+):
+    from benvung.indicators.models import IndicatorResult
+
+    # Figures of 2024 exist; 2025 has none yet.
+    IndicatorResult.objects.filter(
+        indicator=province_result.indicator, year=2024, scope_kind="province", scope_key=""
+    ).delete()
+    IndicatorResult.objects.filter(pk=province_result.pk).update(year=2024)
+    document = assemble.annual_report(cycle=cycle_2025, number="01/BC-SCT", issued_on=ISSUED)
+    [line] = document.appendices[2].charts
+    assert line.kind == "line" and line.caption.startswith("Hình 1. ")
+    assert line.series[0][1][line.labels.index("2024")] == 6.25
+    assert line.series[0][1][line.labels.index("2025")] is None
 
 
 def test_each_content_area_carries_its_consolidated_text_and_key_figures(
@@ -281,3 +339,122 @@ def test_a_sentence_gets_one_full_stop_even_inside_brackets():
     )
     assert assemble._sentence("Kết quả (mẫu)") == "Kết quả (mẫu)."
     assert assemble._sentence("  ") == ""
+
+
+# --- Section I without a consolidated text; the agencies' appendix; units; missing data -------
+
+
+def test_without_a_consolidated_text_an_area_is_a_short_synthesis(cycle_2025, coordinator):
+    from benvung.reports.tests.conftest import realistic_reports
+
+    realistic_reports(cycle_2025)
+    document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    results = document.sections[0]
+    assert any("Phụ lục IV" in p.text for p in results.paragraphs)
+    for clause in results.clauses:
+        lines = [p.text for p in clause.paragraphs if not p.text.startswith("Chỉ số chính")]
+        if not lines or lines[0].startswith("Năm 2025, không có kết quả"):
+            continue
+        assert lines[0].startswith("Năm 2025, có ") and "cơ quan, đơn vị báo cáo" in lines[0]
+        assert lines[1].startswith("Kết quả chủ yếu các cơ quan, đơn vị báo cáo: ")
+        bullets = [p.text for p in clause.paragraphs if p.style == "bullet"]
+        named = [b.split(": ", 1)[0] for b in bullets]
+        # At most one sentence per agency.
+        agencies = [a for names in named for a in names.split(", ")]
+        assert len(agencies) == len(set(agencies))
+        for bullet in bullets:
+            sentence = bullet.split(": ", 1)[1]
+            assert sentence.count(". ") == 0, sentence
+    # Short: a few lines per area, where the agencies' texts pasted one after another made pages.
+    words = sum(len(p.split()) for c in results.clauses for p in _all_paragraphs(c))
+    appendix = document.appendices[3]
+    appendix_words = sum(len(p.split()) for s in appendix.sections for p in _all_paragraphs(s))
+    assert words * 4 < appendix_words
+
+
+def test_the_agencies_appendix_keeps_their_full_texts_by_area_and_task(cycle_2025, accepted_report):
+    document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    assert [a.numeral for a in document.appendices] == ["I", "II", "III", "IV"]
+    agencies = document.appendices[3]
+    assert agencies.title == "Tổng hợp báo cáo của các cơ quan, đơn vị năm 2025"
+    areas = {s.heading for s in agencies.sections}
+    assert areas <= {a.title for a in cycle_2025.plan.content_areas.all()}
+    name = accepted_report.agency.short_name
+    for entry in accepted_report.task_reports.select_related("task"):
+        area = next(
+            s for s in agencies.sections if s.heading == entry.task.group.content_area.title
+        )
+        task = next(c for c in area.clauses if c.heading.startswith(f"{entry.task.code}. "))
+        assert any(
+            p.style == "bullet" and p.text.startswith(name) and entry.narrative in p.text
+            for p in task.paragraphs
+        ), task.paragraphs
+
+
+def test_a_qualitative_target_carries_the_unit_of_its_indicator(cycle_2025):
+    from benvung.indicators.models import IndicatorResult
+
+    IndicatorResult.objects.update_or_create(
+        indicator="scp_in_education",
+        year=2025,
+        scope_kind="province",
+        scope_key="",
+        defaults={
+            "scope_label": "Province",
+            "value": 31,
+            "input_hash": "b" * 64,
+            "computed_at": timezone.now(),
+        },
+    )
+    document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    rows = document.appendices[0].tables[0].rows
+    t6 = next(r for r in rows if r[1].startswith("Khuyến khích lồng ghép"))
+    assert t6[3] == "31 hoạt động (năm 2025)"
+
+
+def test_the_missing_data_of_an_open_year(cycle_2025, accepted_report):
+    from benvung.reports import readiness
+
+    gaps = {g.code: g for g in readiness.annual_gaps(cycle_2025)}
+    assert gaps["cycle_not_closed"].params["year"] == 2025
+    missing = gaps["reports_missing"].params
+    assert missing["expected"] > missing["missing"] > 0
+    assert accepted_report.agency.name not in missing["names"]
+    assert "no_enterprise_figures" in gaps
+    messages = readiness.messages(gaps.values())
+    assert messages[0].startswith("Kỳ báo cáo năm 2025 chưa đóng")
+    assert any(
+        m.startswith(f"{missing['missing']}/{missing['expected']} cơ quan") for m in messages
+    )
+
+
+def test_a_closed_year_with_every_report_and_figures_lacks_nothing(
+    cycle_2025, coordinator, monkeypatch
+):
+    from benvung.reporting.models import ReportingCycle
+    from benvung.reports import readiness
+    from benvung.reports.tests.conftest import realistic_reports
+
+    realistic_reports(cycle_2025)
+    ReportingCycle.objects.filter(pk=cycle_2025.pk).update(state="closed")
+    cycle_2025.refresh_from_db()
+    _submitted_brewery(coordinator)
+    codes = {g.code for g in readiness.annual_gaps(cycle_2025)}
+    assert "cycle_not_closed" not in codes and "reports_missing" not in codes
+    assert "no_enterprise_figures" not in codes and "areas_without_reports" not in codes
+
+
+def test_an_agency_report_lacks_the_tasks_it_left_empty(accepted_report):
+    from benvung.reports import readiness
+
+    assert readiness.agency_gaps(accepted_report) == []
+    entry = accepted_report.task_reports.first()
+    entry.narrative = ""
+    entry.events_held = entry.participants = None
+    entry.budget_vnd = {}
+    entry.save()
+    [gap] = readiness.agency_gaps(accepted_report)
+    assert gap.params["tasks"] == [entry.task.code]
+    entry.status = "not_applicable"  # nothing to report on a task that does not apply
+    entry.save()
+    assert readiness.agency_gaps(accepted_report) == []

@@ -73,3 +73,42 @@ def test_a_missing_bar_is_left_out_and_said_to_have_no_data() -> None:
     assert sorted(round(bar.get_x() + bar.get_width() / 2) for bar in bars) == [0, 2]
     notes = [t for t in axes.texts if t.get_text() == no_data]
     assert len(notes) == 1 and notes[0].get_position()[0] == 1
+
+
+def _axes(chart: Chart) -> object:
+    from matplotlib import rc_context
+
+    from benvung.reports.charts import STYLE, draw
+
+    with translation.override("vi"), rc_context(STYLE):
+        return draw(chart).axes[0]
+
+
+def test_the_value_axis_of_a_bar_chart_starts_at_zero() -> None:
+    # Values far from 0 and a target band above them: still drawn from 0.
+    chart = Chart(
+        caption="",
+        kind="bar",
+        labels=["Dệt may", "Thép"],
+        series=[("2025", [92.0, 95.5])],
+        band=(97.0, 99.0),
+    )
+    low, high = _axes(chart).get_ylim()  # type: ignore[attr-defined]
+    assert low == 0 and high >= 99
+
+
+def test_the_value_axis_of_a_bar_chart_takes_in_negative_values() -> None:
+    chart = Chart(
+        caption="", kind="bar", labels=["Nhựa", "Hóa chất"], series=[("2025", [1.0, -0.4])]
+    )
+    axes = _axes(chart)
+    low, high = axes.get_ylim()  # type: ignore[attr-defined]
+    assert low < -0.4 and high > 1.0
+    # The zero line is drawn, so the bar going down reads as negative.
+    assert any(list(line.get_ydata()) == [0, 0] for line in axes.lines)  # type: ignore[attr-defined]
+
+
+def test_a_chart_knows_when_it_has_no_value_to_draw() -> None:
+    empty = Chart(caption="", kind="bar", labels=["A", "B"], series=[("2026", [None, None])])
+    assert not empty.has_values()
+    assert Chart(caption="", kind="bar", labels=["A"], series=[("2026", [0.0])]).has_values()

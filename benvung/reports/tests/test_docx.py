@@ -460,3 +460,154 @@ def test_a_very_long_agency_name_breaks_into_as_many_lines_as_it_needs() -> None
     issuer = Issuer("UBND TỈNH ĐỒNG NAI", name, "BQL", "Đồng Nai", name.title())
     (left, _right, _number, _date) = _header_cells(_render(issuer=issuer))
     assert left[1] == broken
+
+
+# --- Layout: rows that break, titles kept with what follows, drafts -----------------------
+
+
+def _row_flags(table: Any) -> list[tuple[bool, bool]]:
+    """(cantSplit, tblHeader) of each row."""
+    flags = []
+    for tr in table._tbl.findall(qn("w:tr")):
+        trpr = tr.find(qn("w:trPr"))
+        flags.append(
+            (
+                trpr is not None and trpr.find(qn("w:cantSplit")) is not None,
+                trpr is not None and trpr.find(qn("w:tblHeader")) is not None,
+            )
+        )
+    return flags
+
+
+def _kept_with_next(paragraph: Any) -> bool:
+    return bool(paragraph.paragraph_format.keep_with_next)
+
+
+def test_rows_of_data_may_break_across_pages_the_header_row_repeats(docx: Any) -> None:
+    tasks = next(t for t in docx.tables if len(t.columns) == 7)
+    flags = _row_flags(tasks)
+    assert flags[0] == (True, True)  # the header row: whole, repeated on each page
+    assert all(flag == (False, False) for flag in flags[1:])
+    # The header row stays with the first row of data.
+    assert all(_kept_with_next(p) for cell in tasks.rows[0].cells for p in cell.paragraphs)
+    assert not any(_kept_with_next(p) for cell in tasks.rows[1].cells for p in cell.paragraphs)
+
+
+def test_appendix_titles_and_captions_keep_with_what_follows(docx: Any) -> None:
+    for numeral in ("I", "II", "III"):
+        title = _find(docx, f"Phụ lục {numeral}")
+        assert _kept_with_next(title)
+    for paragraph in docx.paragraphs:
+        text = _text(paragraph)
+        if text.startswith("(Kèm theo Báo cáo") or text.startswith("Bảng 1."):
+            assert _kept_with_next(paragraph), text
+    # The appendix's introduction too (it says what the table shows).
+    assert _kept_with_next(_find(docx, "Suất tiêu hao năng lượng bình quân (kgOE/tấn sản phẩm)."))
+
+
+def test_no_empty_paragraph_is_left_to_hold_a_section_break(docx: Any) -> None:
+    """python-docx adds an empty paragraph to hold a section's properties: after a full page it
+    spills onto a page of its own. The properties go into the section's last paragraph; after a
+    table, into a paragraph 1 pt high."""
+    holders = [
+        p
+        for p in docx.element.body.iter(qn("w:p"))
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    ]
+    assert len(holders) == len(docx.sections) - 1
+    for holder in holders:
+        text = "".join(holder.itertext()).strip()
+        if not text:
+            spacing = holder.find(qn("w:pPr")).find(qn("w:spacing"))
+            assert spacing.get(qn("w:line")) == "20" and spacing.get(qn("w:lineRule")) == "exact"
+
+
+def test_the_last_table_of_an_appendix_has_no_spacer_after_it(docx: Any) -> None:
+    body = list(docx.element.body)
+    tasks = next(t for t in docx.tables if len(t.columns) == 7)
+    after = body[body.index(tasks._tbl) + 1]
+    # The next thing is the paragraph ending the section (1 pt high), not a 6 pt spacer.
+    assert after.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+
+
+def test_a_draft_says_so_on_its_first_page_and_in_every_header() -> None:
+    draft = _render(number="", draft=True)
+    first = draft.paragraphs[0]
+    assert _text(first) == "DỰ THẢO" and first.runs[0].bold
+    borders = first._p.find(qn("w:pPr")).find(qn("w:pBdr"))
+    assert {child.tag for child in borders} == {
+        qn(f"w:{s}") for s in ("top", "left", "bottom", "right")
+    }
+    # Every section's header, the landscape one too, with its own tab stops.
+    widths = set()
+    for section in draft.sections:
+        header = section.header
+        assert not header.is_linked_to_previous
+        line = header.paragraphs[0]
+        assert _text(line).endswith("DỰ THẢO")
+        # Only its own tab stops: the "Header" style's (a portrait page's) would come first on a
+        # landscape page and put "DỰ THẢO" in the middle.
+        assert line.style.name == "Normal"
+        stops = line.paragraph_format.tab_stops
+        assert len(stops) == 2 and abs(stops[0].position * 2 - stops[1].position) <= 1270
+        widths.add(stops[-1].position)
+    assert len(widths) == 2  # portrait and landscape pages
+    (_left, _right, number, date) = _header_cells(draft)
+    assert number == ["Số:       /BC-SCT"]
+    assert date == ["Đồng Nai, ngày       tháng       năm 2026"]
+    reference = next(p for p in draft.paragraphs if _text(p).startswith("(Kèm theo"))
+    assert "số       /BC-SCT ngày       tháng       năm 2026" in _text(reference)
+    assert draft.core_properties.keywords == "DỰ THẢO"
+
+
+def test_an_issued_document_is_not_marked_as_a_draft(docx: Any) -> None:
+    assert not any("DỰ THẢO" in _text(p) for p in _paragraphs(docx))
+    # Its appendices share the first section's header: the page number, centred.
+    assert all(s.header.is_linked_to_previous for s in docx.sections[1:])
+
+
+def test_a_chart_without_any_value_is_not_drawn() -> None:
+    from benvung.reports.content import Chart
+
+    document = sample_document()
+    appendix = document.appendices[2]
+    appendix.charts = [
+        Chart(caption="Hình 2. Trống", kind="bar", labels=["A"], series=[("2026", [None])])
+    ]
+    with translation.override("vi"):
+        rendered = Document(io.BytesIO(render_docx(document)))
+    assert len(rendered.inline_shapes) == 1  # only the chart of appendix I
+    assert not any("Hình 2. Trống" in _text(p) for p in rendered.paragraphs)
+
+
+def test_an_appendix_in_words_numbers_its_parts_and_points() -> None:
+    from benvung.reports.content import Appendix
+
+    document = sample_document()
+    document.appendices.append(
+        Appendix(
+            numeral="IV",
+            title="Tổng hợp báo cáo của các cơ quan, đơn vị năm 2025",
+            sections=[
+                Section(
+                    "Hoàn thiện chính sách",
+                    clauses=[
+                        Section(
+                            "I.1. Phối hợp xây dựng cơ chế",
+                            [Paragraph("Sở Tư pháp (chủ trì): Đã góp ý 2 dự thảo.", "bullet")],
+                        )
+                    ],
+                )
+            ],
+        )
+    )
+    with translation.override("vi"):
+        rendered = Document(io.BytesIO(render_docx(document)))
+    texts = [_text(p) for p in rendered.paragraphs]
+    start = texts.index("Phụ lục IV")
+    assert texts[start + 3 : start + 6] == [
+        "1. Hoàn thiện chính sách",
+        "a) I.1. Phối hợp xây dựng cơ chế",
+        "- Sở Tư pháp (chủ trì): Đã góp ý 2 dự thảo.",
+    ]
+    assert _kept_with_next(rendered.paragraphs[start + 3])

@@ -1,6 +1,7 @@
 """benvung report start|fill|submit|return|accept|reopen|show --year Y --agency KEY --as EMAIL
 benvung report annual --plan 202/KH-UBND --year Y --out FILE.docx [--format docx|pdf|xlsx]
-                      [--date DD/MM/YYYY]
+benvung report annual --year Y --issue [--draft ID] [--date DD/MM/YYYY] [--confirm-missing]
+                      --out FILE.docx
 
 An agency's yearly report from the shell, through the same services (and the same form
 validation) as the report page, acting as the named user and audited as them.
@@ -13,9 +14,16 @@ validation) as the report page, acting as the named user and audited as them.
 
 Only the fields present are changed; a task not listed keeps what it had.
 
-`annual` generates the year's synthesis report of the plan's coordinator: it takes the next
-number of the coordinator's register (as the system), assembles the document from the data,
-renders it here and writes it to FILE; it prints the number and the content hash.
+`annual` makes a draft of the year's synthesis report of the plan's coordinator (as the
+system): assembled from the data, marked "DỰ THẢO", without a number (none is taken), rendered
+here and written to FILE; it prints the draft's id, its content hash and what data are missing.
+A draft is made as often as wanted.
+
+`annual --issue` issues a draft: the one given by `--draft ID`, or else the latest finished
+draft of the year not issued yet. It takes the next number of the coordinator's register, dated
+`--date` (today by default), and keeps exactly the draft's content; it is refused when the data
+changed since the draft was made (make a new draft), and, while data are missing (the cycle
+open, reports owed, no enterprise figures ...), unless `--confirm-missing` is given.
 """
 
 from __future__ import annotations
@@ -61,7 +69,22 @@ class Command(AuditedCommand):
         parser.add_argument(
             "--format", choices=["docx", "pdf", "xlsx"], default=None, help="annual: file type"
         )
-        parser.add_argument("--date", help="annual: the document's date, DD/MM/YYYY (today)")
+        parser.add_argument(
+            "--date", help="annual --issue: the document's date, DD/MM/YYYY (today)"
+        )
+        parser.add_argument(
+            "--issue",
+            action="store_true",
+            help="annual: issue a draft (take its number) instead of making a new draft",
+        )
+        parser.add_argument(
+            "--draft", type=int, help="annual --issue: the id of the draft to issue (the latest)"
+        )
+        parser.add_argument(
+            "--confirm-missing",
+            action="store_true",
+            help="annual --issue: issue even though data are missing (they are listed)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "annual":
@@ -109,6 +132,7 @@ class Command(AuditedCommand):
         )
 
     def _annual(self, options: dict[str, Any]) -> None:
+        from benvung.reports import readiness
         from benvung.reports import services as documents
         from benvung.reports.models import GeneratedDocument
 
@@ -133,6 +157,20 @@ class Command(AuditedCommand):
             raise CommandError(
                 _("--out: %(file)s cannot be written (no permission).") % {"file": out}
             )
+        if not options["issue"]:
+            for flag, name in (
+                ("--date", "date"),
+                ("--draft", "draft"),
+                ("--confirm-missing", "confirm_missing"),
+            ):
+                if options[name]:
+                    raise CommandError(
+                        _(
+                            "%(flag)s goes with --issue: a draft has no number and no date "
+                            "(they are given when it is issued)."
+                        )
+                        % {"flag": flag}
+                    )
         issued_on = documents.today()  # in the province's time
         if options["date"]:
             try:
@@ -144,33 +182,64 @@ class Command(AuditedCommand):
                 ) from exc
         cycle = self._cycle(options)
         try:
-            document = documents.document_generate(
-                actor=None,
-                kind=GeneratedDocument.Kind.ANNUAL,
-                cycle=cycle,
-                issued_on=issued_on,
-                formats=[fmt],
-                background=False,
-            )
+            if options["issue"]:
+                draft = self._draft_to_issue(cycle, options["draft"])
+                document = documents.document_issue(
+                    actor=None,
+                    draft=draft,
+                    issued_on=issued_on,
+                    formats=[fmt],
+                    confirm_missing=options["confirm_missing"],
+                    background=False,
+                )
+            else:
+                document = documents.document_draft(
+                    actor=None,
+                    kind=GeneratedDocument.Kind.ANNUAL,
+                    cycle=cycle,
+                    formats=[fmt],
+                    background=False,
+                )
+        except documents.DataChanged as exc:
+            raise CommandError(
+                " ".join(exc.messages)
+                + " "
+                + _("Make one: benvung report annual --year %(year)s --out FILE.docx")
+                % {"year": cycle.year}
+            ) from exc
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "issued_on" in exc.error_dict:
-                # The date checks of the page, named by the command's option.
-                raise CommandError("--date: " + " ".join(exc.message_dict["issued_on"])) from exc
-            raise CommandError(" ".join(exc.messages)) from exc
+            raise CommandError(_command_problems(exc)) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         stored = getattr(document, fmt)
         if document.state != GeneratedDocument.State.DONE or not stored:
             raise CommandError(
-                _("Number %(number)s was given but the %(format)s file was not made: %(why)s")
+                _("Document %(document)s was made but the %(format)s file was not: %(why)s")
                 % {
-                    "number": document.number.display if document.number else "—",
+                    "document": document.number.display if document.number else f"#{document.pk}",
                     "format": fmt.upper(),
                     "why": document.message or document.get_state_display(),
                 }
             )
         with stored.open("rb") as source:
             out.write_bytes(source.read())
+        if document.is_draft:
+            for gap in readiness.messages(document.gaps):
+                self.stderr.write(_("Missing: %(gap)s") % {"gap": gap})
+            self.stdout.write(
+                _(
+                    "Draft #%(id)s (no number taken), content hash %(hash)s: written to "
+                    "%(file)s. Issue it with: benvung report annual --year %(year)s --issue "
+                    "--draft %(id)s --out FILE"
+                )
+                % {
+                    "id": document.pk,
+                    "hash": document.content_hash,
+                    "file": out,
+                    "year": cycle.year,
+                }
+            )
+            return
         self.stdout.write(
             _("Number %(number)s, content hash %(hash)s: written to %(file)s")
             % {
@@ -179,6 +248,35 @@ class Command(AuditedCommand):
                 "file": out,
             }
         )
+
+    def _draft_to_issue(self, cycle: ReportingCycle, pk: int | None) -> Any:
+        from benvung.reports.models import GeneratedDocument
+
+        drafts = GeneratedDocument.objects.filter(
+            kind=GeneratedDocument.Kind.ANNUAL, cycle=cycle, is_draft=True
+        )
+        if pk is not None:
+            draft = drafts.filter(pk=pk).first()
+            if draft is None:
+                raise CommandError(
+                    _("--draft: there is no draft #%(id)s of the %(year)s annual report.")
+                    % {"id": pk, "year": cycle.year}
+                )
+            return draft
+        draft = (
+            drafts.filter(state=GeneratedDocument.State.DONE, issued_documents__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if draft is None:
+            raise CommandError(
+                _(
+                    "There is no draft of the %(year)s annual report to issue: make one (benvung "
+                    "report annual --year %(year)s --out FILE.docx), look at it, then issue it."
+                )
+                % {"year": cycle.year}
+            )
+        return draft
 
     def _cycle(self, options: dict[str, Any]) -> ReportingCycle:
         cycle = (
@@ -322,6 +420,23 @@ def _validated(
         raise CommandError("\n".join(problems))
     fields = {k: v for k, v in form.cleaned_data.items() if k in head}
     return fields, entries
+
+
+# The options of the command that stand for the fields the document services name.
+_OPTIONS = {"issued_on": "--date", "confirm_missing": "--confirm-missing", "formats": "--format"}
+
+
+def _command_problems(exc: ValidationError) -> str:
+    """A service's refusal, each field's messages led by the option that sets it (the date
+    checks of the page become "--date: ...")."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    lines = []
+    for name, messages in exc.message_dict.items():
+        option = _OPTIONS.get(name)
+        text = "\n  ".join(messages)
+        lines.append(f"{option}: {text}" if option else text)
+    return "\n".join(lines)
 
 
 def _form_problems(form: Any, code: str) -> list[str]:
