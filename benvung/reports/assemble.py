@@ -338,7 +338,11 @@ class _Annual:
         if self._efficiency is None:
             from benvung.resources import efficiency
 
-            self._efficiency = efficiency.compute(self.year)
+            # Submitted figures only; the statuses settle (achieved or not) once the year's
+            # cycle is closed, as on the portal.
+            self._efficiency = efficiency.compute(
+                self.year, final=reporting.figures_final(self.year)
+            )
         return self._efficiency
 
     def gaps(self) -> list[readiness.Gap]:
@@ -427,8 +431,9 @@ class _Annual:
         received = sum(1 for r in self.reports if r.state != AgencyReport.State.DRAFT)
         activities = OutreachActivity.objects.filter(start_date__year=self.year)
         participants = sum(a.participants or 0 for a in activities)
-        models = SCPModel.objects.filter(year=self.year).exclude(state=SCPModel.State.REJECTED)
-        verified = models.filter(state=SCPModel.State.VERIFIED).count()
+        # An official document counts what was reviewed: verified models only (a proposal
+        # waiting for the Department's check is not yet a model of the plan).
+        models = SCPModel.objects.filter(year=self.year, state=SCPModel.State.VERIFIED)
         surveys = _surveys_of(self.year)
         self.provenance["counts"] = {
             "expected": status.expected,
@@ -460,14 +465,13 @@ class _Annual:
             "activities": number(activities.count()),
             "participants": number(participants),
             "models": number(models.count()),
-            "verified": number(verified),
         }
         if activities.exists() and models.exists():
             lines.append(
                 _(
                     "The agencies recorded %(activities)s outreach activities with "
-                    "%(participants)s participants and %(models)s sustainable production and "
-                    "consumption models (%(verified)s verified)."
+                    "%(participants)s participants, and %(models)s sustainable production and "
+                    "consumption models were verified."
                 )
                 % recorded
             )
@@ -481,10 +485,7 @@ class _Annual:
             )
         elif models.exists():
             lines.append(
-                _(
-                    "The agencies recorded %(models)s sustainable production and consumption "
-                    "models (%(verified)s verified)."
-                )
+                _("%(models)s sustainable production and consumption models were verified.")
                 % recorded
             )
         survey_count = surveys.count() if surveys is not None else 0

@@ -106,13 +106,41 @@ def _public(year: int) -> dict[str, Any]:
     }
 
 
-def test_a_draft_never_changes_a_public_figure_a_download_or_the_api(
+def _cycle(year: int, state: str) -> ReportingCycle:
+    return ReportingCycle.objects.create(
+        plan=_plan(),
+        year=year,
+        data_start=dt.date(year, 1, 1),
+        data_end=dt.date(year, 12, 31),
+        report_deadline=dt.date(year, 11, 30),
+        synthesis_deadline=dt.date(year, 12, 14),
+        state=state,
+    )
+
+
+def _document_figures(cycle: ReportingCycle) -> dict[str, Any]:
+    """The figures of the cycle's annual report: its targets (appendix I) and the province's
+    row of the energy appendix (III)."""
+    from benvung.reports import assemble
+
+    document = assemble.annual_report(cycle=cycle, number="", issued_on=dt.date(2025, 1, 10))
+    by_numeral = {a.numeral: a for a in document.appendices}
+    return {
+        "targets": by_numeral["I"].tables[0].rows,
+        "province": by_numeral["III"].tables[0].rows[-1],
+    }
+
+
+def test_a_draft_never_changes_a_public_figure_a_download_the_api_or_a_document(
     breweries: list[Any], coordinator: Any
 ) -> None:
     services.recompute(CODE)
     assert _province(2024).value == Decimal("4.000000")
     before = _public(2024)
     assert "4,0 %" in before["page"]
+    cycle = _cycle(2024, ReportingCycle.State.OPEN)
+    document = _document_figures(cycle)
+    assert ["Toàn tỉnh", "4", "4,0 %"] == document["province"][:3]
     # A fifth brewery enters a 2024 draft far worse than its baseline, and one of the four a
     # 2025 draft: neither is submitted.
     fifth = make_site(make_enterprise("Công ty Bia Nháp", "312345699", "1103"))
@@ -126,7 +154,8 @@ def test_a_draft_never_changes_a_public_figure_a_download_or_the_api(
     assert after["csv"] == before["csv"]
     assert after["json"] == before["json"]
     assert "4,0 %" in after["page"]
-    # Nor the figures the documents are built from (efficiency.compute, submitted only).
+    # Nor the annual report: its targets and its appendix on energy per unit of product.
+    assert _document_figures(cycle) == document
     assert efficiency.compute(2024).province.energy.improvement == pytest.approx(0.04)
     # The coordinator may count the drafts, on purpose: 5 sites, one of them 38.9 % worse
     # (3,500,000 kWh × 3.6 = 12,600 GJ against 9,000 GJ at baseline performance):
@@ -186,15 +215,7 @@ def test_the_default_year_skips_an_incomplete_year(breweries: list[Any], coordin
     body = Client().get(reverse("portal:indicator_detail", args=[CODE])).content.decode()
     assert "2026" not in body.split("<h2")[-1] or "2024" in body.split("<h2")[-1]
     # A closed reporting cycle publishes its year, whatever the counts.
-    ReportingCycle.objects.create(
-        plan=plan,
-        year=2025,
-        data_start=dt.date(2025, 1, 1),
-        data_end=dt.date(2025, 12, 31),
-        report_deadline=dt.date(2025, 11, 30),
-        synthesis_deadline=dt.date(2025, 12, 14),
-        state=ReportingCycle.State.CLOSED,
-    )
+    _cycle(2025, ReportingCycle.State.CLOSED)
     assert selectors.published_year(plan=plan) == 2025
 
 
@@ -212,15 +233,7 @@ def test_a_target_is_achieved_or_not_once_its_milestone_year_is_final(
     assert by_code["T1-2025"].status == Status.NOT_ACHIEVED
     assert by_code["T6-2025"].status == Status.QUALITATIVE
     # While 2025's cycle is open, the same value is judged on its pace: 4 of 5 points.
-    ReportingCycle.objects.create(
-        plan=plan,
-        year=2025,
-        data_start=dt.date(2025, 1, 1),
-        data_end=dt.date(2025, 12, 31),
-        report_deadline=dt.date(2025, 11, 30),
-        synthesis_deadline=dt.date(2025, 12, 14),
-        state=ReportingCycle.State.OPEN,
-    )
+    _cycle(2025, ReportingCycle.State.OPEN)
     by_code = {p.target.code: p for p in selectors.progress_list(plan=plan, year=2025)}
     assert by_code["T1-2025"].status == Status.NEEDS_ACCELERATION
 
