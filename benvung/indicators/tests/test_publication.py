@@ -140,7 +140,7 @@ def test_a_draft_never_changes_a_public_figure_a_download_the_api_or_a_document(
     assert "4,0 %" in before["page"]
     cycle = _cycle(2024, ReportingCycle.State.OPEN)
     document = _document_figures(cycle)
-    assert ["Toàn tỉnh", "4", "4,0 %"] == document["province"][:3]
+    assert document["province"][:3] == ["Toàn tỉnh", "4", "4,0 %"]
     # A fifth brewery enters a 2024 draft far worse than its baseline, and one of the four a
     # 2025 draft: neither is submitted.
     fifth = make_site(make_enterprise("Công ty Bia Nháp", "312345699", "1103"))
