@@ -163,3 +163,28 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """Debian's chromium driven by Playwright (benvung/portal/tests/browser.py), for the browser
+    tests of any app; skipped, with the reason, without chromium or Playwright."""
+    import shutil
+    from pathlib import Path
+
+    from benvung.portal.tests.browser import CHROMIUM, Browser
+
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.skip(
+            f"no browser at {CHROMIUM}: `make setup-test` installs Debian's chromium when run "
+            "as root (or set CHROMIUM to a Chromium executable)"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is missing: run `make setup-test`"
+    )
+    browser = Browser()
+    try:
+        browser.start(sync_api)
+        yield browser
+    finally:
+        browser.stop()

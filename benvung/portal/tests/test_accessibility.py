@@ -15,38 +15,19 @@ once.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from benvung.portal.tests.browser import Browser, SharedConnectionServer
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-T = TypeVar("T")
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # What fails a page; axe's "minor" and "moderate" findings are printed only.
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -160,46 +141,6 @@ PUBLIC_PAGES = [
 ]
 
 
-# --- The server -------------------------------------------------------------------------------
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _SharedConnectionServer:
-    """The site on a free loopback port, in a thread using the caller's database connection."""
-
-    def __init__(self) -> None:
-        # Not threaded: Django then answers "Connection: close", so one request runs at a time.
-        self.httpd = WSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
-        self.httpd.set_app(StaticFilesHandler(WSGIHandler()))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._connection = connections["default"]
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        connections["default"] = self._connection
-        self.httpd.serve_forever(poll_interval=0.1)
-
-    def __enter__(self) -> _SharedConnectionServer:
-        # Each request would otherwise close the connection, and the transaction with it.
-        signals.request_started.disconnect(close_old_connections)
-        signals.request_finished.disconnect(close_old_connections)
-        self._connection.inc_thread_sharing()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(timeout=10)
-        self._connection.dec_thread_sharing()
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
 @dataclass
 class Site:
     url: str
@@ -222,7 +163,7 @@ def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
         demo_resources.generate(demo.DEFAULT_SEED, bulk=True)
         demo_outreach.generate(demo.DEFAULT_SEED)
         paths = {page.name: page.path() for page in PUBLIC_PAGES}
-        with _SharedConnectionServer() as server:
+        with SharedConnectionServer() as server:
             yield Site(server.url, paths)
         transaction.set_rollback(True)
 
@@ -238,64 +179,6 @@ def _load_reference() -> None:
     loaders.load_agencies()
     load_resource_reference()
     load_plan()
-
-
-# --- The browser ------------------------------------------------------------------------------
-
-
-class _Browser:
-    """Chromium, driven from a thread of its own.
-
-    Playwright's sync API keeps an event loop running in the thread that uses it, and Django
-    refuses database work in such a thread (the tests' transactions are database work).
-    """
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playwright")
-        self._playwright: Any = None
-        self._browser: Any = None
-
-    def call(self, fn: Callable[..., T], *args: Any) -> T:
-        return self._pool.submit(fn, *args).result(timeout=60)
-
-    def start(self, sync_api: Any) -> None:
-        self._playwright = self.call(lambda: sync_api.sync_playwright().start())
-        self._browser = self.call(
-            lambda: self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        )
-
-    def stop(self) -> None:
-        if self._browser is not None:
-            self.call(self._browser.close)
-        if self._playwright is not None:
-            self.call(self._playwright.stop)
-        self._pool.shutdown()
-
-    def open(self, url: str, *, javascript: bool) -> Any:
-        """In the browser's thread: a new context (no cookies shared) with `url` loaded."""
-        context = self._browser.new_context(java_script_enabled=javascript, locale="vi-VN")
-        page = context.new_page()
-        response = page.goto(url, wait_until="load")
-        assert response is not None and response.status == 200, (url, response and response.status)
-        return page
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[_Browser]:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.skip(
-            f"no browser at {CHROMIUM}: `make setup-test` installs Debian's chromium when run "
-            "as root (or set CHROMIUM to a Chromium executable)"
-        )
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is missing: run `make setup-test`"
-    )
-    browser = _Browser()
-    try:
-        browser.start(sync_api)
-        yield browser
-    finally:
-        browser.stop()
 
 
 @pytest.fixture(scope="module")
@@ -317,7 +200,7 @@ def _describe(violation: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=lambda p: p.name)
 def test_axe_finds_no_serious_or_critical_violation(
-    public_page: PublicPage, browser: _Browser, axe: Any, site: Site
+    public_page: PublicPage, browser: Browser, axe: Any, site: Site
 ) -> None:
     def violations() -> list[dict[str, Any]]:
         page = browser.open(site.url + site.paths[public_page.name], javascript=True)
@@ -336,7 +219,7 @@ def test_axe_finds_no_serious_or_critical_violation(
 
 @pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=lambda p: p.name)
 def test_the_main_content_is_there_without_javascript(
-    public_page: PublicPage, browser: _Browser, site: Site
+    public_page: PublicPage, browser: Browser, site: Site
 ) -> None:
     def main_content() -> tuple[int, bool]:
         page = browser.open(site.url + site.paths[public_page.name], javascript=False)

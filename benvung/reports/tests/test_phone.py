@@ -11,7 +11,6 @@ Playwright. Select with `-m browser`, leave out with `-m "not browser"`.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from benvung.portal.tests.test_accessibility import CHROMIUM, _Browser, _SharedConnectionServer
+from benvung.portal.tests.browser import Browser, SharedConnectionServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -36,24 +35,6 @@ class Site:
     url: str
     session: str  # the coordinator's session cookie
     paths: dict[str, str]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[_Browser]:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.skip(
-            f"no browser at {CHROMIUM}: `make setup-test` installs Debian's chromium when run "
-            "as root (or set CHROMIUM to a Chromium executable)"
-        )
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is missing: run `make setup-test`"
-    )
-    browser = _Browser()
-    try:
-        browser.start(sync_api)
-        yield browser
-    finally:
-        browser.stop()
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +67,7 @@ def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
             "generate": reverse("reports:annual_generate", args=[cycle.pk]),
             "draft": reverse("reports:document_detail", args=[draft.pk]),
         }
-        with _SharedConnectionServer() as server:
+        with SharedConnectionServer() as server:
             yield Site(server.url, client.cookies[settings.SESSION_COOKIE_NAME].value, paths)
         transaction.set_rollback(True)
 
@@ -114,7 +95,7 @@ ACTIONS = {
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("name", list(ACTIONS))
 def test_the_documents_pages_fit_a_phone(
-    name: str, language: str, browser: _Browser, site: Site
+    name: str, language: str, browser: Browser, site: Site
 ) -> None:
     def look() -> tuple[int, int, bool, str, list[str]]:
         context = browser._browser.new_context(viewport=PHONE, locale=f"{language}-VN")
