@@ -90,11 +90,14 @@ format: setup-test
 	$(BIN)/ruff check --fix .
 
 # The suite always runs on SQLite; when DATABASE_URL names a PostgreSQL server it runs there too.
+# On every core (pytest-xdist; each worker has its own test database): PYTEST_WORKERS=0 runs it
+# in one process.
+PYTEST_WORKERS ?= auto
 pytest: setup-test
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	@case "$$DATABASE_URL" in \
 	  postgres*) echo "--- the same suite on PostgreSQL ($$DATABASE_URL)"; \
-	             $(BIN)/pytest $(PYTEST_ARGS) ;; \
+	             $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) ;; \
 	  *) echo "(DATABASE_URL does not name PostgreSQL: the PostgreSQL run is skipped)" ;; \
 	esac
 

@@ -26,6 +26,8 @@ class Job:
 
 JOBS = [
     Job("reporting.reminders", "benvung.reporting.tasks.send_cycle_reminders", hour=8),
+    # At night: figures left "being updated" (a lost task, an upgrade) are brought up to date.
+    Job("indicators.stale", "benvung.indicators.tasks.recompute_stale", hour=2),
 ]
 
 

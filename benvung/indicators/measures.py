@@ -85,12 +85,21 @@ def resource_consumption_reduction(
 
     def computed(kind: str, key: str, label: str, roll: Any, products: list[Any]) -> Computed:
         improvement = roll.energy.improvement
+        saved = round(roll.energy.saved)
         notes = [
             note(
                 gettext_noop(
                     "%(count)s enterprises; energy saved %(saved)s GJ against the baseline."
                 ),
-                {"count": roll.enterprises, "saved": round(roll.energy.saved)},
+                {"count": roll.enterprises, "saved": saved},
+            )
+            if saved >= 0
+            else note(
+                gettext_noop(
+                    "%(count)s enterprises; %(extra)s GJ more energy used than at baseline "
+                    "performance."
+                ),
+                {"count": roll.enterprises, "extra": -saved},
             )
         ]
         if roll.materials.improvement is not None:
@@ -206,6 +215,7 @@ register(
                 "this one) have submitted the year's figures; drafts are never counted."
             ),
         ),
+        negative_phrase=gettext_lazy("no reduction but an increase of %(value)s"),
         compute_with_drafts=lambda year, since: resource_consumption_reduction(
             year, since, include_drafts=True
         ),

@@ -112,6 +112,9 @@ class Definition:
     content_areas: tuple[int, ...] = ()
     # Below this coverage the figure is not given (withhold_incomplete applies it).
     coverage_rule: CoverageRule | None = None
+    # How a value below zero reads in a sentence, for an indicator that measures a reduction
+    # ("-0,19 %" of a reduction is an increase: "không giảm mà tăng 0,19 %"); None: as it is.
+    negative_phrase: str | Promise | None = None
     # The same computation counting the drafts not yet submitted too: only the coordinator's
     # own pages ask for it, behind a switch. None when the indicator's data have no drafts.
     compute_with_drafts: Callable[[int, int], list[Computed]] | None = None
@@ -141,17 +144,31 @@ def withhold_incomplete(definition: Definition, computed: list[Computed]) -> lis
     if rule is None:
         return computed
     for c in computed:
-        if c.coverage is None or (c.coverage.expected == 0 and c.coverage.complete is None):
-            # Nothing expected (no outlet in operation, no agency due): nothing to withhold.
+        if not applies(c.coverage):
             c.coverage = None
             continue
-        if rule.met(c.coverage):
+        assert c.coverage is not None
+        why = shortfall(rule, c.coverage)
+        if why is None:
             c.notes.append(coverage_note(rule, c.coverage))
         else:
             c.value = None
             c.numerator = None
-            c.notes.insert(0, coverage_note(rule, c.coverage, short=True))
+            c.notes.insert(0, why)
     return computed
+
+
+def applies(coverage: Coverage | None) -> bool:
+    """Whether a coverage is to be judged: nothing expected (no outlet in operation, no agency
+    due) leaves nothing to withhold."""
+    return coverage is not None and not (coverage.expected == 0 and coverage.complete is None)
+
+
+def shortfall(rule: CoverageRule, coverage: Coverage) -> dict[str, Any] | None:
+    """Why a figure of this coverage is not given (a note), or None when it is."""
+    if not applies(coverage) or rule.met(coverage):
+        return None
+    return coverage_note(rule, coverage, short=True)
 
 
 def _load() -> None:

@@ -268,8 +268,6 @@ def progress_for(
         withheld=withheld,
         drafts_counted=drafts_counted,
     )
-    if progress.withheld_note:
-        progress.notes.insert(0, progress.withheld_note)
     return progress
 
 

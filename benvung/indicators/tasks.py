@@ -13,3 +13,13 @@ def recompute_indicators(codes: list[str], requested_at: str) -> int:
 
     with audit_context(source="task", task="recompute_indicators"):
         return services.run_queued(codes, requested_at)
+
+
+@task()
+def recompute_stale(day: str) -> int:
+    """The nightly safety net: every indicator with a result still marked stale (a lost task,
+    or results kept from before an upgrade that changed how they are computed) is recomputed."""
+    from . import services
+
+    with audit_context(source="task", task="recompute_stale"):
+        return sum(services.recompute(code) for code in sorted(services.stale_codes()))

@@ -51,8 +51,8 @@ class CycleCreateForm(forms.Form):
         label=_("Reports due by"),
         required=False,
         help_text=_(
-            "The last day on which a report is on time. Leave empty for the plan's deadline: "
-            "Plan 202 asks for reports before 1 December, so the last day is 30 November."
+            "The last day on which a report is on time. Leave empty for the plan's deadline "
+            "(a plan asking for reports before 1 December gives 30 November)."
         ),
     )
     synthesis_deadline = DateField(

@@ -22,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benvung.directory.models import Agency, Organisation
+from benvung.indicators import registry
 from benvung.indicators import selectors as indicators
 from benvung.indicators.models import IndicatorResult
 from benvung.plans import selectors as plans
@@ -331,6 +332,7 @@ class _Annual:
         self.results_used: dict[int, IndicatorResult] = {}
         self.provenance: dict[str, Any] = {}
         self._efficiency: Any = None
+        self._withheld: dict[str, str] | None = None
 
     @property
     def efficiency(self) -> Any:
@@ -583,24 +585,27 @@ class _Annual:
         if p.value is None:
             value = _("no value could be computed yet")
         else:
-            value = _("%(value)s in %(year)s") % {
-                "value": _with_unit(number(p.value), p),
-                "year": p.value_year,
-            }
-        return Paragraph(
-            _(
-                "Key figure — %(name)s: %(value)s (target %(target)s by %(milestone)s); "
-                "assessment: %(status)s."
-            )
-            % {
-                "name": name,
-                "value": value,
-                "target": p.target_label,
-                "milestone": p.milestone_year,
-                "status": p.status_label,
-            },
-            "italic",
-        )
+            shown = _with_unit(number(abs(p.value) if p.value < 0 else p.value), p)
+            if p.value < 0 and p.definition is not None and p.definition.negative_phrase:
+                # "Giảm ...: không giảm mà tăng 0,19 %", never "giảm -0,19 %".
+                shown = str(p.definition.negative_phrase) % {"value": shown}
+            elif p.value < 0:
+                shown = _with_unit(number(p.value), p)
+            value = _("%(value)s in %(year)s") % {"value": shown, "year": p.value_year}
+        text = _(
+            "Key figure — %(name)s: %(value)s (target %(target)s by %(milestone)s); "
+            "assessment: %(status)s."
+        ) % {
+            "name": name,
+            "value": value,
+            "target": p.target_label,
+            "milestone": p.milestone_year,
+            "status": p.status_label,
+        }
+        if p.withheld_note:
+            # The year's own figure is below its coverage rule: the value is an earlier year's.
+            text = f"{text} {p.withheld_note}"
+        return Paragraph(text, "italic")
 
     # -- II-IV. The coordinator's texts
 
@@ -784,14 +789,18 @@ class _Annual:
                 charts=self.efficiency_charts(result, sectors=False),
             )
         rows = []
+        withheld = self.withheld_sectors()
         for sector in [*result.sectors, result.province]:
             band = sector.band
+            why = withheld.get(sector.key)
             rows.append(
                 [
                     sector.name if sector.key != "*" else _("Whole province"),
                     number(sector.enterprises),
-                    _percent(sector.energy.improvement),
-                    _percent(sector.materials.improvement),
+                    # Below the indicator's coverage rule the figure is not given, as on the
+                    # portal: the cell says why instead.
+                    why or _percent(sector.energy.improvement),
+                    "—" if why else _percent(sector.materials.improvement),
                     _("%(low)s–%(high)s %% by %(year)s")
                     % {
                         "low": number(100 * band[0]),
@@ -800,7 +809,11 @@ class _Annual:
                     }
                     if band
                     else "—",
-                    str(efficiency.STATUS_LABELS[sector.status]),
+                    str(
+                        efficiency.STATUS_LABELS[
+                            efficiency.calc.INSUFFICIENT if why else sector.status
+                        ]
+                    ),
                 ]
             )
         return Appendix(
@@ -834,6 +847,24 @@ class _Annual:
             ],
             charts=self.efficiency_charts(result, sectors=True),
         )
+
+    def withheld_sectors(self) -> dict[str, str]:
+        """Sector keys ("*" for the province) whose figure of the year is below the coverage
+        rule of the indicator, with why ("Chưa đủ số liệu: 1/4 doanh nghiệp đã gửi.")."""
+        from benvung.resources import selectors as resources
+
+        if self._withheld is None:
+            rule = registry.get(RESOURCE_INDICATOR).coverage_rule
+            coverage = resources.reporting_coverage(self.year)
+            found: dict[str, str] = {}
+            keys = ["*", *coverage.expected]
+            for key in keys:
+                counted, expected = coverage.of(key)
+                why = rule and registry.shortfall(rule, registry.Coverage(counted, expected))
+                if why:
+                    found[key] = registry.note_text(why)
+            self._withheld = found
+        return self._withheld
 
     def efficiency_charts(self, result: Any, *, sectors: bool) -> list[Chart]:
         """The province's reduction by year (line) and, when `sectors`, the year's reduction by
@@ -881,7 +912,7 @@ class _Annual:
                             str(self.year),
                             [
                                 None
-                                if s.energy.improvement is None
+                                if s.energy.improvement is None or s.key in self.withheld_sectors()
                                 else round(100 * s.energy.improvement, 2)
                                 for s in result.sectors
                             ],

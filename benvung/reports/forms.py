@@ -104,6 +104,13 @@ class IssueForm(forms.Form):
         label=_("I know that data are missing (listed above) and issue the document all the same"),
         required=False,
     )
+    confirm_reissue = forms.BooleanField(
+        label=_(
+            "I know this report was issued already and issue this draft as a new document "
+            "replacing it"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, cycle: ReportingCycle | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -81,6 +81,11 @@ def message(gap: Gap) -> str:
         return _("Targets without a figure: %(targets)s.") % {
             "targets": _names(p.get("targets", []))
         }
+    if gap.code == "targets_withheld":
+        return _(
+            "Targets whose %(year)s figure is not given for lack of data (the document shows "
+            "the latest year with enough data and says why): %(targets)s."
+        ) % {"year": p.get("year"), "targets": _names(p.get("targets", []))}
     if gap.code == "areas_without_reports":
         return _(
             "Content areas with tasks due this year but without any accepted report or "
@@ -161,9 +166,14 @@ def annual_gaps(
         gaps.append(Gap("no_enterprise_figures", {"year": cycle.year}))
     if progress is None:
         progress = indicators.progress_list(plan=cycle.plan, year=cycle.year)
-    without = [p.target.code for p in current_targets(progress, cycle.year) if p.value is None]
+    current = current_targets(progress, cycle.year)
+    without = [p.target.code for p in current if p.value is None]
     if without:
         gaps.append(Gap("targets_without_figures", {"targets": without}))
+    # A figure of the year below its coverage rule: the document shows an earlier year's value.
+    withheld = [p.target.code for p in current if p.value is not None and p.withheld is not None]
+    if withheld:
+        gaps.append(Gap("targets_withheld", {"year": cycle.year, "targets": withheld}))
     written = set(
         Synthesis.objects.filter(cycle=cycle)
         .exclude(text="")

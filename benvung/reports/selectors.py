@@ -80,6 +80,7 @@ def with_issued(drafts: Iterable[GeneratedDocument]) -> list[GeneratedDocument]:
 class Requirement:
     """Something an annual report needs before it is issued, and whether it has it."""
 
+    field: str  # the annual text's field that holds it
     label: str
     met: bool
     url: str
@@ -95,7 +96,13 @@ def issue_requirements(document: GeneratedDocument) -> list[Requirement]:
     signature = document.snapshot.get("signature") or {}
     return [
         Requirement(
-            _("Drafting unit (after “Lưu: VT,”)"), bool(text and text.drafting_unit.strip()), url
+            "drafting_unit",
+            _("Drafting unit (after “Lưu: VT,”)"),
+            bool(text and text.drafting_unit.strip()),
+            url,
         ),
-        Requirement(_("Signer's name"), bool(str(signature.get("name", "")).strip()), url),
+        # The draft's own signer: a name entered since the draft was made needs a new draft.
+        Requirement(
+            "signer_name", _("Signer's name"), bool(str(signature.get("name", "")).strip()), url
+        ),
     ]

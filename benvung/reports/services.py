@@ -23,7 +23,7 @@ from benvung.directory.models import Agency, Organisation
 from benvung.reporting.models import AgencyReport, ReportingCycle
 from benvung.reporting.services import StaleVersion, clean_text
 
-from . import assemble, content, permissions, readiness
+from . import assemble, content, permissions, readiness, selectors
 from .models import (
     AnnualReportText,
     DocumentType,
@@ -451,32 +451,24 @@ def _annual_text_url(cycle: ReportingCycle) -> str:
 
 
 def _ready_to_issue(draft: GeneratedDocument, cycle: ReportingCycle) -> None:
-    """What the annual report cannot be issued without: the drafting unit of "Lưu: VT, ..."
-    and the signer's name (a draft may leave its name line empty). Both errors at once, each
-    naming its field and where to write it."""
-    if draft.kind != GeneratedDocument.Kind.ANNUAL:
-        return
-    text = AnnualReportText.objects.filter(cycle=cycle).first()
+    """What the annual report cannot be issued without (selectors.issue_requirements: the
+    drafting unit of "Lưu: VT, ..." and the signer's name; a draft may leave its name line
+    empty). Both errors at once, each naming its field and where to write it."""
     where = {"year": cycle.year, "url": _annual_text_url(cycle)}
-    errors: dict[str, str] = {}
-    if text is None or not text.drafting_unit.strip():
-        errors["drafting_unit"] = (
-            _(
-                "The “Drafting unit” of the %(year)s annual report (the unit named after “Lưu: "
-                "VT,”) is not filled in: enter it on the page of the annual report's texts "
-                "(%(url)s), then make a new draft."
-            )
-            % where
-        )
-    signature = draft.snapshot.get("signature") or {}
-    if not str(signature.get("name", "")).strip():
-        errors["signer_name"] = (
-            _(
-                "The “Signer” of the %(year)s annual report has no name: enter the signer's "
-                "name on the page of the annual report's texts (%(url)s), then make a new draft."
-            )
-            % where
-        )
+    messages = {
+        "drafting_unit": _(
+            "The “Drafting unit” of the %(year)s annual report (the unit named after “Lưu: "
+            "VT,”) is not filled in: enter it on the page of the annual report's texts "
+            "(%(url)s), then make a new draft."
+        ),
+        "signer_name": _(
+            "The “Signer” of the %(year)s annual report has no name: enter the signer's "
+            "name on the page of the annual report's texts (%(url)s), then make a new draft."
+        ),
+    }
+    errors = {
+        r.field: messages[r.field] % where for r in selectors.issue_requirements(draft) if not r.met
+    }
     if errors:
         raise ValidationError(errors)
 
@@ -519,10 +511,15 @@ def document_issue(
     issued_on: dt.date,
     formats: Iterable[str] = FORMATS,
     confirm_missing: bool = False,
+    confirm_reissue: bool = False,
     background: bool = True,
 ) -> GeneratedDocument:
     """Issue a draft: the next number of the issuer's register, the date, and exactly the
     content of the draft (its snapshot). Refused, with nothing numbered:
+
+    - when the same report (kind, cycle, agency report) was issued already from another
+      draft, unless `confirm_reissue`: the new number replaces the earlier document, which
+      stays in the register;
 
     - when the data behind the draft changed since it was made (the data read again must say
       the same; otherwise a new draft is to be made and looked at);
@@ -539,7 +536,7 @@ def document_issue(
         )
     cycle, agency_report, issuer = _subject(actor, draft.kind, draft.cycle, draft.agency_report)
     _require(_is_system(actor) or permissions.can_issue(actor, draft))
-    issued = _issued_from(draft)
+    issued = selectors.issued_from(draft)
     if issued is not None:
         raise _already_issued(issued)
     if draft.state != GeneratedDocument.State.DONE:
@@ -552,6 +549,23 @@ def document_issue(
         )
     check_issued_on(issued_on, cycle=cycle)
     _ready_to_issue(draft, cycle)
+    earlier = earlier_issue(draft)
+    if earlier is not None and not confirm_reissue:
+        raise ValidationError(
+            {
+                "confirm_reissue": [
+                    _(
+                        "This report was issued already as number %(number)s of %(date)s: "
+                        "issuing this draft gives it a second number, a document replacing "
+                        "the first. Tick the confirmation to issue it all the same."
+                    )
+                    % {
+                        "number": earlier.number.display if earlier.number else "—",
+                        "date": _day(earlier.issued_on),
+                    }
+                ]
+            }
+        )
     given = content.from_json(draft.snapshot)
     fresh, gaps = _assemble(
         draft.kind,
@@ -591,7 +605,7 @@ def document_issue(
     with transaction.atomic():
         _locked_counter(issuer, issued_on.year)
         GeneratedDocument.objects.select_for_update().get(pk=draft.pk)
-        issued = _issued_from(draft)
+        issued = selectors.issued_from(draft)
         if issued is not None:
             raise _already_issued(issued)
         if agency_report is not None:
@@ -653,11 +667,20 @@ def document_issue(
     return generated
 
 
-def _issued_from(draft: GeneratedDocument) -> GeneratedDocument | None:
-    """The document issued from `draft` (its first rendering, not a regeneration)."""
+def earlier_issue(draft: GeneratedDocument) -> GeneratedDocument | None:
+    """The same report issued already from another draft (the latest), if any."""
     return (
-        GeneratedDocument.objects.filter(from_draft=draft, regenerated_from__isnull=True)
+        GeneratedDocument.objects.filter(
+            kind=draft.kind,
+            cycle_id=draft.cycle_id,
+            agency_report_id=draft.agency_report_id,
+            issuer_id=draft.issuer_id,
+            is_draft=False,
+            regenerated_from__isnull=True,
+        )
+        .exclude(from_draft=draft)
         .select_related("number")
+        .order_by("-created_at")
         .first()
     )
 

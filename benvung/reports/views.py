@@ -79,6 +79,8 @@ def _detail(
             "gaps": readiness.messages(document.gaps),
             "issued": issued,
             "issue_form": form if can_issue else None,
+            # The same report issued already from another draft: issuing again asks first.
+            "earlier": services.earlier_issue(document) if can_issue else None,
             "requirements": selectors.issue_requirements(document) if can_issue else [],
             "new_draft": _new_draft(document) if permissions.can_issue(user, document) else None,
             "can_regenerate": not document.is_draft and permissions.can_regenerate(user, document),
@@ -160,6 +162,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 issued_on=data["issued_on"],
                 formats=data["formats"],
                 confirm_missing=data["confirm_missing"],
+                confirm_reissue=data["confirm_reissue"],
             )
         except (services.AlreadyIssued, services.DocumentInProgress) as exc:
             # A double click: the document on its way, not a second number.

@@ -181,6 +181,20 @@ def efficiency_xlsx(result: EfficiencyResult) -> bytes:
     for r, line in enumerate(lines, start=1):
         notes.cell(row=r, column=1, value=_text(line))
     notes.column_dimensions["A"].width = 120
+    if result.drafts_counted:
+        # Counted on the coordinator's switch: the file says so before anything else.
+        note = workbook.create_sheet(_("Note"), 0)
+        note.append(
+            [
+                _(
+                    "Drafts not yet submitted are counted in these figures. They are for "
+                    "checking only: the public pages, downloads, API and documents count "
+                    "submitted data only."
+                )
+            ]
+        )
+        note.column_dimensions["A"].width = 120
+        workbook.active = 0
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -55,15 +55,16 @@ def _published_year() -> int:
     return selectors.latest_year() or dt.date.today().year - 1
 
 
-def _coverage(year: int, drafts: bool, key: str = "*") -> dict[str, Any]:
-    """The enterprises that submitted the year against those expected to, and whether that
-    meets the indicator's rule (the public figure is withheld below it)."""
+def _coverage(year: int, key: str = "*") -> dict[str, Any]:
+    """The enterprises that submitted the year against those expected to, and whether the
+    public figure is given (the indicator's own rule, applied by the registry): what the
+    public sees, whether or not the page counts the drafts."""
     from benvung.indicators import registry
 
-    counted, expected = selectors.reporting_coverage(year, drafts=drafts).of(key)
+    counted, expected = selectors.reporting_coverage(year).of(key)
     rule = registry.get(efficiency.INDICATOR).coverage_rule
-    met = rule.met(registry.Coverage(counted, expected)) if rule else True
-    return {"counted": counted, "expected": expected, "met": met}
+    withheld = rule is not None and registry.shortfall(rule, registry.Coverage(counted, expected))
+    return {"counted": counted, "expected": expected, "met": not withheld}
 
 
 def _figures(request: HttpRequest, year: int) -> tuple[efficiency.EfficiencyResult, bool]:
@@ -107,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 ),
                 "result": result,
                 "drafts": drafts,
-                "coverage": _coverage(year, drafts),
+                "coverage": _coverage(year),
                 "draft_site_years": SiteYear.objects.filter(
                     year=year, state=SiteYear.State.DRAFT
                 ).count(),
@@ -353,7 +354,7 @@ def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
             "output_shares": output_shares,
             "result": result,
             "drafts": drafts,
-            "coverage": _coverage(year, drafts, key),
+            "coverage": _coverage(year, key),
             "draft_site_years": SiteYear.objects.filter(
                 year=year, state=SiteYear.State.DRAFT, outputs__category__focus_sector__key=key
             )
@@ -368,12 +369,14 @@ def sector_detail(request: HttpRequest, key: str) -> HttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
     year = _year(request)
-    result, _drafts = _figures(request, year)
+    result, drafts = _figures(request, year)
     data = exports.efficiency_xlsx(result)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="hieu-qua-nang-luong-{year}.xlsx"'
+    # A file with the drafts counted never passes for the published figures.
+    name = f"hieu-qua-nang-luong-{year}{'-tinh-ca-ban-nhap' if drafts else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

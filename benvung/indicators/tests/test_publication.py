@@ -196,6 +196,36 @@ def test_a_figure_below_its_coverage_rule_is_withheld_and_says_why(
     assert _province(2025).value is not None and _province(2025).coverage["met"] is True
 
 
+def test_the_annual_report_withholds_a_figure_below_its_coverage_rule_and_says_why(
+    breweries: list[Any], coordinator: Any
+) -> None:
+    from benvung.reports import assemble, readiness
+
+    # 2025: one of the four breweries expected has submitted, 8 % better than its baseline.
+    _year(coordinator, breweries[0], 2025, **_beer(100_000, 2_300_000))
+    services.recompute(CODE)
+    cycle = _cycle(2025, ReportingCycle.State.OPEN)
+    document, gaps = assemble.annual_report_and_gaps(
+        cycle=cycle, number="", issued_on=dt.date(2026, 1, 10)
+    )
+    by_numeral = {a.numeral: a for a in document.appendices}
+    rows = {row[0]: row for row in by_numeral["III"].tables[0].rows}
+    why = "Chưa đủ số liệu: 1/4 doanh nghiệp đã gửi."
+    # The province and the beverages sector: not given, and why; never "8,0 %" and "đạt".
+    assert rows["Toàn tỉnh"][2:4] == [why, "—"] and rows["Toàn tỉnh"][-1] == "chưa đủ số liệu"
+    assert rows["Rượu, bia, nước giải khát"][2] == why
+    assert all("8,0 %" not in " ".join(row) for row in rows.values())
+    # Figure 2 draws no bar for it (no sector has a figure: no bar chart at all).
+    assert [c.kind for c in by_numeral["III"].charts] == ["line"]
+    # Section I's key figure says the 2025 figure is not given, beside 2024's value.
+    section_one = " ".join(
+        p.text for clause in document.sections[0].clauses for p in clause.paragraphs
+    )
+    assert "4 % năm 2024" in section_one and "Năm 2025: " + why in section_one
+    # The missing-data list names the target.
+    assert "T1-2025" in " ".join(readiness.messages(gaps))
+
+
 def test_the_default_year_skips_an_incomplete_year(breweries: list[Any], coordinator: Any) -> None:
     _year(coordinator, breweries[0], 2025, **_beer(100_000, 2_300_000))
     services.recompute()
@@ -213,7 +243,7 @@ def test_the_default_year_skips_an_incomplete_year(breweries: list[Any], coordin
     )
     # The indicator page's breakdowns are those of the year shown, not of the newest.
     body = Client().get(reverse("portal:indicator_detail", args=[CODE])).content.decode()
-    assert "2026" not in body.split("<h2")[-1] or "2024" in body.split("<h2")[-1]
+    assert "<h3>Theo ngành (2024)</h3>" in body and "(2026)</h3>" not in body
     # A closed reporting cycle publishes its year, whatever the counts.
     _cycle(2025, ReportingCycle.State.CLOSED)
     assert selectors.published_year(plan=plan) == 2025
@@ -281,6 +311,44 @@ def _downloads() -> list[tuple[str, str]]:
     return found
 
 
+def _xlsx_text(body: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(body)) as xlsx:
+        return " ".join(
+            xlsx.read(name).decode("utf-8") for name in xlsx.namelist() if name.endswith(".xml")
+        )
+
+
+def _coordinator_downloads(coordinator: Any) -> list[tuple[str, str]]:
+    """The coordinator's files: the efficiency workbook (with and without drafts), the API's and
+    the command's JSON, the annual report's workbook."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from benvung.api import services as tokens
+    from benvung.reports import assemble
+    from benvung.reports.xlsx import render_xlsx
+
+    client = client_for(coordinator)
+    _token, raw = tokens.token_issue(actor=coordinator, user=coordinator, name="Thử")
+    api = Client(headers={"authorization": f"Bearer {raw}"})
+    out = StringIO()
+    call_command("efficiency", "--year", "2024", "--json", "--include-drafts", stdout=out)
+    document = assemble.annual_report(
+        cycle=_cycle(2024, ReportingCycle.State.OPEN), number="", issued_on=dt.date(2025, 1, 10)
+    )
+    return [
+        ("efficiency.xlsx", _xlsx_text(client.get("/resources/efficiency.xlsx?year=2024").content)),
+        (
+            "efficiency.xlsx drafts",
+            _xlsx_text(client.get("/resources/efficiency.xlsx?year=2024&drafts=1").content),
+        ),
+        ("api efficiency", api.get("/api/resources/efficiency?year=2024").content.decode()),
+        ("command efficiency", out.getvalue()),
+        ("annual report xlsx", _xlsx_text(render_xlsx(document))),
+    ]
+
+
 def test_no_download_carries_a_raw_template(
     breweries: list[Any], coordinator: Any, supermarket: Any, doit: Any
 ) -> None:
@@ -289,7 +357,7 @@ def test_no_download_carries_a_raw_template(
     PackagingSurvey.objects.create(outlet=supermarket, year=2024, eco_packaging="yes", owner=doit)
     _year(coordinator, breweries[0], 2025, **_beer(100_000, 2_300_000))
     services.recompute()
-    downloads = _downloads()
+    downloads = _downloads() + _coordinator_downloads(coordinator)
     assert len(downloads) > 40
     leaks = [(name, raw) for name, text in downloads for raw in RAW if raw in text]
     assert leaks == []
@@ -319,7 +387,7 @@ def test_the_coordinator_counts_drafts_only_behind_the_switch(
     # The stored (public) figure did not move.
     assert _province(2024).value == Decimal("4.000000")
     overview = client.get(reverse("resources:index") + "?year=2024").content.decode()
-    assert "1 bộ số liệu năm 2024 của cơ sở là bản nháp chưa gửi" in overview
+    assert "1 số liệu năm 2024 của cơ sở là bản nháp chưa gửi" in overview
     assert "4/5 doanh nghiệp thuộc diện báo cáo đã gửi số liệu năm 2024" in overview
     overview = client.get(reverse("resources:index") + "?year=2024&drafts=1").content.decode()
     assert "Trang này đang tính cả bản nháp chưa gửi" in overview

@@ -129,12 +129,15 @@ def test_cycle_status_command_json(cycle_2025):
 def test_the_scheduler_enqueues_each_job_once_a_day(
     cycle_2025, agency_reporter, django_capture_on_commit_callbacks
 ):
+    with at("2025-11-17", hour=1):
+        assert schedule.run_due() == []  # before 02:00
     with at("2025-11-17", hour=7):
-        assert schedule.run_due() == []  # before 08:00
+        # The nightly recomputation of figures left stale (none here: nothing to do).
+        assert schedule.run_due() == ["indicators.stale"]
     with at("2025-11-17", hour=8), django_capture_on_commit_callbacks(execute=True):
         assert schedule.run_due() == ["reporting.reminders"]
         assert schedule.run_due() == []
-    assert ScheduledRun.objects.filter(day=dt.date(2025, 11, 17)).count() == 1
+    assert ScheduledRun.objects.filter(day=dt.date(2025, 11, 17)).count() == 2
     assert Reminder.objects.filter(
         kind__startswith="before-14"
     ).exists()  # the task ran (immediate backend)

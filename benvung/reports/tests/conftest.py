@@ -165,10 +165,12 @@ def issue(
     issued_on: dt.date = ISSUED,
     formats: Any = ("docx", "xlsx"),
     confirm_missing: bool = True,
+    confirm_reissue: bool = True,
     **what: Any,
 ) -> Any:
     """A draft made and issued at once (what a user does in two steps, looking at the draft in
-    between): `what` names the document (kind, cycle or agency_report, signature ...)."""
+    between): `what` names the document (kind, cycle or agency_report, signature ...). Issuing
+    the same report again is confirmed unless `confirm_reissue` is False."""
     from benvung.reports import services
 
     draft = services.document_draft(actor=actor, formats=formats, **what)
@@ -179,6 +181,7 @@ def issue(
         issued_on=issued_on,
         formats=formats,
         confirm_missing=confirm_missing,
+        confirm_reissue=confirm_reissue,
     )
 
 

@@ -118,8 +118,20 @@ def test_the_commands_date_goes_through_the_pages_checks(ready, tmp_path):
             _annual("--issue", "--out", str(out), "--date", date, "--confirm-missing")
     _annual("--issue", "--out", str(out), "--date", "10/01/2026", "--confirm-missing")
     _annual("--out", str(out))  # a second draft
+    # Issued already: a second number only when asked for...
+    with pytest.raises(CommandError, match=r"--confirm-reissue.*01/BC-SCT"):
+        _annual("--issue", "--out", str(out), "--date", "11/01/2026", "--confirm-missing")
+    # ...and never dated before the first.
     with pytest.raises(CommandError, match=r"--date.*01/BC-SCT"):
-        _annual("--issue", "--out", str(out), "--date", "05/01/2026", "--confirm-missing")
+        _annual(
+            "--issue",
+            "--out",
+            str(out),
+            "--date",
+            "05/01/2026",
+            "--confirm-missing",
+            "--confirm-reissue",
+        )
     assert RegisteredNumber.objects.count() == 1
 
 

@@ -49,7 +49,14 @@ def _issue(actor, draft, **kwargs):
     return services.document_issue(
         actor=actor,
         draft=draft,
-        **{"issued_on": ISSUED, "formats": NO_PDF, "confirm_missing": True, **kwargs},
+        # Most tests issue more than one draft of the same report: they confirm it.
+        **{
+            "issued_on": ISSUED,
+            "formats": NO_PDF,
+            "confirm_missing": True,
+            "confirm_reissue": True,
+            **kwargs,
+        },
     )
 
 
@@ -156,6 +163,20 @@ def test_a_draft_is_issued_once(coordinator, ready):
     with pytest.raises(ValidationError):
         _issue(coordinator, first)
     assert RegisteredNumber.objects.count() == 1
+
+
+def test_a_report_issued_already_is_issued_again_only_when_confirmed(coordinator, ready):
+    first = _issue(coordinator, _draft(coordinator, ready))
+    second = _draft(coordinator, ready)
+    # Another draft of the same report would take a second number: the issuer is asked.
+    with pytest.raises(ValidationError) as excinfo:
+        _issue(coordinator, second, confirm_reissue=False)
+    message = " ".join(excinfo.value.message_dict["confirm_reissue"])
+    assert "01/BC-SCT" in message
+    assert RegisteredNumber.objects.count() == 1
+    replacing = _issue(coordinator, second)
+    assert replacing.number.display == "02/BC-SCT" and first.number.display == "01/BC-SCT"
+    assert RegisteredNumber.objects.count() == 2
 
 
 def test_a_draft_whose_data_changed_is_not_issued(coordinator, ready, synthesis):

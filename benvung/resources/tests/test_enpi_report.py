@@ -115,6 +115,48 @@ def test_the_report_matches_statsmodels_fitted_in_the_test():
     assert assessed.report.candidates == 2
 
 
+def test_the_report_matches_the_textbook_formulas_without_statsmodels():
+    """The product fits with statsmodels: the same figures by the formulas written out here
+    (normal equations, σ² = RSS / (n − k − 1), F = (ESS / k) / (RSS / (n − k − 1))), with
+    scipy's t and F distributions only for the p-values."""
+    from scipy import stats
+
+    x = np.column_stack([np.ones(12), HOURS, OUTPUT]).astype(float)
+    y = np.array(ENERGY, dtype=float)
+    beta = np.linalg.solve(x.T @ x, x.T @ y)
+    residuals = y - x @ beta
+    n, k = 12, 2
+    rss = float(residuals @ residuals)
+    tss = float(((y - y.mean()) ** 2).sum())
+    sigma2 = rss / (n - k - 1)
+    std_errors = np.sqrt(np.diag(sigma2 * np.linalg.inv(x.T @ x)))
+    t_values = beta / std_errors
+    p_values = 2 * stats.t.sf(np.abs(t_values), n - k - 1)
+    r2 = 1 - rss / tss
+    f_value = ((tss - rss) / k) / (rss / (n - k - 1))
+    report = calc.assess(
+        _months(ENERGY, OUTPUT, HOURS),
+        _months(ENERGY_R, OUTPUT_R, HOURS_R),
+        [DRIVER, PRODUCT],
+        required=[PRODUCT],
+    ).report
+    assert report is not None
+    for i, term in enumerate([report.intercept, *report.terms]):
+        assert term.coefficient == pytest.approx(beta[i], rel=1e-7)
+        assert term.std_error == pytest.approx(std_errors[i], rel=1e-7)
+        assert term.t_value == pytest.approx(t_values[i], rel=1e-7)
+        assert term.p_value == pytest.approx(p_values[i], rel=1e-6)
+    assert report.r_squared == pytest.approx(r2, rel=1e-9)
+    assert report.adj_r_squared == pytest.approx(1 - (1 - r2) * (n - 1) / (n - k - 1), rel=1e-9)
+    assert report.f_statistic == pytest.approx(f_value, rel=1e-7)
+    assert report.f_p_value == pytest.approx(stats.f.sf(f_value, k, n - k - 1), rel=1e-6)
+    adjusted = sum(
+        beta[0] + beta[1] * h + beta[2] * t for t, h in zip(OUTPUT_R, HOURS_R, strict=True)
+    )
+    assert report.adjusted_baseline == pytest.approx(adjusted, rel=1e-9)
+    assert report.savings == pytest.approx(adjusted - sum(ENERGY_R), rel=1e-7)
+
+
 # --- From the stored data: the report on the result, in the JSON and in the workbook ----------
 
 
@@ -198,10 +240,10 @@ def test_the_workbook_has_a_sheet_of_models_in_vietnamese(plant):
     assert first["R²"] == pytest.approx(expected.fit.rsquared, rel=REL)
     assert first["Năng lượng cơ sở điều chỉnh (GJ)"] == pytest.approx(expected.adjusted, rel=REL)
     assert first["Chỉ số SEnPI"] == pytest.approx(expected.senpi, rel=REL)
-    assert first["Tiết kiệm (GJ)"] == pytest.approx(expected.savings, rel=REL)
+    assert first["Năng lượng tiết kiệm (GJ)"] == pytest.approx(expected.savings, rel=REL)
     assert first["Các kiểm tra không đạt"] == "tất cả đều đạt"
     # The model's figures once per site: a sum down the column counts each site once.
-    assert output["Tiết kiệm (GJ)"] is None and output["Số hạng"] == PRODUCT
+    assert output["Năng lượng tiết kiệm (GJ)"] is None and output["Số hạng"] == PRODUCT
 
 
 def test_text_cells_that_a_spreadsheet_would_run_as_formulas_stay_text():

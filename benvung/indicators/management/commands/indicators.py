@@ -51,6 +51,7 @@ def progress_json(progress: selectors.Progress) -> dict[str, Any]:
         "stale": progress.stale,
         "coverage": progress.coverage or None,
         "withheld_year": progress.withheld.year if progress.withheld else None,
+        "withheld_note": progress.withheld_note,
         "notes": progress.notes,
     }
 

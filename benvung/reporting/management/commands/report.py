@@ -85,6 +85,11 @@ class Command(AuditedCommand):
             action="store_true",
             help="annual --issue: issue even though data are missing (they are listed)",
         )
+        parser.add_argument(
+            "--confirm-reissue",
+            action="store_true",
+            help="annual --issue: issue a new number although the report was issued already",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "annual":
@@ -162,6 +167,7 @@ class Command(AuditedCommand):
                 ("--date", "date"),
                 ("--draft", "draft"),
                 ("--confirm-missing", "confirm_missing"),
+                ("--confirm-reissue", "confirm_reissue"),
             ):
                 if options[name]:
                     raise CommandError(
@@ -190,6 +196,7 @@ class Command(AuditedCommand):
                     issued_on=issued_on,
                     formats=[fmt],
                     confirm_missing=options["confirm_missing"],
+                    confirm_reissue=options["confirm_reissue"],
                     background=False,
                 )
             else:
@@ -423,7 +430,12 @@ def _validated(
 
 
 # The options of the command that stand for the fields the document services name.
-_OPTIONS = {"issued_on": "--date", "confirm_missing": "--confirm-missing", "formats": "--format"}
+_OPTIONS = {
+    "issued_on": "--date",
+    "confirm_missing": "--confirm-missing",
+    "confirm_reissue": "--confirm-reissue",
+    "formats": "--format",
+}
 
 
 def _command_problems(exc: ValidationError) -> str:
