@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -52,7 +53,7 @@ def _published_year() -> int:
     plan = plans.current_plan()
     if plan is not None:
         return indicators.published_year(plan=plan)
-    return selectors.latest_year() or dt.date.today().year - 1
+    return selectors.latest_year() or timezone.localdate().year - 1
 
 
 def _coverage(year: int, key: str = "*") -> dict[str, Any]:
