@@ -34,7 +34,7 @@ from .models import ReportingCycle, TaskReport
 LANGUAGE = "vi"  # the language of the synthesis report
 
 # The counts of a task report summed in the suggestion, in the order they are written.
-COUNTS = ("events_held", "participants", "enterprises_reached", "models_built", "documents_issued")
+COUNTS = TaskReport.COUNT_FIELDS
 
 
 @dataclass(frozen=True)

@@ -163,16 +163,7 @@ class TaskReportForm(forms.Form):
         return [self[f"budget_{key}"] for key in FundingSource.values]
 
     def count_fields(self) -> list[forms.BoundField]:
-        return [
-            self[name]
-            for name in (
-                "events_held",
-                "participants",
-                "enterprises_reached",
-                "models_built",
-                "documents_issued",
-            )
-        ]
+        return [self[name] for name in TaskReport.COUNT_FIELDS]
 
     def values(self) -> dict[str, Any]:
         data = cast(dict[str, Any], self.cleaned_data)

@@ -139,6 +139,15 @@ class TaskReport(models.Model):
         DONE = "done", _("done")
         NOT_APPLICABLE = "not_applicable", _("not applicable")
 
+    # The counts an agency reports on a task, in the order they are asked and written.
+    COUNT_FIELDS = (
+        "events_held",
+        "participants",
+        "enterprises_reached",
+        "models_built",
+        "documents_issued",
+    )
+
     report = models.ForeignKey(AgencyReport, on_delete=models.CASCADE, related_name="task_reports")
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="task_reports")
     status = models.CharField(

@@ -210,16 +210,7 @@ def agency_gaps(report: AgencyReport) -> list[Gap]:
         )
         if entry.status != TaskReport.Status.NOT_APPLICABLE
         and not entry.narrative.strip()
-        and all(
-            getattr(entry, name) is None
-            for name in (
-                "events_held",
-                "participants",
-                "enterprises_reached",
-                "models_built",
-                "documents_issued",
-            )
-        )
+        and all(getattr(entry, name) is None for name in TaskReport.COUNT_FIELDS)
         and not entry.budget_total
     ]
     return [Gap("tasks_without_results", {"tasks": empty})] if empty else []

@@ -44,7 +44,7 @@ from benvung.directory.models import Agency
 from benvung.plans.models import FundingSource
 from benvung.reporting import selectors, services
 from benvung.reporting.forms import ReportForm, TaskReportForm
-from benvung.reporting.models import AgencyReport, ReportingCycle
+from benvung.reporting.models import AgencyReport, ReportingCycle, TaskReport
 
 ACTIONS = ["start", "fill", "submit", "return", "accept", "reopen", "show", "annual"]
 
@@ -366,7 +366,7 @@ class Command(AuditedCommand):
             self.stdout.write(f"  {code}: {task['status']} — {task['narrative'][:70]}")
 
 
-_COUNTS = ("events_held", "participants", "enterprises_reached", "models_built", "documents_issued")
+_COUNTS = TaskReport.COUNT_FIELDS
 _TASK_KEYS = {"status", "narrative", "difficulties", "proposals", "budget_vnd", *_COUNTS}
 
 
