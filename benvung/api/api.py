@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from benvung.core.concurrency import StaleEdit
+
 from .auth import TokenAuth
 from .indicators import router as indicators_router
 from .resources import router as resources_router
@@ -37,3 +39,18 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(StaleEdit)
+def stale(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
+    # 409: the client read an older version; it gets the stored one to merge and retry.
+    return api.create_response(
+        request,
+        {
+            "detail": exc.messages[0],
+            "current_version": exc.current_version,
+            "updated_by": exc.updated_by,
+            "updated_at": exc.updated_at.isoformat() if exc.updated_at else None,
+        },
+        status=409,
+    )
