@@ -234,10 +234,10 @@ def load_database(connection: BaseDatabaseWrapper, source: Path) -> None:
         finally:
             dump.close()
     else:
-        # The archive recreates every table: the tables already there (from `migrate`, or the
-        # data being replaced) go first, in one transaction with the restore's own checks.
-        with connection.cursor():
-            _drop_all_tables(connection)
+        # The archive recreates every table, so the tables already there go first: they hold
+        # nothing (a freshly migrated database) or --replace was given. pg_restore then loads
+        # everything in one transaction, all or nothing.
+        _drop_all_tables(connection)
         _run(
             [
                 "pg_restore",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benvung.core import backup
@@ -29,11 +30,11 @@ class Command(AuditedCommand):
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            _("Backup written to %(path)s: %(members)d members, %(size)s, in %(seconds).1f s.")
+            _("Backup written to %(path)s: %(members)d members, %(size)s, in %(seconds)s s.")
             % {
                 "path": out,
                 "members": len(manifest.members),
                 "size": filesizeformat(out.stat().st_size),
-                "seconds": time.monotonic() - started,
+                "seconds": number_format(time.monotonic() - started, 1),
             }
         )

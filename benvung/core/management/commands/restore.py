@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benvung.core import backup
@@ -41,12 +42,12 @@ class Command(AuditedCommand):
         )
         self.stdout.write(
             _(
-                "Restored from %(path)s in %(seconds).1f s: %(engine)s database with %(tables)d "
+                "Restored from %(path)s in %(seconds)s s: %(engine)s database with %(tables)d "
                 "tables and %(rows)d rows; %(files)s (%(size)s)."
             )
             % {
                 "path": archive,
-                "seconds": time.monotonic() - started,
+                "seconds": number_format(time.monotonic() - started, 1),
                 "engine": report.engine,
                 "tables": report.tables,
                 "rows": report.rows,
