@@ -308,16 +308,7 @@ def backup(
                 _("Database: %(tables)d tables, %(rows)d rows.")
                 % {"tables": len(manifest.tables), "rows": sum(manifest.tables.values())}
             )
-            for alias in aliases:
-                storage = storages[alias]
-                count = 0
-                for name in storage_files(storage):
-                    with storage.open(name, "rb") as stream:
-                        _add(archive, f"storages/{alias}/{name}", stream, manifest)
-                    count += 1
-                progress(
-                    _("Storage %(alias)s: %(count)d files.") % {"alias": alias, "count": count}
-                )
+            archive_files(archive, manifest, progress)
             body = manifest.to_json()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(body)
@@ -393,6 +384,63 @@ def unpack(archive_path: Path, folder: Path) -> Unpacked:
                 % {"name": name}
             )
     return Unpacked(manifest, folder, {name: found[name][0] for name in listed})
+
+
+def archive_files(
+    archive: tarfile.TarFile, manifest: Manifest, progress: Callable[[str], None]
+) -> None:
+    """Every file of the manifest's storages into the archive, read through the Storage API."""
+    for alias in manifest.storages:
+        storage = storages[alias]
+        count = 0
+        for name in storage_files(storage):
+            with storage.open(name, "rb") as stream:
+                _add(archive, f"storages/{alias}/{name}", stream, manifest)
+            count += 1
+        progress(_("Storage %(alias)s: %(count)d files.") % {"alias": alias, "count": count})
+
+
+def restore_files(
+    unpacked: Unpacked, progress: Callable[[str], None]
+) -> tuple[dict[str, int], int]:
+    """Make each storage hold exactly the archive's files, each read back and checked."""
+    manifest = unpacked.manifest
+    files: dict[str, int] = {}
+    written = 0
+    for alias in manifest.storages:
+        storage = storages[alias]
+        for name in list(storage_files(storage)):
+            storage.delete(name)
+        prefix = f"storages/{alias}/"
+        count = 0
+        for member in manifest.members:
+            if not member.name.startswith(prefix):
+                continue
+            name = member.name[len(prefix) :]
+            with unpacked.paths[member.name].open("rb") as stream:
+                saved = storage.save(name, File(stream, name=name))
+            if saved != name:
+                raise BackupError(
+                    _("File storage %(alias)s stored %(name)s as %(saved)s.")
+                    % {"alias": alias, "name": name, "saved": saved}
+                )
+            with storage.open(name, "rb") as stream:
+                if _sha256(stream) != member.sha256:
+                    raise BackupError(
+                        _(
+                            "%(name)s in file storage %(alias)s differs from the archive "
+                            "after writing."
+                        )
+                        % {"name": name, "alias": alias}
+                    )
+            count += 1
+            written += member.size
+        files[alias] = count
+        progress(
+            _("Storage %(alias)s: %(count)d files written and checked.")
+            % {"alias": alias, "count": count}
+        )
+    return files, written
 
 
 # --- restoring -----------------------------------------------------------------------------------
@@ -474,41 +522,7 @@ def restore(
         load_database(connection, unpacked.paths[DATABASE_MEMBER[engine]])
         progress(_("Database restored."))
 
-        files: dict[str, int] = {}
-        written = 0
-        for alias in manifest.storages:
-            storage = storages[alias]
-            for name in list(storage_files(storage)):
-                storage.delete(name)
-            prefix = f"storages/{alias}/"
-            count = 0
-            for member in manifest.members:
-                if not member.name.startswith(prefix):
-                    continue
-                name = member.name[len(prefix) :]
-                with unpacked.paths[member.name].open("rb") as stream:
-                    saved = storage.save(name, File(stream, name=name))
-                if saved != name:
-                    raise BackupError(
-                        _("File storage %(alias)s stored %(name)s as %(saved)s.")
-                        % {"alias": alias, "name": name, "saved": saved}
-                    )
-                with storage.open(name, "rb") as stream:
-                    if _sha256(stream) != member.sha256:
-                        raise BackupError(
-                            _(
-                                "%(name)s in file storage %(alias)s differs from the archive "
-                                "after writing."
-                            )
-                            % {"name": name, "alias": alias}
-                        )
-                count += 1
-                written += member.size
-            files[alias] = count
-            progress(
-                _("Storage %(alias)s: %(count)d files written and checked.")
-                % {"alias": alias, "count": count}
-            )
+        files, written = restore_files(unpacked, progress)
 
         restored = table_rows(connection)
         if restored != manifest.tables:
