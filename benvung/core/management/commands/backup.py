@@ -27,7 +27,7 @@ class Command(AuditedCommand):
         started = time.monotonic()
         try:
             manifest = backup.backup(out, progress=self.stdout.write)
-        except backup.BackupError as exc:
+        except (backup.BackupError, OSError) as exc:  # OSError: the archive's place unwritable
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             _("Backup written to %(path)s: %(members)d members, %(size)s, in %(seconds)s s.")
