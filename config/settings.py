@@ -203,6 +203,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # factor: the root conftest empties this list for them, and the tests of the rule restore it.
 TWO_FACTOR_REQUIRED_ROLES = ["system_admin", "coordinator"]
 OTP_TOTP_ISSUER = "Bền Vững"
+# The system administrator may delete a user's device in the admin (a lost phone) but never
+# sees its key or the recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")

@@ -53,7 +53,20 @@ class LockoutHandler(AxesDatabaseHandler):
         holding one real account could sign in to it between guesses and never be locked out.
         """
         username = get_client_username(request, credentials)
-        if not username:
+        if not username or has_second_step(username):
+            # With two-step sign-in the password alone is half a sign-in: forgiving here would
+            # let a thief holding the password guess codes without end, a few per sign-in.
             return 0
-        count, _ = AccessAttempt.objects.filter(username=username).delete()
-        return count
+        return forgive_account(username)
+
+
+def has_second_step(username: str) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user__email__iexact=username, confirmed=True).exists()
+
+
+def forgive_account(username: str) -> int:
+    """Forget the account's failed attempts: after a complete sign-in."""
+    count, _ = AccessAttempt.objects.filter(username=username).delete()
+    return count

@@ -172,6 +172,14 @@ def two_factor_verify(*, user: Any, token: str) -> Device | None:
     return None
 
 
+def two_factor_remove(*, user: Any) -> bool:
+    """Remove the app and the recovery codes (the caller audits); True if there were any.
+    For the demo accounts, put back as printed so the next visitor enrols their own phone."""
+    removed_app, _ = TOTPDevice.objects.filter(user=user).delete()
+    removed_codes, _ = StaticDevice.objects.filter(user=user).delete()
+    return bool(removed_app or removed_codes)
+
+
 def two_factor_disable(*, user: Any, token: str) -> None:
     """Turn two-step sign-in off, on a current code; never for those who must use it."""
     if must_use_two_factor(user):
@@ -180,6 +188,5 @@ def two_factor_disable(*, user: Any, token: str) -> None:
     if two_factor_verify(user=user, token=token) is None:
         raise ValidationError({"code": _("This code is not right.")})
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        two_factor_remove(user=user)
         audit.record(actor=user, action="user.two_factor_disable", target=user)

@@ -26,6 +26,7 @@ from benvung.core.views import apply_service_errors, signed_in_user
 
 from . import two_factor
 from .forms import TwoFactorCodeForm, TwoFactorEnrolForm
+from .lockout import forgive_account
 
 # New recovery codes wait in the session until the user says they have kept them: shown (and
 # downloadable) until then, never again after.
@@ -62,6 +63,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         device = two_factor.two_factor_verify(user=user, token=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            forgive_account(credentials["username"])
             if isinstance(device, StaticDevice):
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(

@@ -87,6 +87,30 @@ def test_a_wrong_code_is_refused_in_vietnamese_and_counts_towards_the_lock_out(
     assert AuditEvent.objects.filter(action="user.locked_out").exists()
 
 
+def test_signing_in_again_with_the_password_does_not_forgive_wrong_codes(agency_reporter, settings):
+    enrolled(agency_reporter)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client = Client()
+        assert sign_in(client, agency_reporter.email).status_code == 302
+        client.post(reverse("accounts:two_factor_verify"), {"code": "000000x"})
+    client = Client()
+    assert sign_in(client, agency_reporter.email).status_code == 302
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": "000000x"})
+    assert response.status_code == 429
+
+
+def test_a_complete_sign_in_forgives_the_earlier_wrong_passwords(agency_reporter, settings):
+    _device, codes = enrolled(agency_reporter)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(Client(), agency_reporter.email, "sai")
+    client = Client()
+    sign_in(client, agency_reporter.email)
+    client.post(reverse("accounts:two_factor_verify"), {"code": codes[0]})
+    assert client.get(reverse("accounts:home")).status_code == 200
+    sign_in(Client(), agency_reporter.email, "sai")
+    assert sign_in(Client(), agency_reporter.email).status_code == 302  # not locked
+
+
 def test_a_recovery_code_signs_in_once_and_its_use_is_audited(enterprise_a_user):
     _device, codes = enrolled(enterprise_a_user)
     assert len(codes) == 10 and len(set(codes)) == 10
