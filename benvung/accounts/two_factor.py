@@ -9,6 +9,7 @@ The writes here are services in the house sense: keyword-only, one transaction, 
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -83,8 +84,6 @@ def qr_code_svg(device: TOTPDevice) -> str:
 
 def secret_for_manual_entry(device: TOTPDevice) -> str:
     """The key in base32, in groups of four, as authenticator apps ask for it."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
