@@ -68,6 +68,15 @@ def _vietnamese() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_not_required(request: Any, settings: Any) -> None:
+    """force_login gives a session that no second factor verified, and most tests are about
+    something else: for them no role must use two-step sign-in (users who set it up still need
+    their code). Tests marked `two_factor_required` keep the real rule of config/settings.py."""
+    if request.node.get_closest_marker("two_factor_required") is None:
+        settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
 def valid_tax_code(body9: str) -> str:
     return body9 + mst.calc_check_digit(body9)
 

@@ -4,11 +4,12 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from benvung.accounts.two_factor import session_is_complete
 from benvung.api.api import api
 from benvung.core.admin_site import restrict_admin_to_system_administrators
 from benvung.core.health import healthz
 
-restrict_admin_to_system_administrators(admin.site)
+restrict_admin_to_system_administrators(admin.site, also=session_is_complete)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("benvung.portal.urls")),

@@ -1,13 +1,28 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("account/", two_factor_views.account, name="account"),
+    path("two-step/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("two-step/set-up/", two_factor_views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-step/off/", two_factor_views.two_factor_disable, name="two_factor_disable"),
+    path("two-step/recovery-codes/", two_factor_views.recovery_codes, name="recovery_codes"),
+    path(
+        "two-step/recovery-codes/download/",
+        two_factor_views.recovery_codes_download,
+        name="recovery_codes_download",
+    ),
+    path(
+        "two-step/recovery-codes/new/",
+        two_factor_views.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from stdnum.vn import mst
 
+from benvung.accounts import two_factor
 from benvung.accounts.models import Role, User
 from benvung.core import audit
 from benvung.core.loading import LoadReport, Upserter
@@ -421,8 +422,10 @@ def _accounts() -> LoadReport:
         password_reset = not user.check_password(DEMO_PASSWORD)
         if password_reset:
             user.set_password(DEMO_PASSWORD)
+        # ... without the authenticator app a visitor set up: the next one enrols their own.
+        two_factor_reset = two_factor.two_factor_remove(user=user)
         after = audit.snapshot(user, exclude=["last_login"])
-        if after != before or password_reset:
+        if after != before or password_reset or two_factor_reset:
             user.save()
             audit.record(
                 actor=None,
@@ -450,6 +453,8 @@ def signins() -> list[dict[str, Any]]:
                     "email": account.email,
                     "password": DEMO_PASSWORD,
                     "organisation": user.organisation.name,
+                    # Administrators and coordinators set up two-step sign-in at first sign-in.
+                    "two_factor": two_factor.must_use_two_factor(user),
                 }
             )
     return rows

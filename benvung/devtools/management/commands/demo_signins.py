@@ -23,8 +23,18 @@ class Command(BaseCommand):
             self.stdout.write(_("Demo sign-ins (demo data, not real organisations):"))
             width = max(len(str(r["role"])) for r in rows)
             for r in rows:
+                mark = " *" if r["two_factor"] else ""
                 self.stdout.write(
                     f"  {str(r['role']).ljust(width)}  {r['email']:<32} {r['password']}"
-                    f"  ({r['organisation']})"
+                    f"  ({r['organisation']}){mark}"
+                )
+            if any(r["two_factor"] for r in rows):
+                self.stdout.write(
+                    _(
+                        "* These roles must use two-step sign-in: at the first sign-in the "
+                        "account asks you to set up an authenticator app on your phone "
+                        "(scan the QR code or type the key shown). Reloading the demo "
+                        "(`benvung load_demo`) removes it again."
+                    )
                 )
             self.stdout.write("")
