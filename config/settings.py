@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its one line per request has the final status and the whole duration.
+    "benvung.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "benvung.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -205,6 +207,9 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /readyz answers 503 when no worker has started a task for this long (the scheduler enqueues a
+# heartbeat every minute, so a live, idle worker starts one each minute).
+READINESS_WORKER_MINUTES = int(env("READINESS_WORKER_MINUTES", "5"))
 
 # --- Language, time and numbers --------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -216,6 +221,10 @@ USE_TZ = True
 # Vietnamese number and date display (1.234,5; 01/12/2025) lives in config/formats/vi.
 FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGE_COOKIE_NAME = "benvung_language"
+# Like the session cookie: sent on links from elsewhere (Lax), over HTTPS only when the session
+# cookie is (below), and out of JavaScript's reach (no script reads it).
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -252,6 +261,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -265,14 +275,39 @@ TRUSTED_PROXY_COUNT = int(
 )
 
 # --- Logging ---------------------------------------------------------------------------------
+# Standard error (the journal), one JSON object per line in production (LOG_FORMAT=json, the
+# default when DEBUG is off) or plain text. Every request logs one line (benvung.request: method,
+# path, status, duration, user id, client address) and every line logged while serving it has
+# its request id. A client error (4xx, e.g. a 403) is that one line, without a traceback.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+# The X-Request-ID of a request is believed only when our own proxy sets it (it must overwrite
+# any the client sent); otherwise each request gets a generated id.
+TRUST_REQUEST_ID_HEADER = env_bool("TRUST_REQUEST_ID_HEADER", TRUSTED_PROXY_COUNT > 0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "benvung.core.logs.RequestIdFilter"},
+        "client_error": {"()": "benvung.core.logs.ClientErrorFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "benvung.core.logs.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_error"]},
+        "django.security.csrf": {"filters": ["client_error"]},
         # Axes logs every sign-in at INFO; failures and lock-outs are in the audit trail.
         "axes": {"level": "WARNING"},
     },
