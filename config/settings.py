@@ -236,12 +236,49 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Files people attach to reports are private: outside MEDIA_ROOT, served only by a view that
 # checks who asks.
 PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(VAR_DIR / "private")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
+# STORAGE_BACKEND=s3 keeps both in an S3-compatible object store instead (docs/deploy.md,
+# "Several nodes"): every application node and worker then sees the same files, and nothing
+# lives on a node's own disk.
+STORAGE_BACKEND = env("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "s3":
+    _s3 = {
+        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+        # Empty values fall back to boto3's own chain (instance roles, ~/.aws).
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "access_key": env("AWS_S3_ACCESS_KEY_ID") or env("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env("AWS_S3_SECRET_ACCESS_KEY") or env("AWS_SECRET_ACCESS_KEY") or None,
+        # "path" for stores without a DNS name per bucket (MinIO, Ceph RGW on an IP address).
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+        # Like the file system storage: a new name rather than overwriting another file.
+        "file_overwrite": False,
+    }
+    if not _s3["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": env("AWS_S3_MEDIA_PREFIX", "media")},
+    }
+    _private_storage: dict[str, object] = {
+        # No URL ever: the permission-checking views stream these files (core/storage.py).
+        "BACKEND": "benvung.core.storage.PrivateS3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": env("AWS_S3_PRIVATE_PREFIX", "private"),
+            "default_acl": "private",
+        },
+    }
+elif STORAGE_BACKEND == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_FILES_ROOT), "base_url": None},
-    },
+    }
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be local or s3.")
+STORAGES = {
+    "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
