@@ -1,9 +1,10 @@
 """`make run`: the web server, the task worker and the scheduler, side by side.
 
-The web server is gunicorn, as in production (docs/deploy.md), not Django's development server:
-runserver served 50 public readers with a p95 of several seconds, gunicorn's workers and threads
-keep it well under one (benvung.devtools.load_readers measures it). WhiteNoise serves the static
-files in both. DEBUG stays whatever the environment says (`make run` turns it on). Code changes
+The web server is gunicorn, as in production (docs/deploy.md), not Django's development server,
+which runs every request in one process (one core at a time) and was measured at a p95 of
+several seconds for 50 public readers. Gunicorn's workers use every core; measure with
+`python -m benvung.devtools.load_readers --url http://127.0.0.1:8000`. WhiteNoise serves the
+static files. DEBUG stays whatever the environment says (`make run` turns it on). Code changes
 are picked up on restart, or at once with --reload.
 
 Ctrl+C (or any of them dying) stops all three, so no orphan keeps the database busy.
