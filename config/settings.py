@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its one line per request has the final status and the whole duration.
+    "benvung.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "benvung.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -228,6 +230,9 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /readyz answers 503 when no worker has started a task for this long (the scheduler enqueues a
+# heartbeat every minute, so a live, idle worker starts one each minute).
+READINESS_WORKER_MINUTES = int(env("READINESS_WORKER_MINUTES", "5"))
 
 # --- Language, time and numbers --------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -239,6 +244,10 @@ USE_TZ = True
 # Vietnamese number and date display (1.234,5; 01/12/2025) lives in config/formats/vi.
 FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGE_COOKIE_NAME = "benvung_language"
+# Like the session cookie: sent on links from elsewhere (Lax), over HTTPS only when the session
+# cookie is (below), and out of JavaScript's reach (no script reads it).
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -250,12 +259,49 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Files people attach to reports are private: outside MEDIA_ROOT, served only by a view that
 # checks who asks.
 PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(VAR_DIR / "private")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
+# STORAGE_BACKEND=s3 keeps both in an S3-compatible object store instead (docs/deploy.md,
+# "Several nodes"): every application node and worker then sees the same files, and nothing
+# lives on a node's own disk.
+STORAGE_BACKEND = env("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "s3":
+    _s3 = {
+        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+        # Empty values fall back to boto3's own chain (instance roles, ~/.aws).
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "access_key": env("AWS_S3_ACCESS_KEY_ID") or env("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env("AWS_S3_SECRET_ACCESS_KEY") or env("AWS_SECRET_ACCESS_KEY") or None,
+        # "path" for stores without a DNS name per bucket (MinIO, Ceph RGW on an IP address).
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+        # Like the file system storage: a new name rather than overwriting another file.
+        "file_overwrite": False,
+    }
+    if not _s3["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": env("AWS_S3_MEDIA_PREFIX", "media")},
+    }
+    _private_storage: dict[str, object] = {
+        # No URL ever: the permission-checking views stream these files (core/storage.py).
+        "BACKEND": "benvung.core.storage.PrivateS3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": env("AWS_S3_PRIVATE_PREFIX", "private"),
+            "default_acl": "private",
+        },
+    }
+elif STORAGE_BACKEND == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_FILES_ROOT), "base_url": None},
-    },
+    }
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be local or s3.")
+STORAGES = {
+    "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -275,6 +321,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -288,14 +335,39 @@ TRUSTED_PROXY_COUNT = int(
 )
 
 # --- Logging ---------------------------------------------------------------------------------
+# Standard error (the journal), one JSON object per line in production (LOG_FORMAT=json, the
+# default when DEBUG is off) or plain text. Every request logs one line (benvung.request: method,
+# path, status, duration, user id, client address) and every line logged while serving it has
+# its request id. A client error (4xx, e.g. a 403) is that one line, without a traceback.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+# The X-Request-ID of a request is believed only when our own proxy sets it (it must overwrite
+# any the client sent); otherwise each request gets a generated id.
+TRUST_REQUEST_ID_HEADER = env_bool("TRUST_REQUEST_ID_HEADER", TRUSTED_PROXY_COUNT > 0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "benvung.core.logs.RequestIdFilter"},
+        "client_error": {"()": "benvung.core.logs.ClientErrorFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "benvung.core.logs.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_error"]},
+        "django.security.csrf": {"filters": ["client_error"]},
         # Axes logs every sign-in at INFO; failures and lock-outs are in the audit trail.
         "axes": {"level": "WARNING"},
     },

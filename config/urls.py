@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 from benvung.accounts.two_factor import session_is_complete
 from benvung.api.api import api
 from benvung.core.admin_site import restrict_admin_to_system_administrators
-from benvung.core.health import healthz
+from benvung.core.health import healthz, readyz
 
 restrict_admin_to_system_administrators(admin.site, also=session_is_complete)
 
@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("benvung.core.urls")),
     path("imports/", include("benvung.core.import_urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Choosing a language changes nothing but the visitor's own language cookie, so a forged
     # request can do no harm; without the token the public pages can be served from the cache
     # to every visitor (benvung/portal/cache.py).

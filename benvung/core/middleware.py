@@ -1,5 +1,10 @@
-"""Gives every write made during a request its origin (path, client address) in the audit trail."""
+"""Request-wide concerns: the request's log line and id, its origin in the audit trail, the
+language, the Content-Security-Policy."""
 
+import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,6 +15,73 @@ from django.utils import translation
 from benvung.accounts.client import client_ip
 
 from .audit import audit_context
+from .logs import request_id_var, request_note_var
+
+request_logger = logging.getLogger("benvung.request")
+# What a request id from the proxy may look like (nginx's $request_id is 32 hex digits); anything
+# else is replaced, so a client cannot write arbitrary text into the logs.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class RequestLogMiddleware:
+    """One log line per request, and an id that every log line of the request carries.
+
+    The id comes from the X-Request-ID header when a trusted proxy sets it
+    (settings.TRUST_REQUEST_ID_HEADER), so the proxy's and our logs can be joined; otherwise
+    it is generated. It is returned in the response's X-Request-ID. First in MIDDLEWARE, so the
+    line has the final status and the whole duration.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        if settings.TRUST_REQUEST_ID_HEADER and REQUEST_ID.fullmatch(incoming):
+            request_id = incoming
+        else:
+            request_id = uuid.uuid4().hex
+        note: dict[str, str] = {}
+        id_token = request_id_var.set(request_id)
+        note_token = request_note_var.set(note)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            self._log(request, response, time.perf_counter() - started, note)
+            return response
+        finally:
+            request_note_var.reset(note_token)
+            request_id_var.reset(id_token)
+
+    @staticmethod
+    def _log(
+        request: HttpRequest, response: HttpResponse, seconds: float, note: dict[str, str]
+    ) -> None:
+        status = response.status_code
+        level = (
+            logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
+        )
+        user = getattr(request, "user", None)
+        extra = {
+            "method": request.method,
+            "path": request.path,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "user_id": user.pk if user is not None and user.is_authenticated else None,
+            "client": client_ip(request),
+        }
+        if note:
+            extra["reason"] = note["reason"]
+        request_logger.log(
+            level,
+            "%s %s %s %.1f ms",
+            request.method,
+            request.path,
+            status,
+            extra["duration_ms"],
+            extra=extra,
+        )
 
 
 class AuditContextMiddleware:

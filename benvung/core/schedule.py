@@ -2,7 +2,8 @@
 
 `benvung scheduler` runs this loop (make run starts it beside the web server and the worker;
 production runs it as a third systemd service). Restarting it never enqueues a job twice for
-the same day: ScheduledRun records each day's run.
+the same day: ScheduledRun records each day's run. Every minute it also enqueues a heartbeat,
+whose runs tell /readyz that a worker takes jobs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,24 @@ JOBS = [
     # At night: figures left "being updated" (a lost task, an upgrade) are brought up to date.
     Job("indicators.stale", "benvung.indicators.tasks.recompute_stale", hour=2),
 ]
+
+
+HEARTBEAT_TASK = "benvung.core.tasks.heartbeat"
+
+
+def enqueue_heartbeat() -> bool:
+    """Enqueue a heartbeat for the worker, unless one is already waiting (a stopped worker does
+    not find a pile of them when it comes back); True when one was enqueued."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    heartbeat = import_string(HEARTBEAT_TASK)
+    if DBTaskResult.objects.filter(
+        task_path=heartbeat.module_path, status=TaskResultStatus.READY
+    ).exists():
+        return False
+    heartbeat.enqueue()
+    return True
 
 
 def run_due(now: dt.datetime | None = None) -> list[str]:

@@ -67,3 +67,21 @@ def save_table_import(job_id: int) -> str:
     from .models import TableImportJob
 
     return run_job(TableImportJob, job_id, "save_table_import", tableimport.job_save)
+
+
+@task()
+def heartbeat() -> str:
+    """Nothing but proof that a worker takes jobs (/readyz looks for it); the scheduler enqueues
+    one a minute. Each run removes the finished heartbeats older than an hour, so they do not
+    pile up in the queue's table."""
+    from datetime import timedelta
+
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        task_path=heartbeat.module_path,
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=timezone.now() - timedelta(hours=1),
+    ).delete()
+    return timezone.now().isoformat()

@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from benvung.core.middleware import CONTENT_SECURITY_POLICY
 from benvung.directory.models import FocusSector, IndustrialArea
@@ -26,7 +28,21 @@ def home(request: HttpRequest) -> HttpResponse:
     if plan is not None:
         year = selectors.asked_year(plan, None)
         context.update(
-            {"plan": plan, "year": year, "rows": selectors.progress_rows(plan=plan, year=year)}
+            {
+                "plan": plan,
+                "year": year,
+                # The template caches the targets' cards under the data version (the figures
+                # change only with it), so the rows, most of this page's cost, are computed
+                # only when the cards are not in the cache.
+                "rows": SimpleLazyObject(lambda: selectors.progress_rows(plan=plan, year=year)),
+                "rows_version": "|".join(
+                    [
+                        selectors.data_version(),
+                        timezone.localdate().isoformat(),
+                        get_language() or "",
+                    ]
+                ),
+            }
         )
     return render(request, "portal/home.html", context)
 

@@ -128,3 +128,28 @@ def test_pages_forbid_scripts_and_assets_from_other_sites():
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_the_home_page_computes_the_targets_cards_once_per_data_version(db, monkeypatch):
+    """The cards (most of the page's cost under 50 readers) come from the cache until the
+    figures change; then they are computed again."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from benvung.plans.models import PlanRevision
+    from benvung.portal import selectors
+
+    calls = []
+    compute = selectors.progress_rows
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return compute(**kwargs)
+
+    monkeypatch.setattr(selectors, "progress_rows", counted)
+    first = Client().get("/").content
+    assert Client().get("/").content == first
+    assert len(calls) == 1
+    PlanRevision.objects.update(loaded_at=timezone.now())  # the data version changes
+    Client().get("/")
+    assert len(calls) == 2

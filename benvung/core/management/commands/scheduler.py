@@ -6,11 +6,14 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from benvung.core.commands import AuditedCommand
-from benvung.core.schedule import run_due
+from benvung.core.schedule import enqueue_heartbeat, run_due
 
 
 class Command(AuditedCommand):
-    help = "Enqueue periodic jobs (reminders) once a day; --once checks once and exits."
+    help = (
+        "Enqueue periodic jobs (reminders) once a day, and the worker's heartbeat each minute; "
+        "--once checks once and exits."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true")
@@ -20,6 +23,7 @@ class Command(AuditedCommand):
         while True:
             for name in run_due():
                 self.stdout.write(f"enqueued {name}")
+            enqueue_heartbeat()
             if options["once"]:
                 return
             time.sleep(options["interval"])
