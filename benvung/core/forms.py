@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.forms.renderers import TemplatesSetting
+from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -63,7 +64,8 @@ def version_field() -> forms.IntegerField:
 def carry_version(form: forms.BaseForm, version: int) -> None:
     """Put `version` in a form shown again with the typed values (after a refused save), so
     that saving it again deliberately replaces what is stored now."""
-    data = form.data.copy()
+    # The request's own data cannot be changed: a copy (a QueryDict keeps lists of values).
+    data = cast(QueryDict, form.data).copy()
     data[form.add_prefix("version")] = str(version)
     form.data = data
 
@@ -89,7 +91,7 @@ class ServiceModelForm(forms.ModelForm):
         else:
             self.fields["version"] = version_field()
             if self.instance.pk:
-                self.initial["version"] = self.instance.version  # type: ignore[attr-defined]
+                self.initial["version"] = self.instance.version
         # Required-ness is checked by the service too, with a message that names the field;
         # leaving it to the service lets one submission report every missing field at once.
         for field in self.fields.values():

@@ -123,9 +123,10 @@ def _stale_context(request: HttpRequest, form: SurveyForm) -> dict[str, Any]:
     stale = getattr(form, "stale", None)
     if stale is None:
         return {}
+    data = form.cleaned_data
     saved = (
         selectors.survey_list(viewer=request.user)
-        .filter(outlet=form.cleaned_data.get("outlet"), year=form.cleaned_data.get("year"))
+        .filter(outlet=data["outlet"], year=data["year"])
         .first()
     )
     return {
