@@ -430,7 +430,10 @@ def organisation_end(
             )
     _raise_if(errors)
     with transaction.atomic():
+        # The end date is on the edit form too: a form read before it must not undo it.
+        stored = Organisation.objects.select_for_update().get(pk=org.pk)
         org.save(update_fields=["valid_to", "updated_at"])
+        _next_version(Organisation, org, stored.version, actor)
         from benvung.accounts.services import invitations_revoke_for
 
         invitations_revoke_for(actor=actor, organisation=org)

@@ -1,5 +1,7 @@
 """Two people change the same organisation profile or site: the later save is refused."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -73,3 +75,18 @@ def test_a_save_that_changes_nothing_keeps_the_version(enterprise_a, enterprise_
             fields={"phone": "0251 2"},
             expected_version=version,
         )
+
+
+def test_an_edit_form_read_before_the_organisation_was_ended_cannot_undo_the_end(
+    enterprise_a, coordinator
+):
+    url = reverse("directory:organisation_edit", args=[enterprise_a.pk])
+    office = client_for(coordinator)
+    form = form_values(office.get(url).content.decode(), having="phone")
+    services.organisation_end(
+        actor=coordinator, organisation=enterprise_a, valid_to=dt.date(2025, 12, 31)
+    )
+    response = office.post(url, {**form, "phone": "0251 9"})
+    assert response.status_code == 200
+    assert f"{coordinator.full_name} đã lưu" in response.content.decode()
+    assert Enterprise.objects.get(pk=enterprise_a.pk).valid_to == dt.date(2025, 12, 31)
