@@ -143,6 +143,11 @@ _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE"
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # The test database is a file beside it, not Django's shared in-memory default, whose
+        # concurrent writers fail at once ("database table is locked"): tests with concurrent
+        # writers then run on the WAL, IMMEDIATE and busy-timeout set-up the site runs on.
+        _file = Path(_db["NAME"])
+        _db["TEST"] = {"NAME": str(_file.with_name(f"{_file.stem}_test{_file.suffix}"))}
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": SQLITE_TIMEOUT_SECONDS,

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
 from benvung.accounts import permissions
+from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
 from benvung.resources import changes, efficiency, selectors, services
@@ -59,6 +60,13 @@ class SiteYearIn(Schema):
     tax_code: str
     site: str = Field(description="the site's name as registered")
     year: int
+    version: int | None = Field(
+        None,
+        description="the `version` of the year as read from GET /sites/{id}/years/{year} (0: "
+        "the year was not stored). Each item replaces the whole year: if someone saved it "
+        "since, nothing is saved and the answer is 409 with the item in `stale`. Without it "
+        "the item replaces the year whatever was saved in between.",
+    )
     allocation_rule: str = "mass"
     outputs: list[OutputRow] = []
     energy: list[EnergyRow] = []
@@ -100,6 +108,14 @@ class ItemOutcome(Schema):
     )
 
 
+class StaleItem(Schema):
+    item: int = Field(description="the item's position in `items`, from 1")
+    message: str
+    current_version: int = Field(description="the version stored now: read it, merge, resend")
+    updated_by: str
+    updated_at: str | None
+
+
 class BulkResult(Schema):
     saved: int
     unchanged: int = 0
@@ -108,6 +124,9 @@ class BulkResult(Schema):
     must_resubmit: list[ItemOutcome] = []
     conflicts: list[ItemOutcome] = Field(
         [], description="with 409: the items that would replace submitted data, with the changes"
+    )
+    stale: list[StaleItem] = Field(
+        [], description="with 409: the items whose year was saved by someone since `version`"
     )
     message: str = ""
 
@@ -158,10 +177,16 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
     province's figures until they are checked and submitted again on their `page`; the answer
     lists them in `must_resubmit`.
 
+    No lost updates: an item that gives the `version` it read is refused if the year was saved
+    since (someone else's rows would be dropped). The request then saves nothing and is
+    answered **409** with the item in `stale`, naming who saved and when, and the
+    `current_version`: read the year again, merge, and resend.
+
     **422**: an item has a problem (named by section, row and field); nothing is saved.
     """
     problems: list[dict[str, Any]] = []
     conflicts: list[dict[str, Any]] = []
+    stale: list[dict[str, Any]] = []
     outcomes: list[dict[str, Any]] = []
     try:
         with transaction.atomic():
@@ -190,8 +215,19 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                         drivers=[r.dict() for r in item.drivers],
                         is_demo=site.is_demo,
                         replace_submitted=payload.replace_submitted,
+                        expected_version=item.version,
                     )
                     outcomes.append(_outcome(index, site, item.year, written.change))
+                except StaleEdit as exc:
+                    stale.append(
+                        {
+                            "item": index,
+                            "message": exc.messages[0],
+                            "current_version": exc.current_version,
+                            "updated_by": exc.updated_by,
+                            "updated_at": exc.updated_at.isoformat() if exc.updated_at else None,
+                        }
+                    )
                 except PermissionDenied:
                     problems.append(
                         {"item": index, "messages": [_("You are not allowed to do this.")]}
@@ -200,7 +236,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                     conflicts.append(_outcome(index, site, item.year, exc.change))
                 except ValidationError as exc:
                     problems.append({"item": index, "messages": exc.messages})
-            if problems or conflicts:
+            if problems or conflicts or stale:
                 raise _Rollback
     except _Rollback:
         if problems:
@@ -210,7 +246,19 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                     "saved": 0,
                     "problems": problems,
                     "conflicts": conflicts,
+                    "stale": stale,
                     "message": _("Nothing was saved: correct the items named."),
+                },
+            )
+        if stale:
+            return Status(
+                409,
+                {
+                    "saved": 0,
+                    "problems": [],
+                    "conflicts": conflicts,
+                    "stale": stale,
+                    "message": " ".join(s["message"] for s in stale),
                 },
             )
         return Status(
@@ -275,7 +323,10 @@ def efficiency_of_year(
 
 @router.get("/sites/{site_id}/years/{year}")
 def site_year_data(request: HttpRequest, site_id: int, year: int) -> dict[str, Any]:
-    """One site year as stored (its enterprise and the coordinators only)."""
+    """One site year as stored (its enterprise and the coordinators only), with its `version`:
+    send it back with the year's item in POST /site-years so that a save based on an older
+    read is refused (409) instead of dropping rows saved in between. 404: not stored yet
+    (send version 0)."""
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=site_id)
     site_year = get_object_or_404(site.resource_years, year=year)
     return {
@@ -303,5 +354,19 @@ def site_year_data(request: HttpRequest, site_id: int, year: int) -> dict[str, A
                 "product": e.product,
             }
             for e in site_year.energy.select_related("carrier")
+        ],
+        "materials": [
+            {
+                "material": m.material,
+                "product": m.product,
+                "month": m.month,
+                "quantity": str(m.quantity),
+                "unit": m.unit,
+            }
+            for m in site_year.materials.all()
+        ],
+        "drivers": [
+            {"name": d.name, "month": d.month, "value": str(d.value)}
+            for d in site_year.drivers.all()
         ],
     }

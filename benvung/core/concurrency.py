@@ -8,9 +8,10 @@ be shown again on top of the saved ones. Nothing is overwritten silently.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,8 +33,12 @@ class StaleEdit(ValidationError):
         self.updated_at = updated_at
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 def who_saved(record: Any) -> str:
-    user = getattr(record, "updated_by", None)
+    # Records from before `updated_by` existed name the person who recorded them.
+    user = getattr(record, "updated_by", None) or getattr(record, "recorded_by", None)
     return (getattr(user, "full_name", "") or str(user)) if user is not None else _("someone")
 
 
@@ -61,3 +66,20 @@ def check_version(record: Any, expected_version: int | None, *, what: str) -> No
         updated_by=who,
         updated_at=when,
     )
+
+
+def lock_for_edit(
+    queryset: models.QuerySet[M], pk: Any, expected_version: int | None, *, what: str
+) -> M:
+    """The row `pk`, locked until the transaction ends, if it is still the version the editor
+    read (StaleEdit otherwise). Call inside transaction.atomic()."""
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+    record = queryset.select_for_update().get(pk=pk)
+    check_version(record, expected_version, what=what)
+    return record
+
+
+def mark_saved(record: Any, actor: Any) -> None:
+    """The next version of `record`, saved by `actor` (None for a command or a task)."""
+    record.version += 1
+    record.updated_by = actor if getattr(actor, "is_authenticated", False) else None

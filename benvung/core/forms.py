@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.forms.renderers import TemplatesSetting
+from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -51,15 +53,45 @@ def amount_field(label: Any, *, max_value: int, **kwargs: Any) -> forms.IntegerF
     )
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record the form was filled from, sent back with the save.
+
+    Empty for a form that does not say (the service then saves as before versions existed).
+    """
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+def carry_version(form: forms.BaseForm, version: int) -> None:
+    """Put `version` in a form shown again with the typed values (after a refused save), so
+    that saving it again deliberately replaces what is stored now."""
+    # The request's own data cannot be changed: a copy (a QueryDict keeps lists of values).
+    data = cast(QueryDict, form.data).copy()
+    data[form.add_prefix("version")] = str(version)
+    form.data = data
+
+
 class ServiceModelForm(forms.ModelForm):
     """A ModelForm that only parses input: the service validates the object and saves it.
 
     Django's own model validation is skipped here so that every rule has one place (the
     service) and one message, in the user's language, naming the field.
+
+    A model with a `version` gets a hidden `version` field: `expected_version` is what the
+    form was read at, for the service's check; it is not among the cleaned fields.
     """
+
+    expected_version: int | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        try:
+            self._meta.model._meta.get_field("version")
+        except FieldDoesNotExist:
+            pass
+        else:
+            self.fields["version"] = version_field()
+            if self.instance.pk:
+                self.initial["version"] = self.instance.version
         # Required-ness is checked by the service too, with a message that names the field;
         # leaving it to the service lets one submission report every missing field at once.
         for field in self.fields.values():
@@ -68,6 +100,11 @@ class ServiceModelForm(forms.ModelForm):
                 field.show_required = True  # type: ignore[attr-defined]
             if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
                 field.empty_label = _("— choose —")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.expected_version = data.pop("version", None)
+        return data
 
     def _post_clean(self) -> None:
         pass

@@ -23,6 +23,25 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VersionedModel(models.Model):
+    """A record people edit through forms: each save increments `version`, and a save based
+    on an older version is refused (core.concurrency) instead of overwriting silently."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last saved by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class EffectiveDatedQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date) -> EffectiveDatedQuerySet:
         """Rows in force on `day` (an open bound counts as always)."""

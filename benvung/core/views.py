@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from benvung.accounts import permissions
 
 from . import selectors
-from .forms import choice_field
+from .concurrency import StaleEdit
+from .forms import carry_version, choice_field
 
 if TYPE_CHECKING:
     from benvung.accounts.models import User
@@ -41,9 +42,21 @@ def run_service(
         return None
     try:
         return call(form.cleaned_data)
+    except StaleEdit as exc:
+        show_stale(form, exc)
+        return None
     except ValidationError as exc:
         apply_service_errors(form, exc)
         return None
+
+
+def show_stale(form: forms.BaseForm, exc: StaleEdit) -> None:
+    """Someone saved in between: the form comes back with the typed values and the message,
+    based on the stored version (a second save replaces it deliberately). `form.stale` lets
+    the page show (or link to) what is saved now (components/stale_edit.html)."""
+    apply_service_errors(form, exc)
+    carry_version(form, exc.current_version)
+    form.stale = exc  # type: ignore[attr-defined]
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:

@@ -136,7 +136,8 @@ class OrganisationForm(ServiceModelForm):
             from .services import PROFILE_FIELDS
 
             for name in list(self.fields):
-                if name not in PROFILE_FIELDS and name not in ("sectors", "primary_sector"):
+                kept = ("sectors", "primary_sector", "version")
+                if name not in PROFILE_FIELDS and name not in kept:
                     del self.fields[name]
 
 

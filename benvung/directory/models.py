@@ -9,7 +9,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.vn import mst
 
-from benvung.core.models import EffectiveDatedModel, SuccessionLink, TimeStampedModel
+from benvung.core.models import (
+    EffectiveDatedModel,
+    SuccessionLink,
+    TimeStampedModel,
+    VersionedModel,
+)
 from benvung.core.text import search_key
 
 
@@ -164,7 +169,7 @@ class FocusSector(models.Model):
 # --- Industrial parks, clusters, craft villages ----------------------------------------------
 
 
-class IndustrialArea(EffectiveDatedModel, TimeStampedModel):
+class IndustrialArea(EffectiveDatedModel, TimeStampedModel, VersionedModel):
     class Kind(models.TextChoices):
         PARK = "industrial_park", _("industrial park")
         CLUSTER = "industrial_cluster", _("industrial cluster")
@@ -263,7 +268,7 @@ class IndustrialAreaSuccession(SuccessionLink):
 # --- Organisations ---------------------------------------------------------------------------
 
 
-class Organisation(EffectiveDatedModel, TimeStampedModel):
+class Organisation(EffectiveDatedModel, TimeStampedModel, VersionedModel):
     """Every organisation a user can belong to; agencies, enterprises and outlets extend it."""
 
     class Kind(models.TextChoices):
@@ -441,7 +446,7 @@ class OrganisationSuccession(SuccessionLink):
         return f"{self.predecessor} → {self.successor}"
 
 
-class Site(EffectiveDatedModel, TimeStampedModel):
+class Site(EffectiveDatedModel, TimeStampedModel, VersionedModel):
     """A production site of an enterprise: where its consumption and output are measured."""
 
     enterprise = models.ForeignKey(

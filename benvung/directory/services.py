@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.core import audit
+from benvung.core.concurrency import lock_for_edit
 from benvung.core.models import SuccessionKind, SuccessionLink, SuccessionStatus
 from benvung.core.succession import creates_cycle, successor_ids_of
 
@@ -170,8 +171,20 @@ def _set_sectors(enterprise: Enterprise, sectors: list[Sector], primary: Sector 
             )
 
 
+# Kept by the saves themselves: not part of what a person changed.
+NOT_DATA = ("version", "updated_by")
+
+
+def _next_version(model: type[Any], obj: Any, stored_version: int, actor: Any) -> None:
+    """A save that changed something is the record's next version (one that changed nothing
+    keeps it, so that it refuses nobody else's save)."""
+    obj.version = stored_version + 1
+    obj.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    model.objects.filter(pk=obj.pk).update(version=obj.version, updated_by=obj.updated_by)
+
+
 def _organisation_snapshot(org: Organisation) -> dict[str, Any] | None:
-    data = audit.snapshot(org)
+    data = audit.snapshot(org, exclude=NOT_DATA)
     if isinstance(org, Enterprise) and org.pk:
         data = {
             **(data or {}),
@@ -246,7 +259,10 @@ def organisation_update(
     fields: Mapping[str, Any],
     sectors: Iterable[Sector] | None = None,
     primary_sector: Sector | None = None,
+    expected_version: int | None = None,
 ) -> Organisation:
+    """Change an organisation's data; refused (StaleEdit) if it was saved since
+    `expected_version` (None: no check)."""
     org = organisation.specific
     changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
     managed = MANAGED_FIELDS[org.kind] | COMMON_MANAGED_FIELDS
@@ -267,11 +283,20 @@ def organisation_update(
     _raise_if(errors)
     try:
         with transaction.atomic():
+            stored = lock_for_edit(
+                Organisation.objects.all(),
+                org.pk,
+                expected_version,
+                what=_("the data of %(name)s") % {"name": organisation.name},
+            )
+            # The lock was taken after `org` was read: the stored version is the one to follow.
+            org.version, org.updated_by_id = stored.version, stored.updated_by_id
             org.save()
             if isinstance(org, Enterprise) and sectors is not None:
                 _set_sectors(org, chosen, primary_sector)
             after = _organisation_snapshot(org)
             if after != before:
+                _next_version(Organisation, org, stored.version, actor)
                 audit.record(
                     actor=actor,
                     action="organisation.update",
@@ -405,7 +430,10 @@ def organisation_end(
             )
     _raise_if(errors)
     with transaction.atomic():
+        # The end date is on the edit form too: a form read before it must not undo it.
+        stored = Organisation.objects.select_for_update().get(pk=org.pk)
         org.save(update_fields=["valid_to", "updated_at"])
+        _next_version(Organisation, org, stored.version, actor)
         from benvung.accounts.services import invitations_revoke_for
 
         invitations_revoke_for(actor=actor, organisation=org)
@@ -528,20 +556,32 @@ def site_create(*, actor: Any, enterprise: Enterprise, fields: Mapping[str, Any]
     return site
 
 
-def site_update(*, actor: Any, site: Site, fields: Mapping[str, Any]) -> Site:
+def site_update(
+    *, actor: Any, site: Site, fields: Mapping[str, Any], expected_version: int | None = None
+) -> Site:
+    """Change a site; refused (StaleEdit) if it was saved since `expected_version`."""
     _require(permissions.can_manage_sites(actor, site.enterprise))
     unknown = set(fields) - SITE_FIELDS
     if unknown:
         raise ValueError(f"Unknown site fields: {sorted(unknown)}")
-    before = audit.snapshot(site)
+    name = site.name
+    before = audit.snapshot(site, exclude=NOT_DATA)
     _assign(site, fields)
     errors: Errors = {}
     _validate_site(site, errors)
     _raise_if(errors)
     with transaction.atomic():
+        stored = lock_for_edit(
+            Site.objects.all(),
+            site.pk,
+            expected_version,
+            what=_("the site %(name)s") % {"name": name},
+        )
+        site.version, site.updated_by_id = stored.version, stored.updated_by_id
         site.save()
-        after = audit.snapshot(site)
+        after = audit.snapshot(site, exclude=NOT_DATA)
         if after != before:
+            _next_version(Site, site, stored.version, actor)
             audit.record(actor=actor, action="site.update", target=site, before=before, after=after)
     return site
 
@@ -613,18 +653,33 @@ def industrial_area_create(*, actor: Any, fields: Mapping[str, Any]) -> Industri
 
 
 def industrial_area_update(
-    *, actor: Any, area: IndustrialArea, fields: Mapping[str, Any]
+    *,
+    actor: Any,
+    area: IndustrialArea,
+    fields: Mapping[str, Any],
+    expected_version: int | None = None,
 ) -> IndustrialArea:
+    """Correct a park, cluster or craft village; refused (StaleEdit) if it was saved since
+    `expected_version`."""
     _require(permissions.can_confirm_reference_data(actor))
-    before = audit.snapshot(area)
+    name = area.name
+    before = audit.snapshot(area, exclude=NOT_DATA)
     _assign(area, {k: v for k, v in fields.items() if k in AREA_FIELDS})
     errors: Errors = {}
     _validate_area(area, errors)
     _raise_if(errors)
     with transaction.atomic():
+        stored = lock_for_edit(
+            IndustrialArea.objects.all(),
+            area.pk,
+            expected_version,
+            what=name,
+        )
+        area.version, area.updated_by_id = stored.version, stored.updated_by_id
         area.save()
-        after = audit.snapshot(area)
+        after = audit.snapshot(area, exclude=NOT_DATA)
         if after != before:
+            _next_version(IndustrialArea, area, stored.version, actor)
             audit.record(
                 actor=actor,
                 action="industrial_area.update",

@@ -143,6 +143,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             fields=_service_fields(form),
             sectors=data.get("sectors") if "sectors" in form.fields else None,
             primary_sector=data.get("primary_sector"),
+            expected_version=form.expected_version,
         ),
     )
     if saved is not None:
@@ -151,7 +152,13 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "directory/organisation_form.html",
-        {"form": form, "organisation": org, "kind_label": org.get_kind_display()},
+        {
+            "form": form,
+            "organisation": org,
+            "kind_label": org.get_kind_display(),
+            # Shown only after a refused save: what is saved now, beside the typed values.
+            "saved_url": reverse("directory:organisation_detail", args=[org.pk]),
+        },
     )
 
 
@@ -280,7 +287,9 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     saved = run_service(
         request,
         form,
-        lambda data: services.site_update(actor=request.user, site=site, fields=data),
+        lambda data: services.site_update(
+            actor=request.user, site=site, fields=data, expected_version=form.expected_version
+        ),
     )
     if saved is not None:
         messages.success(request, _("The changes were saved."))
@@ -288,7 +297,12 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "directory/site_form.html",
-        {"form": form, "organisation": site.enterprise, "site": site},
+        {
+            "form": form,
+            "organisation": site.enterprise,
+            "site": site,
+            "saved_url": reverse("directory:organisation_detail", args=[site.enterprise_id]),
+        },
     )
 
 
@@ -348,13 +362,26 @@ def industrial_area_form(request: HttpRequest, pk: int | None = None) -> HttpRes
             request,
             form,
             lambda data: services.industrial_area_update(
-                actor=request.user, area=existing, fields=data
+                actor=request.user,
+                area=existing,
+                fields=data,
+                expected_version=form.expected_version,
             ),
         )
     if saved is not None:
         messages.success(request, _("The changes were saved."))
         return redirect("directory:industrial_area_detail", pk=saved.pk)
-    return render(request, "directory/industrial_area_form.html", {"form": form, "area": area})
+    return render(
+        request,
+        "directory/industrial_area_form.html",
+        {
+            "form": form,
+            "area": area,
+            "saved_url": reverse("directory:industrial_area_detail", args=[area.pk])
+            if area
+            else "",
+        },
+    )
 
 
 @login_required

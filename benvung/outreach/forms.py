@@ -11,7 +11,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core.forms import DateField, amount_field
+from benvung.core.forms import DateField, amount_field, version_field
 from benvung.core.numbers import for_input, parse_decimal
 from benvung.directory import selectors as directory_selectors
 from benvung.directory.models import (
@@ -137,6 +137,8 @@ class ActivityForm(forms.Form):
     remove_evidence_file = forms.BooleanField(
         label=_("Remove the stored evidence file"), required=False
     )
+    # The record's version when the form was read (empty on a new record).
+    version = version_field()
 
     def __init__(
         self,
@@ -168,6 +170,7 @@ class ActivityForm(forms.Form):
     @classmethod
     def initial_of(cls, activity: OutreachActivity) -> dict[str, Any]:
         return {
+            "version": activity.version,
             "kind": activity.kind,
             "title": activity.title,
             "start_date": activity.start_date,
@@ -240,6 +243,8 @@ class SCPModelForm(forms.Form):
     remove_evidence_file = forms.BooleanField(
         label=_("Remove the stored evidence file"), required=False
     )
+    # The record's version when the form was read (empty on a new record).
+    version = version_field()
 
     def __init__(
         self,
@@ -305,6 +310,7 @@ class SCPModelForm(forms.Form):
     @classmethod
     def initial_of(cls, model: SCPModel) -> dict[str, Any]:
         initial: dict[str, Any] = {
+            "version": model.version,
             "organisation": str(model.organisation_id),
             "site": str(model.site_id or ""),
             "kind": model.kind,
@@ -341,6 +347,7 @@ class SCPModelForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    version = version_field()  # the verdict is on the figures the coordinator read
     state = forms.ChoiceField(
         label=_("Decision"),
         choices=[

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core.models import TimeStampedModel
+from benvung.core.models import TimeStampedModel, VersionedModel
 from benvung.core.storage import private_storage
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
@@ -22,7 +22,7 @@ def evidence_path(instance: models.Model, filename: str) -> str:
     return f"evidence/{instance._meta.model_name}/{secrets.token_hex(16)}.{suffix}"
 
 
-class Recorded(TimeStampedModel):
+class Recorded(TimeStampedModel, VersionedModel):
     """What every record of this domain carries: its evidence, who entered it, the demo mark."""
 
     evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.core import audit
+from benvung.core.concurrency import lock_for_edit, mark_saved
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
 from benvung.reporting import attachments
@@ -294,7 +295,9 @@ def activity_create(
         _add(problems, "evidence_file", message)
     _raise_if(problems)
     with transaction.atomic():
-        activity = OutreachActivity(owner=owner, recorded_by=_user(actor), is_demo=is_demo)
+        activity = OutreachActivity(
+            owner=owner, recorded_by=_user(actor), updated_by=_user(actor), is_demo=is_demo
+        )
         _write_activity(activity, data)
         if evidence_file is not None:
             _store_evidence(activity, evidence_file)
@@ -316,7 +319,9 @@ def activity_update(
     data: ActivityData,
     evidence_file: EvidenceFile | None = None,
     remove_evidence_file: bool = False,
+    expected_version: int | None = None,
 ) -> OutreachActivity:
+    """Change an activity; refused (StaleEdit) if it was saved since `expected_version`."""
     if not permissions.can_edit_activity(actor, activity):
         raise PermissionDenied(_("You are not allowed to do this."))
     problems = activity_problems(data)
@@ -324,9 +329,15 @@ def activity_update(
         _add(problems, "evidence_file", message)
     _raise_if(problems)
     with transaction.atomic():
-        locked = OutreachActivity.objects.select_for_update().get(pk=activity.pk)
+        locked = lock_for_edit(
+            OutreachActivity.objects.all(),
+            activity.pk,
+            expected_version,
+            what=_("the activity “%(title)s”") % {"title": activity.title},
+        )
         before = activity_snapshot(locked)
         _write_activity(locked, data)
+        mark_saved(locked, actor)
         old_file = ""
         if evidence_file is not None:
             old_file = _store_evidence(locked, evidence_file)
@@ -545,7 +556,9 @@ def scp_model_create(
         _add(problems, "evidence_file", message)
     _raise_if(problems)
     with transaction.atomic():
-        model = SCPModel(owner=owner, recorded_by=_user(actor), is_demo=is_demo)
+        model = SCPModel(
+            owner=owner, recorded_by=_user(actor), updated_by=_user(actor), is_demo=is_demo
+        )
         _write_model(model, data, flags)
         if evidence_file is not None:
             _store_evidence(model, evidence_file)
@@ -566,9 +579,11 @@ def scp_model_update(
     data: SCPModelData,
     evidence_file: EvidenceFile | None = None,
     remove_evidence_file: bool = False,
+    expected_version: int | None = None,
 ) -> SCPModel:
     """Change a model. A reviewed model changed by anyone but a coordinator goes back to
-    "proposed": the coordinator verified other figures."""
+    "proposed": the coordinator verified other figures. Refused (StaleEdit) if the model was
+    saved or reviewed since `expected_version`."""
     if not permissions.can_edit_scp_model(actor, model):
         raise PermissionDenied(_("You are not allowed to do this."))
     if data.organisation is not None and not permissions.can_record_scp_model(
@@ -580,9 +595,15 @@ def scp_model_update(
         _add(problems, "evidence_file", message)
     _raise_if(problems)
     with transaction.atomic():
-        locked = SCPModel.objects.select_for_update().get(pk=model.pk)
+        locked = lock_for_edit(
+            SCPModel.objects.all(),
+            model.pk,
+            expected_version,
+            what=_("the model “%(title)s”") % {"title": model.title},
+        )
         before = scp_model_snapshot(locked)
         _write_model(locked, data, flags)
+        mark_saved(locked, actor)
         old_file = ""
         if evidence_file is not None:
             old_file = _store_evidence(locked, evidence_file)
@@ -603,8 +624,12 @@ def scp_model_update(
     return locked
 
 
-def scp_model_review(*, actor: Any, model: SCPModel, state: str, note: str) -> SCPModel:
-    """The coordinator verifies a model or does not accept it (with the reason)."""
+def scp_model_review(
+    *, actor: Any, model: SCPModel, state: str, note: str, expected_version: int | None = None
+) -> SCPModel:
+    """The coordinator verifies a model or does not accept it (with the reason); refused
+    (StaleEdit) if the model was changed since `expected_version`: the verdict is on the
+    figures the coordinator read."""
     if not permissions.can_review_scp_model(actor, model):
         raise PermissionDenied(_("You are not allowed to do this."))
     note = (note or "").strip()
@@ -613,8 +638,14 @@ def scp_model_review(*, actor: Any, model: SCPModel, state: str, note: str) -> S
     if state == SCPModel.State.REJECTED and not note:
         raise ValidationError({"note": [_("Say why the model is not accepted.")]})
     with transaction.atomic():
-        locked = SCPModel.objects.select_for_update().get(pk=model.pk)
+        locked = lock_for_edit(
+            SCPModel.objects.all(),
+            model.pk,
+            expected_version,
+            what=_("the model “%(title)s”") % {"title": model.title},
+        )
         before = {"state": locked.state, "review_note": locked.review_note}
+        mark_saved(locked, actor)
         locked.state = state
         locked.review_note = note
         locked.reviewed_by = _user(actor)

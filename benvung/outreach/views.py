@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
-from benvung.core.views import apply_service_errors, paginate, signed_in_user
+from benvung.core.concurrency import StaleEdit
+from benvung.core.views import apply_service_errors, paginate, show_stale, signed_in_user
 from benvung.reporting.attachments import CONTENT_TYPES
 
 from . import selectors, services
@@ -136,12 +138,31 @@ def _activity_form_page(request: HttpRequest, activity: OutreachActivity | None)
                         data=form.data_for_service(),
                         evidence_file=evidence,
                         remove_evidence_file=bool(form.cleaned_data.get("remove_evidence_file")),
+                        expected_version=form.cleaned_data.get("version"),
                     )
                     messages.success(request, _("The changes were saved."))
                 return redirect("outreach:activity_detail", pk=saved.pk)
+            except StaleEdit as exc:
+                show_stale(form, exc)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
-    return render(request, "outreach/activity_form.html", {"form": form, "activity": activity})
+    return render(
+        request,
+        "outreach/activity_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            **_stale_context(form, "outreach:activity_detail", activity),
+        },
+    )
+
+
+def _stale_context(form: Any, detail: str, record: Any) -> dict[str, Any]:
+    """After a refused save: the message's details and a link to the record as saved now."""
+    stale = getattr(form, "stale", None)
+    if stale is None or record is None:
+        return {}
+    return {"stale": stale, "saved_url": reverse(detail, args=[record.pk])}
 
 
 @login_required
@@ -274,14 +295,21 @@ def _model_form_page(request: HttpRequest, model: SCPModel | None) -> HttpRespon
                         data=form.data_for_service(),
                         evidence_file=evidence,
                         remove_evidence_file=bool(form.cleaned_data.get("remove_evidence_file")),
+                        expected_version=form.cleaned_data.get("version"),
                     )
                     messages.success(request, _("The changes were saved."))
                 for flag in saved.flags:
                     messages.warning(request, flag)
                 return redirect("outreach:scp_model_detail", pk=saved.pk)
+            except StaleEdit as exc:
+                show_stale(form, exc)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
-    return render(request, "outreach/scp_model_form.html", {"form": form, "model": model})
+    return render(
+        request,
+        "outreach/scp_model_form.html",
+        {"form": form, "model": model, **_stale_context(form, "outreach:scp_model_detail", model)},
+    )
 
 
 @login_required
@@ -318,7 +346,7 @@ def scp_model_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.review_history(model),
             "can_edit": permissions.can_edit_scp_model(user, model),
             "can_review": can_review,
-            "review_form": ReviewForm() if can_review else None,
+            "review_form": ReviewForm(initial={"version": model.version}) if can_review else None,
         },
     )
 
@@ -338,9 +366,15 @@ def scp_model_review(request: HttpRequest, pk: int) -> HttpResponse:
                 model=model,
                 state=form.cleaned_data["state"],
                 note=form.cleaned_data.get("note") or "",
+                expected_version=form.cleaned_data.get("version"),
             )
             messages.success(request, _("The review was recorded."))
             return redirect("outreach:scp_model_detail", pk=model.pk)
+        except StaleEdit as exc:
+            # The figures changed under the coordinator: the page shows them as saved now
+            # (the model is read again below), the verdict typed stays on the form.
+            show_stale(form, exc)
+            model = _visible_model(request, pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
     results = _results(model)

@@ -41,6 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.accounts import permissions
 from benvung.core import units, xlsx
+from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Enterprise, Site
 from benvung.directory.validators import clean_tax_code
 
@@ -1386,6 +1387,14 @@ def _save(
                 replace_submitted=replace_submitted,
                 expected_version=expected,
             )
+    except StaleEdit:
+        return None, [
+            _(
+                "The data of %(site)s for %(year)s were changed since they were checked; "
+                "check the file again."
+            )
+            % {"site": site_year.site.name, "year": site_year.year}
+        ]
     except PermissionDenied:
         return None, [
             _("You may not enter data for %(enterprise)s.")

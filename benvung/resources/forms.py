@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core import units
-from benvung.core.forms import DateField
+from benvung.core.forms import DateField, version_field
 from benvung.core.numbers import parse_decimal
 from benvung.directory.models import SourceStatus
 
@@ -28,6 +28,9 @@ class SiteYearForm(forms.Form):
         choices=AllocationRule.choices,
         help_text=_("Used only when the site makes several products."),
     )
+    # The version the page was read at (0: nothing stored yet): each save replaces the whole
+    # year, so a save from an older page would drop the rows others added meanwhile.
+    version = version_field()
 
 
 class _RowForm(forms.Form):

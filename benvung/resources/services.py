@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.core import audit, units
+from benvung.core.concurrency import check_version
 from benvung.core.numbers import parse_decimal
 from benvung.directory.models import Site, SourceStatus
 
@@ -150,20 +151,6 @@ class SubmittedDataChange(ValidationError):
                 "confirmed, and the year must then be submitted again."
             )
             % {"site": site_year.site.name, "year": site_year.year}
-        )
-
-
-class SiteYearConflict(ValidationError):
-    """The stored year is not the one the caller saw (someone saved it in between)."""
-
-    def __init__(self, site_year: SiteYear | None, site: Site, year: int) -> None:
-        self.site_year = site_year
-        super().__init__(
-            _(
-                "The data of %(site)s for %(year)s were changed since they were checked; "
-                "check the file again."
-            )
-            % {"site": site.name, "year": year}
         )
 
 
@@ -366,9 +353,11 @@ def site_year_save(
     materials: Sequence[Mapping[str, Any]] = (),
     drivers: Sequence[Mapping[str, Any]] = (),
     is_demo: bool = False,
+    expected_version: int | None = None,
 ) -> SiteYear:
     """Replace the site's data for `year` (the data-entry form: its page shows the year's
-    state). Every problem is reported at once; nothing is saved unless all rows are good."""
+    state). Every problem is reported at once; nothing is saved unless all rows are good.
+    `expected_version` as for site_year_write."""
     return site_year_write(
         actor=actor,
         site=site,
@@ -380,6 +369,7 @@ def site_year_save(
         drivers=drivers,
         is_demo=is_demo,
         replace_submitted=True,
+        expected_version=expected_version,
     ).site_year
 
 
@@ -402,8 +392,10 @@ def site_year_write(
     The same data as stored are not written (a submitted year stays submitted). Changing a
     submitted year is refused (SubmittedDataChange, with the changes) unless
     `replace_submitted`: it takes the year out of the province's figures until it is submitted
-    again. `expected_version` (0: nothing stored) refuses (SiteYearConflict) a year saved by
-    someone else since the caller looked at it.
+    again. `expected_version` (the version read; 0: nothing was stored) refuses (StaleEdit,
+    naming who saved and when) a year saved by someone else since the caller read it: each
+    save replaces the whole year, so a save based on an older version would drop the rows
+    added in between. None saves without the check (older API clients).
     """
     if not can_write_site(actor, site):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -419,10 +411,12 @@ def site_year_write(
         site_year, created = SiteYear.objects.select_for_update().get_or_create(
             site=site, year=year, defaults={"is_demo": is_demo, "allocation_rule": allocation_rule}
         )
-        if expected_version is not None and (0 if created else site_year.version) != (
-            expected_version
-        ):
-            raise SiteYearConflict(None if created else site_year, site, year)
+        if not created:
+            check_version(
+                site_year,
+                expected_version,
+                what=_("the data of %(site)s for %(year)s") % {"site": site.name, "year": year},
+            )
         stored = None if created else selectors.year_rows([site_year.pk])[site_year.pk]
         change = changes.compare(stored, checked.rows(), None if created else site_year.state)
         if change.status == changes.UNCHANGED:

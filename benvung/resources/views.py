@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
 from benvung.core import charts, units
+from benvung.core.concurrency import StaleEdit
+from benvung.core.forms import carry_version
 from benvung.core.import_views import job_action, upload_page
 from benvung.core.numbers import for_input
 from benvung.core.views import apply_service_errors, signed_in_user
@@ -234,6 +236,7 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     site_year = SiteYear.objects.filter(site=site, year=year).first()
     initial = _initial(site_year)
     errors: list[str] = []
+    stale: StaleEdit | None = None
     if request.method == "POST":
         form = SiteYearForm(request.POST)
         outputs = OutputFormSet(request.POST, prefix="out")
@@ -252,7 +255,15 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                     # The form has no section for the monthly drivers: keep those stored.
                     drivers=_stored_drivers(site_year),
                     is_demo=site.is_demo,
+                    expected_version=form.cleaned_data["version"],
                 )
+            except StaleEdit as exc:
+                # Someone saved in between: the typed rows stay on the form, what is saved now
+                # is shown beside them, and the form carries the stored version so that a
+                # second save is a deliberate one.
+                errors, stale = exc.messages, exc
+                carry_version(form, exc.current_version)
+                site_year = SiteYear.objects.filter(site=site, year=year).first()
             except ValidationError as exc:
                 errors = exc.messages
             else:
@@ -260,7 +271,10 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 return redirect("resources:site_year_edit", pk=site.pk, year=year)
     else:
         form = SiteYearForm(
-            initial={"allocation_rule": site_year.allocation_rule if site_year else "mass"}
+            initial={
+                "allocation_rule": site_year.allocation_rule if site_year else "mass",
+                "version": site_year.version if site_year else 0,
+            }
         )
         outputs = OutputFormSet(initial=initial["outputs"], prefix="out")
         energy = EnergyFormSet(initial=initial["energy"], prefix="en")
@@ -278,6 +292,8 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "energy": energy,
             "materials": materials,
             "errors": errors,
+            "stale": stale,
+            "saved_rows": _initial(site_year) if stale else None,
             "open_flags": [(f, ConfirmForm(initial={"code": f.code})) for f in open_flags],
             "confirmations": site_year.confirmations.select_related("confirmed_by")
             if site_year

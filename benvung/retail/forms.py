@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core.forms import DateField, amount_field, model_choice_field
+from benvung.core.forms import DateField, amount_field, model_choice_field, version_field
 from benvung.core.numbers import parse_decimal
 from benvung.directory.models import RetailOutlet
 from benvung.resources.services import AMBIGUOUS
@@ -71,6 +71,8 @@ class SurveyForm(forms.Form):
         help_text=_("PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB."),
     )
     remove_evidence = forms.BooleanField(label=_("Remove the stored file"), required=False)
+    # The survey's version when the form was read; 0: none was recorded for the outlet-year.
+    version = version_field()
 
     def __init__(self, *args: Any, outlets: Any, has_file: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

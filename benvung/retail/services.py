@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.core import audit
+from benvung.core.concurrency import check_version, mark_saved
 from benvung.directory.models import Organisation, RetailOutlet
 
 from .models import PackagingSurvey
@@ -141,8 +142,13 @@ def survey_save(
     owner: Organisation | None = None,
     evidence_file: UploadedFile | None = None,
     remove_evidence: bool = False,
+    expected_version: int | None = None,
 ) -> PackagingSurvey:
-    """Record the outlet's survey for the year, or replace the one recorded before."""
+    """Record the outlet's survey for the year, or replace the one recorded before.
+
+    `expected_version` is the version the form was read at (0: no survey was recorded); a
+    survey saved since is not replaced (StaleEdit). None: no check (older callers).
+    """
     if data.outlet is not None and not permissions.can_record_survey(actor, data.outlet):
         raise PermissionDenied(_("You may only record the survey of your own outlet."))
     problems = survey_problems(data)
@@ -174,11 +180,21 @@ def survey_save(
                     ]
                 }
             )
+        if survey is not None:
+            check_version(
+                survey,
+                expected_version,
+                what=_("the survey of %(outlet)s for %(year)s")
+                % {"outlet": data.outlet.name, "year": data.year},
+            )
         created = survey is None
         if survey is None:
             survey = PackagingSurvey(outlet=data.outlet, year=data.year, owner=recorder)
-        elif owner is not None:
-            survey.owner = recorder
+            survey.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        else:
+            mark_saved(survey, actor)
+            if owner is not None:
+                survey.owner = recorder
         survey.eco_packaging = data.eco_packaging
         survey.biodegradable_bag_share = data.biodegradable_bag_share
         survey.ecolabelled_products = data.ecolabelled_products

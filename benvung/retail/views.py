@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
-from benvung.core.views import apply_service_errors, paginate
+from benvung.core.concurrency import StaleEdit
+from benvung.core.views import apply_service_errors, paginate, show_stale
 
 from . import selectors, services
 from .forms import SurveyFilterForm, SurveyForm
@@ -69,9 +71,10 @@ def survey_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     outlets = selectors.outlets_for(viewer=request.user)
     if survey is None and not outlets.exists():
         raise PermissionDenied
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"version": 0}
     if survey is not None:
         initial = {
+            "version": survey.version,
             "outlet": survey.outlet_id,
             "year": survey.year,
             "surveyed_on": survey.surveyed_on,
@@ -82,7 +85,7 @@ def survey_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "evidence_url": survey.evidence_url,
         }
     elif outlets.count() == 1:
-        initial = {"outlet": outlets.first()}
+        initial["outlet"] = outlets.first()
     form = SurveyForm(
         request.POST or None,
         request.FILES or None,
@@ -97,7 +100,10 @@ def survey_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 data=form.data_for_service(),
                 evidence_file=form.cleaned_data.get("evidence_file"),
                 remove_evidence=bool(form.cleaned_data.get("remove_evidence")),
+                expected_version=form.cleaned_data.get("version"),
             )
+        except StaleEdit as exc:
+            show_stale(form, exc)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -105,7 +111,28 @@ def survey_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("The survey was saved."))
             return redirect("retail:survey_detail", pk=saved.pk)
-    return render(request, "retail/survey_form.html", {"form": form, "survey": survey})
+    return render(
+        request,
+        "retail/survey_form.html",
+        {"form": form, "survey": survey, **_stale_context(request, form)},
+    )
+
+
+def _stale_context(request: HttpRequest, form: SurveyForm) -> dict[str, Any]:
+    """After a refused save: the survey as saved now, to open beside the typed values."""
+    stale = getattr(form, "stale", None)
+    if stale is None:
+        return {}
+    data = form.cleaned_data
+    saved = (
+        selectors.survey_list(viewer=request.user)
+        .filter(outlet=data["outlet"], year=data["year"])
+        .first()
+    )
+    return {
+        "stale": stale,
+        "saved_url": reverse("retail:survey_detail", args=[saved.pk]) if saved else "",
+    }
 
 
 @login_required
