@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 # One group of three after the first one to three digits: a thousands separator or a decimal?
 _ONE_GROUP = re.compile(r"^(?P<int>[1-9]\d{0,2})[.,](?P<dec>\d{3})$")
-_VI_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 1.234.567 and 1.234,5
+_VI_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$")  # 1.234.567 and 1.234,5
 _VI_DECIMAL = re.compile(r"^\d+(?:,\d+)?$")  # 1234,5
-_EN_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,234,567 and 1,234.5
+_EN_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")  # 1,234,567 and 1,234.5
 _MACHINE = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")  # 1234.5, 1e-30
 
 

@@ -35,7 +35,7 @@ def safe_text(value: str) -> str:
 def safe_value(value: Any) -> Any:
     """A cell's value: numbers, dates, booleans and None as they are, anything else as safe
     text (a lazy translation, a SafeString or a label object included)."""
-    if value is None or isinstance(value, bool | _KEPT):
+    if value is None or isinstance(value, (bool, *_KEPT)):
         return value
     return safe_text(str(value))
 
@@ -67,7 +67,7 @@ def neutralise(workbook: Workbook) -> Workbook:
         for row in sheet.iter_rows():
             for cell in row:
                 value = cell.value
-                if value is None or isinstance(value, bool | _KEPT):
+                if value is None or isinstance(value, (bool, *_KEPT)):
                     if cell.data_type == "f":
                         _store(cell, str(value))
                     continue
