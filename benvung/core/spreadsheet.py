@@ -44,7 +44,7 @@ def set_cell(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write a cell through safe_value; text is a string cell whatever it looks like."""
     cell = sheet.cell(row=row, column=column)
     _store(cell, value)
-    return cell  # type: ignore[return-value]
+    return cell
 
 
 def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
