@@ -22,7 +22,7 @@ from benvung.core.tests.test_table_import import template as table_template
 from benvung.core.tests.test_table_import import xlsx as table_xlsx
 from benvung.directory.models import RetailOutlet
 from benvung.resources import excel
-from benvung.resources.models import EnergyUse, SiteYear
+from benvung.resources.models import Carrier, EnergyUse, SiteYear
 
 pytestmark = pytest.mark.django_db
 NEXT_YEAR = years.current_year() + 1
@@ -124,11 +124,11 @@ def test_the_api_and_the_form_refuse_a_year_that_has_not_come(site: Any, owner: 
 # --- The consumption import ---------------------------------------------------------------------
 
 
-def _workbook(site: Any, year: int) -> bytes:
-    workbook = load_workbook(io.BytesIO(excel.template()))
+def _workbook(site: Any, year: int, carrier: Any = "Điện lưới", workbook: Any = None) -> bytes:
+    workbook = workbook or load_workbook(io.BytesIO(excel.template()))
     for section, values in (
         (excel.OUTPUTS, {"product": "Giấy", "category": "Giấy bao bì", "quantity": 8000}),
-        (excel.ENERGY, {"carrier": "Điện lưới", "quantity": 4_000_000, "unit": "kWh"}),
+        (excel.ENERGY, {"carrier": carrier, "quantity": 4_000_000, "unit": "kWh"}),
     ):
         spec = excel.sheet_spec(section)
         row = {"tax_code": site.enterprise.tax_code, "site": site.name, "year": year, **values}
@@ -163,6 +163,21 @@ def test_an_import_names_no_enterprise_found_by_a_tax_code_of_another(
     result = excel.apply(preview, actor=enterprise_b_user, keep_valid_only=True)
     text = " ".join(str(p) for p in result.problems) + " ".join(s.shown for s in result.skipped)
     assert site.enterprise.tax_code in text and site.enterprise.name not in text
+
+
+def test_a_name_picked_from_a_template_list_matches_though_the_list_neutralised_it(
+    site: Any, owner: Any
+) -> None:
+    # A carrier named like a formula is written "'-Điện lưới" in the drop-down list, so that it
+    # cannot run; what the user picks from that list still means that carrier.
+    Carrier.objects.filter(key="grid_electricity").update(name="-Điện lưới")
+    workbook = load_workbook(io.BytesIO(excel.template()))
+    listed = [c.value for c in workbook[excel.LISTS_SHEET]["A"]]
+    assert "'-Điện lưới" in listed
+    parsed = excel.parse(_workbook(site, 2024, "'-Điện lưới", workbook), year=2024, actor=owner)
+    assert [str(p) for p in parsed.problems] == []
+    (site_year,) = parsed.site_years
+    assert [r["carrier"] for r in site_year.rows(excel.ENERGY)] == ["grid_electricity"]
 
 
 # --- The packaging survey import ----------------------------------------------------------------
