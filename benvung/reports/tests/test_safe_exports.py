@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from benvung.api import services as tokens
 from benvung.conftest import client_for, make_enterprise, make_site, make_user
 from benvung.core import tableimport
 from benvung.core.spreadsheet import TRIGGERS
@@ -28,6 +31,7 @@ from benvung.reporting.tests.conftest import at
 from benvung.reports.models import GeneratedDocument
 from benvung.reports.tests.conftest import issue
 from benvung.resources import services as resources
+from benvung.resources.models import SiteYear
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_on_commit")]
 
@@ -105,6 +109,49 @@ def test_a_product_named_with_a_formula_is_text_in_the_efficiency_workbook(
     products = load_workbook(io.BytesIO(response.content)).worksheets[0]
     names = [c.value for c in products["E"]]
     assert "'" + HYPERLINK in names
+    assert unsafe_cells(response.content) == []
+
+
+def _typed_in(how: str, owner: Any, site: Any, year: int, product: str) -> None:
+    """A product entered the way an enterprise enters it, through the API or the form."""
+    output = {"product": product, "category": "packaging-paper", "quantity": "8000", "unit": "t"}
+    energy = {"carrier": "grid_electricity", "quantity": "4000000", "unit": "kWh"}
+    if how == "api":
+        _token, raw = tokens.token_issue(actor=owner, user=owner, name="ERP")
+        item = {"tax_code": site.enterprise.tax_code, "site": site.name, "year": year}
+        response = Client(headers={"authorization": f"Bearer {raw}"}).post(
+            "/api/resources/site-years",
+            json.dumps({"items": [{**item, "outputs": [output], "energy": [energy]}]}),
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+    else:
+        data = {"allocation_rule": "mass"}
+        for prefix, rows in (("out", [output]), ("en", [energy]), ("mat", [])):
+            data |= {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+            for i, row in enumerate(rows):
+                data |= {f"{prefix}-{i}-{k}": v for k, v in row.items()}
+        response = client_for(owner).post(
+            reverse("resources:site_year_edit", args=[site.pk, year]), data
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    resources.site_year_submit(actor=owner, site_year=SiteYear.objects.get(site=site, year=year))
+
+
+@pytest.mark.parametrize("how", ["api", "form"])
+def test_a_formula_typed_as_a_product_through_the_api_or_the_form_stays_text(
+    how: str, coordinator: Any
+) -> None:
+    enterprise = make_enterprise("Công ty Giấy Xanh", "312345696")
+    site = make_site(enterprise, "Nhà máy Nhơn Trạch")
+    owner = make_user(enterprise, "enterprise_user", "api-form@test.example")
+    for year in (2021, 2024):
+        _typed_in(how, owner, site, year, HYPERLINK)
+    response = client_for(coordinator).get(reverse("resources:export_xlsx") + "?year=2024")
+    assert response.status_code == 200
+    cells = list(load_workbook(io.BytesIO(response.content)).worksheets[0]["E"])
+    (product,) = [c for c in cells if c.value and "HYPERLINK" in str(c.value)]
+    assert product.data_type == "s" and product.value == "'" + HYPERLINK
     assert unsafe_cells(response.content) == []
 
 
