@@ -4,7 +4,6 @@ years (F8), another enterprise's name found by its tax code (F9)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 from typing import Any
@@ -195,8 +194,7 @@ def test_the_survey_import_refuses_a_future_year(
         "retail_survey",
         outlet=outlet.name,
         year=NEXT_YEAR,
-        eco_packaging="Không",
-        surveyed_on=dt.datetime(years.current_year(), 1, 5),
+        eco_packaging="Không",  # no survey date: only the year itself can be refused
     )
     with django_capture_on_commit_callbacks(execute=True):
         upload(client_for(agency_reporter), "retail_survey", table_xlsx(workbook))
