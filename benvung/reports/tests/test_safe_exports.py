@@ -25,11 +25,12 @@ from benvung.conftest import client_for, make_enterprise, make_site, make_user
 from benvung.core import tableimport
 from benvung.core.spreadsheet import TRIGGERS
 from benvung.indicators.models import IndicatorResult
+from benvung.plans.models import Task
 from benvung.reporting import services as reporting
 from benvung.reporting.models import TaskReport
 from benvung.reporting.tests.conftest import at
 from benvung.reports.models import GeneratedDocument
-from benvung.reports.tests.conftest import issue
+from benvung.reports.tests.conftest import issue, ready_to_issue
 from benvung.resources import services as resources
 from benvung.resources.models import SiteYear
 
@@ -184,7 +185,12 @@ def test_every_table_import_template_holds_no_formula(
 
 @pytest.fixture
 def poisoned_report(cycle_2025: Any, agency_reporter: Any, coordinator: Any) -> Any:
-    """An agency's accepted report whose every text starts with a formula."""
+    """An agency's accepted report whose every text starts with a formula; the agency's short
+    name and a task's expected product too, as they begin cells of the task table."""
+    agency = agency_reporter.organisation
+    agency.short_name = PAYLOADS[4]
+    agency.save(update_fields=["short_name"])
+    Task.objects.filter(group__plan=cycle_2025.plan).update(expected_product=HYPERLINK)
     with at("2025-11-05"):
         report = reporting.report_start(
             actor=agency_reporter, cycle=cycle_2025, agency=agency_reporter.organisation
@@ -226,15 +232,22 @@ def test_the_task_table_holds_no_formula(poisoned_report: Any, coordinator: Any)
     assert unsafe_cells(response.content) == []
 
 
+@pytest.mark.parametrize("kind", ["agency", "annual"])
 def test_an_official_documents_workbook_holds_no_formula(
-    poisoned_report: Any, agency_reporter: Any
+    kind: str, poisoned_report: Any, agency_reporter: Any, coordinator: Any
 ) -> None:
-    document = issue(
-        agency_reporter, kind="agency", agency_report=poisoned_report, formats=["xlsx"]
-    )
+    # The annual report's task appendix begins cells with the agency's short name.
+    if kind == "agency":
+        what = {"agency_report": poisoned_report}
+        user = agency_reporter
+    else:
+        what = {"cycle": poisoned_report.cycle}
+        user = coordinator
+        ready_to_issue(poisoned_report.cycle, coordinator)
+    document = issue(user, kind=kind, formats=["xlsx"], **what)
     document.refresh_from_db()
     assert document.state == GeneratedDocument.State.DONE
-    response = client_for(agency_reporter).get(
+    response = client_for(user).get(
         reverse("reports:document_download", args=[document.pk, "xlsx"])
     )
     assert response.status_code == 200
