@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
-import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -47,9 +46,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.accounts import permissions
-from benvung.core.numbers import parse_decimal
+from benvung.core.numbers import NumberProblem, read_decimal
+from benvung.core.spreadsheet import workbook_bytes
 from benvung.core.text import search_key
-from benvung.resources.services import AMBIGUOUS
 
 # The checks of the consumption import, shared rather than copied.
 from . import jobs, xlsx
@@ -338,9 +337,7 @@ def template(importer: Importer) -> bytes:
     sheet.freeze_panes = "A2"
     _write_guide(guide, importer)
     workbook.active = 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _write_lists(
@@ -722,22 +719,12 @@ def _decimal(value: Any) -> tuple[Decimal | None, str]:
     program, twelve thousand five hundred to a Vietnamese reader) is asked about."""
     if isinstance(value, bool | dt.date | dt.datetime | dt.time):
         return None, _("The cell must hold a number (it holds a date or another value).")
-    if isinstance(value, int | float | Decimal):
-        number = parse_decimal(value)
-        if number is None:
-            return None, _("The cell must hold a number.")
-        return number, ""
-    text = _as_text(value).rstrip("%").strip()
-    if AMBIGUOUS.match(text):
-        return None, _("“%(value)s” is ambiguous: write %(whole)s or %(decimal)s") % {
-            "value": text,
-            "whole": text.replace(".", ""),
-            "decimal": text.replace(".", ","),
-        }
-    number = parse_decimal(text)
-    if number is None:
-        return None, _("The cell holds text, not a number; write the number as a number.")
-    return number, ""
+    if not isinstance(value, int | float | Decimal):
+        value = _as_text(value).rstrip("%").strip()
+    try:
+        return read_decimal(value), ""
+    except NumberProblem as problem:
+        return None, problem.message
 
 
 # --- Jobs: upload, read, confirm, save, cancel -------------------------------------------------

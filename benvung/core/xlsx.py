@@ -27,6 +27,8 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from benvung.core.spreadsheet import TRIGGERS
+
 MAX_BYTES = 50 * 1024 * 1024
 # A small file can unpack to gigabytes of XML (a "zip bomb"); the ZIP directory says how much.
 MAX_UNPACKED_BYTES = 10 * MAX_BYTES
@@ -167,8 +169,13 @@ def read_workbook(data: bytes, read: Callable[[Any, zipfile.ZipFile], None]) -> 
 
 
 def norm(text: str) -> str:
-    """Text as compared: Unicode composed, spaces folded, case ignored."""
-    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+    """Text as compared: Unicode composed, spaces folded, case ignored. The apostrophe our
+    exports put before a formula's first character (core.spreadsheet) is dropped, so a name
+    picked from a template's drop-down list ("'-Khác") matches the name it stands for."""
+    text = unicodedata.normalize("NFC", text).strip()
+    if text[:1] == "'" and text[1:2] in TRIGGERS:
+        text = text[1:]
+    return " ".join(text.split()).casefold()
 
 
 def as_text(value: Any) -> str:

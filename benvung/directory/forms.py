@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.core.forms import DateField, ServiceModelForm, choice_field, model_choice_field
 from benvung.core.models import SuccessionKind, SuccessionStatus
+from benvung.core.numbers import NumberProblem, read_decimal
 
 from . import selectors
 from .models import (
@@ -29,17 +30,21 @@ class FlexibleDecimalField(forms.DecimalField):
 
     # DecimalField extends IntegerField; the stubs ignore this same override in DecimalField.
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            text = value.strip().replace(" ", "")
-            if "," in text and "." in text:
-                text = text.replace(".", "").replace(",", ".")  # 1.234,5
-            elif text.count(",") == 1:
-                text = text.replace(",", ".")  # 10,5
-            value = text
+        if isinstance(value, str) and value.strip():
+            try:
+                return read_decimal(value, places=self.decimal_places)
+            except NumberProblem as problem:
+                raise forms.ValidationError(problem.message, code="invalid") from None
         return super().to_python(value)
 
 
 class CoordinateField(FlexibleDecimalField):
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        # A coordinate is never in thousands: 10.957 copied from a map is ten point nine.
+        if isinstance(value, str) and "," not in value and value.strip().count(".") == 1:
+            return forms.DecimalField.to_python(self, value.strip())
+        return super().to_python(value)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=9, decimal_places=6, required=False, **kwargs)
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core.forms import DateField, amount_field, version_field
-from benvung.core.numbers import for_input, parse_decimal
+from benvung.core.numbers import NumberProblem, for_input, parse_decimal, read_decimal
 from benvung.directory import selectors as directory_selectors
 from benvung.directory.models import (
     AdministrativeUnit,
@@ -23,7 +23,6 @@ from benvung.directory.models import (
     Site,
 )
 from benvung.plans.models import ContentArea
-from benvung.resources.services import AMBIGUOUS
 
 from . import services
 from .models import OutreachActivity, SCPModel
@@ -32,6 +31,9 @@ EVIDENCE_HINT = _(
     "PDF, DOCX, XLSX, PNG or JPEG. After an error, choose the file again: browsers do not keep it."
 )
 Choices = list[tuple[Any, Any]]
+
+# SCPModel keeps its results with 3 decimals: a smaller figure would be stored as 0.
+RESULT_PLACES = 3
 
 
 def _grouped(items: Iterable[Any], group_of: Any, label_of: Any = str) -> Choices:
@@ -292,19 +294,11 @@ class SCPModelForm(forms.Form):
         cleaned = super().clean() or {}
         for name in services.RESULT_FIELDS:
             text = (cleaned.get(name) or "").strip()
-            if AMBIGUOUS.match(text):
-                # "12.500" is 12 500 to a Vietnamese reader and 12.5 to a program: ask.
-                self.add_error(
-                    name,
-                    _("“%(value)s” is ambiguous: write %(whole)s or %(decimal)s.")
-                    % {
-                        "value": text,
-                        "whole": text.replace(".", ""),
-                        "decimal": text.replace(".", ","),
-                    },
-                )
-            elif text and parse_decimal(text) is None:
-                self.add_error(name, _("“%(value)s” is not a number.") % {"value": text})
+            if text:
+                try:
+                    read_decimal(text, places=RESULT_PLACES)
+                except NumberProblem as problem:
+                    self.add_error(name, problem.message)
         return cleaned
 
     @classmethod

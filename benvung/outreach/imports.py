@@ -390,8 +390,10 @@ class SCPModelImporter(ti.Importer):
                 owner=getattr(self.actor, "organisation", None) or enterprise,
                 organisation=enterprise,
             ):
+                # What the user wrote, never the name found by a tax code they may not use.
                 problems["organisation"] = [
-                    _("You may not record models of %(name)s.") % {"name": enterprise.name}
+                    _("You may not record models of the organisation “%(typed)s”.")
+                    % {"typed": values["organisation"]}
                 ]
         if enterprise is not None and values["site"] and not problems:
             site, message = self.site(enterprise, values["site"], values["year"])

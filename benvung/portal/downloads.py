@@ -7,7 +7,6 @@ language; only the HTML pages format them the Vietnamese way. The records behind
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -15,10 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from benvung.core.spreadsheet import CsvWriter, append_row, workbook_bytes
 from benvung.indicators import registry
 from benvung.indicators.models import IndicatorResult
 from benvung.plans.models import Target
@@ -49,13 +48,6 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(normal) if normal == normal.to_integral_value() else float(normal)
 
 
-def _text(value: str) -> str:
-    # A cell starting with = + - @ (or a tab or carriage return before them) would be run as a
-    # formula by a spreadsheet (OWASP's CSV injection advice).
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def rows(
     definition: registry.Definition, results: Sequence[IndicatorResult]
 ) -> list[dict[str, Any]]:
@@ -84,15 +76,10 @@ def rows(
 def as_csv(definition: registry.Definition, results: Sequence[IndicatorResult]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens Vietnamese letters correctly."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = CsvWriter(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
     for row in rows(definition, results):
-        writer.writerow(
-            {
-                k: ("" if v is None else _text(v) if isinstance(v, str) else v)
-                for k, v in row.items()
-            }
-        )
+        writer.writerow(row[column] for column in COLUMNS)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -156,11 +143,11 @@ def as_xlsx(
     data = workbook.active
     assert data is not None
     data.title = "data"
-    data.append(list(COLUMNS))
+    append_row(data, COLUMNS)
     for cell in data[1]:
         cell.font = Font(bold=True)
     for row in rows(definition, results):
-        data.append([_text(v) if isinstance(v, str) else v for v in row.values()])
+        append_row(data, (row[column] for column in COLUMNS))
     for col, width in enumerate((30, 8, 14, 14, 40, 12, 12, 12, 10, 50, 10, 10, 10, 26), start=1):
         data.column_dimensions[get_column_letter(col)].width = width
     data.freeze_panes = "A2"
@@ -168,25 +155,24 @@ def as_xlsx(
     about = workbook.create_sheet("about")
     info = _about(definition)
     for key in ("code", "name", "unit", "description", "method", "coverage_rule"):
-        about.append([key, _text(info[key])])
+        append_row(about, [key, info[key]])
     for source in info["sources"]:
-        about.append(["source", _text(source)])
+        append_row(about, ["source", source])
     about.append([])
     about.append(["target", "text", "value", "min_value", "max_value", "unit", "milestone_year"])
     for t in _targets(targets):
-        about.append(
+        append_row(
+            about,
             [
                 t["code"],
-                _text(t["text"]),
+                t["text"],
                 t["value"],
                 t["min_value"],
                 t["max_value"],
                 t["unit"],
                 t["milestone_year"],
-            ]
+            ],
         )
     about.column_dimensions["A"].width = 16
     about.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from benvung.core.spreadsheet import set_cell, workbook_bytes
 from benvung.plans import selectors as plans
 
 from .models import AgencyReport, ReportingCycle, TaskReport
@@ -77,13 +76,13 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
     ]
     for row, (text, bold) in enumerate(title_rows, start=1):
         sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = set_cell(sheet, row, 1, text)
         cell.font = Font(name=FONT, size=13, bold=bold, italic=not bold)
         cell.alignment = Alignment(horizontal="center")
 
     header_row = len(title_rows) + 2
     for col, (header, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=header_row, column=col, value=header.format(year=cycle.year))
+        cell = set_cell(sheet, header_row, col, header.format(year=cycle.year))
         cell.font = Font(name=FONT, size=12, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
@@ -98,9 +97,9 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
     row = header_row + 1
     memo: plans.Memo = {}
     for group in plans.task_groups(plan):
-        sheet.cell(row=row, column=1, value=group.numeral)
+        set_cell(sheet, row, 1, group.numeral)
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
-        sheet.cell(row=row, column=2, value=group.title)
+        set_cell(sheet, row, 2, group.title)
         for col in range(1, len(COLUMNS) + 1):
             cell = sheet.cell(row=row, column=col)
             cell.font = Font(name=FONT, size=12, bold=True)
@@ -126,9 +125,7 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
             ]
             sheet.row_dimensions[row].height = _height(values)
             for col, value in enumerate(values, start=1):
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell = sheet.cell(row=row, column=col, value=value)
+                cell = set_cell(sheet, row, col, value)
                 cell.font = Font(name=FONT, size=12)
                 cell.border = BORDER
                 cell.alignment = Alignment(
@@ -136,9 +133,7 @@ def task_table_xlsx(cycle: ReportingCycle) -> bytes:
                 )
             row += 1
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _height(values: list) -> float:

@@ -9,15 +9,15 @@ with the reader's own separators.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from benvung.core.spreadsheet import set_cell, workbook_bytes
 
 from .content import Appendix, OfficialDocument, Table
 from .dates import place_date_line
@@ -33,10 +33,6 @@ _NUMBER = re.compile(
 # Characters a sheet's name cannot hold, and its length limit.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_LENGTH = 31
-
-
-def _text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def parse_number(text: str) -> tuple[float, str] | None:
@@ -105,10 +101,10 @@ def _document_sheet(sheet: Worksheet, document: OfficialDocument, content_hash: 
         # it annexes (the same figures), as the document's page shows the same hash.
         rows.append((pgettext("official document", "Data hash"), content_hash))
     for r, (label, value) in enumerate(rows, start=1):
-        head = sheet.cell(row=r, column=1, value=label)
+        head = set_cell(sheet, r, 1, label)
         head.font = Font(name=FONT, size=12, bold=True)
         head.alignment = Alignment(vertical="top")
-        cell = sheet.cell(row=r, column=2, value=_text(value) if isinstance(value, str) else value)
+        cell = set_cell(sheet, r, 2, value)
         cell.font = Font(name=FONT, size=12)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if isinstance(value, dt.date):
@@ -144,7 +140,7 @@ def _table_sheet(
         sheet.oddHeader.right.text = draft_mark()
         sheet.oddHeader.right.font = f"{FONT},Bold"
     for r, (text, bold, italic) in enumerate(titles, start=1):
-        cell = sheet.cell(row=r, column=1, value=_text(text))
+        cell = set_cell(sheet, r, 1, text)
         cell.font = Font(name=FONT, size=12, bold=bold, italic=italic)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         if count > 1:
@@ -152,7 +148,7 @@ def _table_sheet(
     header_row = len(titles) + 2
     numeric = list(table.numeric) + [False] * count
     for c, title in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=header_row, column=c, value=_text(title))
+        cell = set_cell(sheet, header_row, c, title)
         cell.font = Font(name=FONT, size=12, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
@@ -160,7 +156,7 @@ def _table_sheet(
         for c in range(1, count + 1):
             raw = str(row[c - 1]) if c - 1 < len(row) else ""
             parsed = parse_number(raw) if numeric[c - 1] else None
-            cell = sheet.cell(row=r, column=c, value=parsed[0] if parsed else _text(raw))
+            cell = set_cell(sheet, r, c, parsed[0] if parsed else raw)
             if parsed:
                 cell.number_format = parsed[1]
             cell.font = Font(name=FONT, size=12)
@@ -208,6 +204,4 @@ def render_xlsx(document: OfficialDocument, *, content_hash: str = "") -> bytes:
     properties = workbook.properties
     properties.title = document.summary
     properties.creator = document.issuer.name_in_text or document.issuer.name
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

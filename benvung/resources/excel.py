@@ -20,12 +20,11 @@ change a draft, change submitted data (which then must be submitted again), or n
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,8 +39,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.accounts import permissions
-from benvung.core import units, xlsx
+from benvung.core import units, xlsx, years
 from benvung.core.concurrency import StaleEdit
+from benvung.core.numbers import NumberProblem, read_decimal
+from benvung.core.spreadsheet import workbook_bytes
 from benvung.directory.models import Enterprise, Site
 from benvung.directory.validators import clean_tax_code
 
@@ -273,7 +274,11 @@ class SiteYearData:
     def counts(self) -> dict[str, int]:
         return {s: len(self.rows(s)) for s in SECTIONS}
 
-    def label(self) -> str:
+    def label(self, actor: Any = None) -> str:
+        """The site-year as a message names it; to a user who may not write the site, by the
+        tax code they wrote, never by the enterprise's name."""
+        if actor is not None and not permissions.can_manage_sites(actor, self.site.enterprise):
+            return f"{self.site.enterprise.tax_code} – {self.site.name}, {self.year}"
         return f"{self.site.enterprise.name} – {self.site.name}, {self.year}"
 
 
@@ -379,9 +384,7 @@ def template(year: int | None = None) -> bytes:
                 sheet.add_data_validation(validation)
     _write_guide(guide, year, carriers, categories)
     workbook.active = 0
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # Headings of the hidden lists sheet (fixed Vietnamese, like the other sheets' headings).
@@ -559,6 +562,9 @@ def parse(
                 blocks_all=True,
             )
         )
+        return parsed
+    if (future := years.future_year_problem(year)) is not None:
+        parsed.add(Problem(future, blocks_all=True))
         return parsed
 
     def read(workbook: Any, archive: zipfile.ZipFile) -> None:
@@ -849,9 +855,9 @@ class _Reader:
         year_hint = _whole(raw.get("year")) or self.year
         if enterprise is not None:
             if self.actor is not None and not permissions.can_manage_sites(self.actor, enterprise):
+                # Never the enterprise's name: the user is not entitled to learn it.
                 self.add(
-                    _("You may not enter data for %(enterprise)s.")
-                    % {"enterprise": enterprise.name},
+                    not_yours(enterprise.tax_code),
                     spec,
                     number,
                     columns["tax_code"],
@@ -980,6 +986,9 @@ class _Reader:
                 value,
                 keys,
             )
+            return None
+        if (future := years.future_year_problem(year)) is not None:
+            self.add(future, spec, number, column, value, keys)
             return None
         if self.year is not None and year != self.year:
             self.add(
@@ -1168,21 +1177,22 @@ def _number(value: Any, *, signed: bool = False) -> tuple[Decimal | None, str]:
     "1.234" means a thousand and more in Vietnamese and one and a bit in English."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         return None, _("The cell must hold a number (it holds a date or another value).")
-    if isinstance(value, str):
-        text = value.strip()
-        digits = text[1:] if signed and text.startswith("-") else text
-        if not digits.isdigit():
-            return None, _("The cell holds text, not a number; write the number as a number.")
-        value = text
     try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None, _("The cell holds text, not a number; write the number as a number.")
-    if not number.is_finite():
-        return None, _("The cell must hold a number.")
+        # Text typed in a cell is read as everywhere else: 1.234,5 yes, "1,234" asked about.
+        number = read_decimal(value)
+    except NumberProblem as problem:
+        return None, problem.message
     if number < 0 and not signed:
         return None, _("The quantity cannot be negative.")
     return number, ""
+
+
+def not_yours(tax_code: str) -> str:
+    """The refusal of a tax code the user may not enter data for: it names no enterprise."""
+    return _(
+        "The tax code %(code)s is not the tax code of one of your enterprises; you may enter "
+        "data only for the enterprises you manage."
+    ) % {"code": tax_code}
 
 
 def _names(items: Any) -> dict[str, str]:
@@ -1265,6 +1275,7 @@ class SkippedSiteYear:
     site: Site
     year: int
     reason: str
+    shown: str = ""  # how to name it, when not by its enterprise's name
 
 
 @dataclass(frozen=True)
@@ -1344,10 +1355,12 @@ def apply(
                     result.saved.append(saved)
                 continue
             failed = True
-            result.skipped.append(SkippedSiteYear(site_year.site, site_year.year, messages[0]))
+            shown = site_year.label(actor)
+            result.skipped.append(
+                SkippedSiteYear(site_year.site, site_year.year, messages[0], shown)
+            )
             result.problems += [
-                Problem(m, site=site_year.label(), records=frozenset({site_year.key}))
-                for m in messages
+                Problem(m, site=shown, records=frozenset({site_year.key})) for m in messages
             ]
         if failed and not keep_valid_only:
             transaction.set_rollback(True)
@@ -1396,10 +1409,7 @@ def _save(
             % {"site": site_year.site.name, "year": site_year.year}
         ]
     except PermissionDenied:
-        return None, [
-            _("You may not enter data for %(enterprise)s.")
-            % {"enterprise": site_year.site.enterprise.name}
-        ]
+        return None, [not_yours(site_year.site.enterprise.tax_code)]
     except ValidationError as exc:
         return None, list(exc.messages)
     return written, []

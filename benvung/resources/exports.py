@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from benvung.core import units
+from benvung.core.spreadsheet import append_row, set_cell, workbook_bytes
 
 from . import calculations as calc
 from . import enpi
@@ -34,27 +33,18 @@ RATIO = "0.0000"
 P_VALUE = "0.0000"
 
 
-def _text(value: str) -> str:
-    """A text cell as text: one starting with = + - @ (or a tab or carriage return) would be
-    read by a spreadsheet as a formula, so it gets the apostrophe that keeps it text."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _sheet(
     sheet: Worksheet, headers: Sequence[tuple[str, int, str | None]], rows: list[list[Any]]
 ) -> None:
     for col, (title, width, _fmt) in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=col, value=title)
+        cell = set_cell(sheet, 1, col, title)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A2"
     for r, values in enumerate(rows, start=2):
         for col, value in enumerate(values, start=1):
-            if isinstance(value, str):
-                value = _text(value)
-            cell = sheet.cell(row=r, column=col, value=value)
+            cell = set_cell(sheet, r, col, value)
             fmt = headers[col - 1][2]
             if fmt and isinstance(value, int | float):
                 cell.number_format = fmt
@@ -179,25 +169,24 @@ def efficiency_xlsx(result: EfficiencyResult) -> bytes:
         *[_("Not computed: %(problem)s") % {"problem": p} for p in result.problems],
     ]
     for r, line in enumerate(lines, start=1):
-        notes.cell(row=r, column=1, value=_text(line))
+        set_cell(notes, r, 1, line)
     notes.column_dimensions["A"].width = 120
     if result.drafts_counted:
         # Counted on the coordinator's switch: the file says so before anything else.
         note = workbook.create_sheet(_("Note"), 0)
-        note.append(
+        append_row(
+            note,
             [
                 _(
                     "Drafts not yet submitted are counted in these figures. They are for "
                     "checking only: the public pages, downloads, API and documents count "
                     "submitted data only."
                 )
-            ]
+            ],
         )
         note.column_dimensions["A"].width = 120
         workbook.active = 0
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _models_sheet(sheet: Worksheet, result: EfficiencyResult) -> None:

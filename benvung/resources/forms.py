@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.core import units
 from benvung.core.forms import DateField, version_field
-from benvung.core.numbers import parse_decimal
+from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.directory.models import SourceStatus
 
 from .models import AllocationRule, Carrier, ProductCategory
@@ -151,7 +151,7 @@ class CorrectionForm(forms.Form):
         text = self.cleaned_data.get("value")
         if text in (None, ""):
             return None
-        number = parse_decimal(text)
-        if number is None:
-            raise forms.ValidationError(_("Enter a number."))
-        return number
+        try:
+            return read_decimal(text)
+        except NumberProblem as problem:
+            raise forms.ValidationError(problem.message) from None

@@ -155,7 +155,8 @@ def import_save(job: ImportJob) -> ImportJob:
             "resubmit": [entry(s) for s in result.to_resubmit],
             "unchanged": [entry(s) for s in result.unchanged],
             "skipped": [
-                {"label": _label(s.site, s.year), "reason": s.reason} for s in result.skipped
+                {"label": s.shown or _label(s.site, s.year), "reason": s.reason}
+                for s in result.skipped
             ],
             "problems": [_problem_dict(p) for p in result.problems[: excel.MAX_PROBLEMS]],
         }, ImportJob.State.SAVED

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,9 +15,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
-from benvung.core import audit, units
+from benvung.core import audit, units, years
 from benvung.core.concurrency import check_version
-from benvung.core.numbers import parse_decimal
+from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.directory.models import Site, SourceStatus
 
 from . import changes, selectors
@@ -38,7 +37,6 @@ from .models import (
 
 MIN_YEAR, MAX_YEAR = 2015, 2035
 STORED = Decimal("0.0001")
-AMBIGUOUS = re.compile(r"^-?\d{1,3}\.\d{3}$")
 MATERIAL_UNITS = ("t", "kg", "m3")  # tonnes of a material, or m³ of water
 # What the columns hold (DecimalField max_digits − decimal_places).
 MAX_QUANTITY = Decimal(10) ** 14
@@ -71,27 +69,16 @@ class _Rows:
         *,
         signed: bool = False,
         limit: Decimal = MAX_QUANTITY,
+        places: int = 4,
     ) -> Decimal | None:
         if value in (None, ""):
             self.add(section, row, field, _("required"))
             return None
-        if isinstance(value, str) and AMBIGUOUS.match(value.strip()):
-            # "12.500" is 12 500 to a Vietnamese reader and 12.5 to a program: ask.
-            self.add(
-                section,
-                row,
-                field,
-                _("“%(value)s” is ambiguous: write %(whole)s or %(decimal)s")
-                % {
-                    "value": value,
-                    "whole": value.strip().replace(".", ""),
-                    "decimal": value.strip().replace(".", ","),
-                },
-            )
-            return None
-        number = parse_decimal(value)
-        if number is None:
-            self.add(section, row, field, _("“%(value)s” is not a number") % {"value": value})
+        try:
+            # One reading of numbers everywhere; a value that would be stored as 0 is refused.
+            number = read_decimal(value, places=places)
+        except NumberProblem as problem:
+            self.add(section, row, field, problem.message)
             return None
         if number < 0 and not signed:
             self.add(section, row, field, _("must be zero or more"))
@@ -236,6 +223,8 @@ def site_year_check(
         check.errors.append(
             _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
         )
+    elif (future := years.future_year_problem(year)) is not None:
+        check.errors.append(future)
     if allocation_rule not in AllocationRule.values:
         check.errors.append(_("Choose how energy is shared between products."))
     categories = {c.key: c for c in ProductCategory.objects.all()}
@@ -479,7 +468,7 @@ def _optional(
     stores the same value, and a comparison with the stored one is exact."""
     if value in (None, ""):
         return None
-    number = check.number(section, row, field, value, limit=limit)
+    number = check.number(section, row, field, value, limit=limit, places=places)
     if number is None:
         return None
     return number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)

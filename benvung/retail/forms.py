@@ -9,9 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core.forms import DateField, amount_field, model_choice_field, version_field
-from benvung.core.numbers import parse_decimal
+from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.directory.models import RetailOutlet
-from benvung.resources.services import AMBIGUOUS
 
 from . import services
 from .models import PackagingSurvey
@@ -24,19 +23,10 @@ class ShareField(forms.CharField):
         text = (super().to_python(value) or "").strip().rstrip("%").strip()
         if not text:
             return None
-        if AMBIGUOUS.match(text):
-            raise forms.ValidationError(
-                _("“%(value)s” is ambiguous: write %(whole)s or %(decimal)s")
-                % {
-                    "value": text,
-                    "whole": text.replace(".", ""),
-                    "decimal": text.replace(".", ","),
-                }
-            )
-        number = parse_decimal(text)
-        if number is None:
-            raise forms.ValidationError(_("Enter a number, for example 12,5."))
-        return number
+        try:
+            return read_decimal(text, places=2)  # the share is stored with 2 decimals
+        except NumberProblem as problem:
+            raise forms.ValidationError(problem.message) from None
 
 
 class SurveyForm(forms.Form):

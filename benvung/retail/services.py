@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
-from benvung.core import audit
+from benvung.core import audit, years
 from benvung.core.concurrency import check_version, mark_saved
 from benvung.directory.models import Organisation, RetailOutlet
 
@@ -61,6 +61,8 @@ def survey_problems(data: SurveyData) -> dict[str, list[str]]:
             "year",
             _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
         )
+    elif (future := years.future_year_problem(data.year)) is not None:
+        add("year", future)
     if data.outlet is None:
         add("outlet", _("Choose the retail outlet."))
     elif year_ok and not _in_operation(data.outlet, data.year):

@@ -72,7 +72,7 @@ def test_one_bad_item_saves_nothing_and_names_the_item_and_row(site, owner):
     assert response.status_code == 422
     problems = response.json()["problems"]
     assert problems[0]["item"] == 2
-    assert "Sản lượng, dòng 1, số lượng: “nhiều” không phải là số" in problems[0]["messages"]
+    assert "Sản lượng, dòng 1, số lượng: “nhiều” không phải là số." in problems[0]["messages"]
     assert not SiteYear.objects.filter(site=site).exists()
 
 

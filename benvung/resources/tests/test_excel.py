@@ -459,7 +459,9 @@ def test_another_enterprise_cannot_import_this_sites_data(brewery, enterprise_b_
     result = excel.apply(parsed, actor=enterprise_b_user, keep_valid_only=True)
     assert result.saved == []
     [problem] = result.problems
-    assert problem.site == parsed.site_years[0].label() and brewery.enterprise.name in str(problem)
+    # Named by the tax code the user wrote, never by the enterprise's name (F9).
+    assert brewery.enterprise.tax_code in str(problem)
+    assert brewery.enterprise.name not in str(problem)
     assert not SiteYear.objects.filter(site=brewery).exists()
     # Told the user, the preview already says so, row by row.
     preview = excel.parse(xlsx(workbook), year=YEAR, actor=enterprise_b_user)
