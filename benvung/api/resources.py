@@ -18,6 +18,8 @@ from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
 from benvung.resources import changes, efficiency, selectors, services
 
+from .common import Invalid, answers
+
 router = Router(tags=["resources"])
 
 Number = float | str | None
@@ -140,7 +142,8 @@ def _outcome(index: int, site: Site, year: int, change: changes.YearChange) -> d
 
 @router.post(
     "/site-years",
-    response={200: BulkResult, 409: BulkResult, 422: BulkResult},
+    # 422: BulkResult names the items with a problem; Invalid, a body that is not a Bulk at all.
+    response=answers(BulkResult, write=True, s409=BulkResult, s422=BulkResult | Invalid),
     summary="Save many site-years at once",
 )
 def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
@@ -255,7 +258,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
     )
 
 
-@router.get("/efficiency")
+@router.get("/efficiency", response=answers(dict[str, Any]))
 def efficiency_of_year(
     request: HttpRequest, year: int, baseline: int | None = None, include_drafts: bool = False
 ) -> dict[str, Any]:
@@ -273,7 +276,7 @@ def efficiency_of_year(
     )
 
 
-@router.get("/sites/{site_id}/years/{year}")
+@router.get("/sites/{site_id}/years/{year}", response=answers(dict[str, Any]))
 def site_year_data(request: HttpRequest, site_id: int, year: int) -> dict[str, Any]:
     """One site year as stored (its enterprise and the coordinators only)."""
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=site_id)

@@ -25,7 +25,7 @@ def owner(site):
 
 
 def _client(user):
-    _token, raw = tokens.token_issue(actor=user, user=user, name="ERP")
+    _token, raw = tokens.token_issue(actor=user, user=user, name="ERP", scopes=["write"])
     return Client(headers={"authorization": f"Bearer {raw}"})
 
 
