@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from benvung.core.concurrency import StaleEdit
 from benvung.reporting.services import StaleVersion
+from benvung.resources.services import SiteYearConflict
 
 from .auth import SessionAuth, TokenAuth
 from .common import problems_of
@@ -142,5 +143,20 @@ def stale_report(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
     return api.create_response(
         request,
         {"detail": exc.messages[0], "current_version": exc.current_version},
+        status=409,
+    )
+
+
+@api.exception_handler(SiteYearConflict)
+def stale_site_year(request: HttpRequest, exc: SiteYearConflict) -> HttpResponse:
+    # A site-year saved since the client read it; version 0: it did not exist then.
+    stored = exc.site_year
+    return api.create_response(
+        request,
+        {
+            "detail": exc.messages[0],
+            "current_version": stored.version if stored is not None else 0,
+            "updated_at": stored.updated_at.isoformat() if stored is not None else None,
+        },
         status=409,
     )

@@ -3,15 +3,33 @@ answer, so that the OpenAPI documents every answer the API gives."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 READ_SCOPE = "read"
 WRITE_SCOPE = "write"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# The largest integer a database column holds (PostgreSQL bigint): a larger id or year in a
+# request is a 422, not a database error.
+MAX_INT = 2**63 - 1
+MAX_OFFSET = 2**31 - 1
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold U+0000; no field of ours has a use for it.
+    if "\x00" in value:
+        raise ValueError(_("The text contains a NUL character (U+0000)."))
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Int = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 
 
 class Error(Schema):

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from benvung.directory import selectors
 from benvung.directory.models import IndustrialArea, Organisation, Site
 
-from .common import answers, iso, paged
+from .common import MAX_OFFSET, Id, Text, answers, iso, paged
 
 router = Router(tags=["directory"])
 
@@ -140,10 +140,10 @@ def _area(area: IndustrialArea) -> dict[str, Any]:
 )
 def organisation_list(
     request: HttpRequest,
-    kind: str | None = None,
-    q: str = "",
+    kind: Text | None = None,
+    q: Text = "",
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     found = selectors.organisation_list(viewer=request.user, kind=kind, query=q, state="all")
     return paged(found.order_by("kind", "name", "pk"), limit, offset, _organisation)
@@ -154,7 +154,7 @@ def organisation_list(
     response=answers(OrganisationOut),
     summary="One organisation",
 )
-def organisation_detail(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+def organisation_detail(request: HttpRequest, organisation_id: Id) -> dict[str, Any]:
     found = selectors.organisation_list(viewer=request.user, state="all")
     return _organisation(get_object_or_404(found, pk=organisation_id))
 
@@ -162,9 +162,9 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> dict[str,
 @router.get("/sites", response=answers(SiteList), summary="Enterprise sites the caller sees")
 def site_list(
     request: HttpRequest,
-    enterprise: int | None = None,
+    enterprise: Id | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     sites = selectors.site_list(viewer=request.user)
     if enterprise is not None:
@@ -173,7 +173,7 @@ def site_list(
 
 
 @router.get("/sites/{site_id}", response=answers(SiteOut), summary="One site")
-def site_detail(request: HttpRequest, site_id: int) -> dict[str, Any]:
+def site_detail(request: HttpRequest, site_id: Id) -> dict[str, Any]:
     return _site(get_object_or_404(selectors.site_list(viewer=request.user), pk=site_id))
 
 
@@ -185,10 +185,10 @@ def site_detail(request: HttpRequest, site_id: int) -> dict[str, Any]:
 )
 def area_list(
     request: HttpRequest,
-    kind: str | None = None,
-    q: str = "",
+    kind: Text | None = None,
+    q: Text = "",
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     areas = selectors.industrial_area_list(kind=kind, state="all", query=q)
     return paged(areas.order_by("kind", "name", "pk"), limit, offset, _area)
@@ -200,5 +200,5 @@ def area_list(
     auth=None,
     summary="One industrial area (public)",
 )
-def area_detail(request: HttpRequest, area_id: int) -> dict[str, Any]:
+def area_detail(request: HttpRequest, area_id: Id) -> dict[str, Any]:
     return _area(get_object_or_404(selectors.industrial_area_list(state="all"), pk=area_id))

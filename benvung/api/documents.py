@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from benvung.reports import selectors, services
 from benvung.reports.models import GeneratedDocument
 
-from .common import answers, iso, paged
+from .common import MAX_OFFSET, Id, answers, iso, paged
 
 router = Router(tags=["documents"])
 
@@ -65,7 +65,7 @@ def _document(document: GeneratedDocument) -> dict[str, Any]:
     }
 
 
-def _visible(request: HttpRequest, document_id: int) -> GeneratedDocument:
+def _visible(request: HttpRequest, document_id: Id) -> GeneratedDocument:
     return get_object_or_404(selectors.document_list(viewer=request.user), pk=document_id)
 
 
@@ -74,7 +74,7 @@ def document_list(
     request: HttpRequest,
     is_draft: bool | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     documents = selectors.document_list(viewer=request.user)
     if is_draft is not None:
@@ -83,7 +83,7 @@ def document_list(
 
 
 @router.get("/{document_id}", response=answers(DocumentOut), summary="One document's metadata")
-def document_detail(request: HttpRequest, document_id: int) -> dict[str, Any]:
+def document_detail(request: HttpRequest, document_id: Id) -> dict[str, Any]:
     return _document(_visible(request, document_id))
 
 
@@ -106,7 +106,7 @@ _FILE = {"type": "string", "format": "binary"}
     },
 )
 def document_download(
-    request: HttpRequest, document_id: int, fmt: Literal["docx", "pdf", "xlsx"]
+    request: HttpRequest, document_id: Id, fmt: Literal["docx", "pdf", "xlsx"]
 ) -> FileResponse:
     """`fmt`: docx, pdf or xlsx. 404 for a format the document does not have, or while it is
     being generated (or after it failed)."""

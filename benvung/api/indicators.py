@@ -13,7 +13,7 @@ from benvung.indicators import registry, selectors
 from benvung.indicators.management.commands.indicators import progress_json
 from benvung.plans.models import Plan
 
-from .common import answers
+from .common import Int, Text, answers
 
 router = Router(tags=["indicators"], auth=None)
 
@@ -30,7 +30,7 @@ def _plan() -> Plan:
     response=answers(dict[str, Any], public=True),
     summary="Every target with baseline, value, target, milestone, status",
 )
-def targets(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def targets(request: HttpRequest, year: Int | None = None) -> dict[str, Any]:
     plan = _plan()
     if year is not None and not plan.period_start - 1 <= year <= plan.period_end:
         raise Http404
@@ -49,7 +49,7 @@ def targets(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
     response=answers(dict[str, Any], public=True),
     summary="One indicator: definition, yearly series and breakdowns",
 )
-def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[str, Any]:
+def indicator(request: HttpRequest, code: Text, year: Int | None = None) -> dict[str, Any]:
     if not registry.known(code):
         raise Http404(_("Not found."))
     definition = registry.get(code)

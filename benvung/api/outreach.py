@@ -27,7 +27,7 @@ from benvung.outreach import selectors, services
 from benvung.outreach.models import OutreachActivity, SCPModel
 from benvung.plans.models import ContentArea
 
-from .common import answers, iso, paged
+from .common import MAX_OFFSET, Id, Int, Text, answers, iso, paged
 
 router = Router(tags=["outreach"])
 
@@ -68,22 +68,22 @@ class ActivityIn(Schema):
     """The activity page's form. Everything is checked as the page checks it (422 names the
     field); ids of records that do not exist are refused by field."""
 
-    version: int | None = Field(None, description="update: the version read (409 if older)")
-    owner_id: int | None = Field(
+    version: Int | None = Field(None, description="update: the version read (409 if older)")
+    owner_id: Id | None = Field(
         None, description="coordinators only: the agency the activity is recorded for"
     )
-    kind: str = Field("", description="activity type key")
-    title: str = ""
+    kind: Text = Field("", description="activity type key")
+    title: Text = ""
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    organiser_id: int | None = None
-    topic_ids: list[int] = []
-    industrial_area_ids: list[int] = []
-    administrative_unit_ids: list[int] = []
-    organisation_reached_ids: list[int] = []
-    participants: int | None = None
-    description: str = ""
-    evidence_url: str = ""
+    organiser_id: Id | None = None
+    topic_ids: list[Id] = []
+    industrial_area_ids: list[Id] = []
+    administrative_unit_ids: list[Id] = []
+    organisation_reached_ids: list[Id] = []
+    participants: Int | None = None
+    description: Text = ""
+    evidence_url: Text = ""
 
 
 class SCPModelOut(Schema):
@@ -116,22 +116,22 @@ class SCPModelList(Schema):
 
 
 class SCPModelIn(Schema):
-    version: int | None = Field(None, description="update: the version read (409 if older)")
-    organisation_id: int | None = Field(
+    version: Int | None = Field(None, description="update: the version read (409 if older)")
+    organisation_id: Id | None = Field(
         None, description="the enterprise; an enterprise's own users always record their own"
     )
-    site_id: int | None = None
-    kind: str = ""
-    title: str = ""
-    year: int | None = None
-    description: str = ""
+    site_id: Id | None = None
+    kind: Text = ""
+    title: Text = ""
+    year: Int | None = None
+    description: Text = ""
     energy_saved_toe: Amount = None
     materials_saved_t: Amount = None
     water_saved_m3: Amount = None
     waste_reduced_t: Amount = None
     co2_reduced_t: Amount = None
     money_saved_mvnd: Amount = None
-    evidence_url: str = ""
+    evidence_url: Text = ""
 
 
 def _named(obj: Any) -> dict[str, Any] | None:
@@ -272,10 +272,10 @@ def _require(allowed: bool) -> None:
 @router.get("/activities", response=answers(ActivityList), summary="Outreach activities")
 def activity_list(
     request: HttpRequest,
-    year: int | None = None,
-    kind: str = "",
+    year: Int | None = None,
+    kind: Text = "",
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     _require(permissions.can_record_activities(request.user))
     activities = selectors.activity_list(viewer=request.user, year=year, kind=kind)
@@ -285,7 +285,7 @@ def activity_list(
 @router.get(
     "/activities/{activity_id}", response=answers(ActivityOut), summary="One outreach activity"
 )
-def activity_detail(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+def activity_detail(request: HttpRequest, activity_id: Id) -> dict[str, Any]:
     return _activity(
         get_object_or_404(selectors.activity_list(viewer=request.user), pk=activity_id)
     )
@@ -303,7 +303,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> dict[str, Any]
     response=answers(ActivityOut, write=True),
     summary="Change an activity",
 )
-def activity_update(request: HttpRequest, activity_id: int, payload: ActivityIn) -> dict[str, Any]:
+def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityIn) -> dict[str, Any]:
     activity = get_object_or_404(selectors.activity_list(viewer=request.user), pk=activity_id)
     _require(permissions.can_edit_activity(request.user, activity))
     data, _owner = _activity_data(payload)
@@ -316,11 +316,11 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityIn)
 @router.get("/scp-models", response=answers(SCPModelList), summary="SCP models")
 def scp_model_list(
     request: HttpRequest,
-    year: int | None = None,
-    kind: str = "",
-    state: str = "",
+    year: Int | None = None,
+    kind: Text = "",
+    state: Text = "",
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     _require(permissions.can_record_scp_models(request.user))
     found = selectors.scp_model_list(viewer=request.user, year=year, kind=kind, state=state)
@@ -328,7 +328,7 @@ def scp_model_list(
 
 
 @router.get("/scp-models/{model_id}", response=answers(SCPModelOut), summary="One SCP model")
-def scp_model_detail(request: HttpRequest, model_id: int) -> dict[str, Any]:
+def scp_model_detail(request: HttpRequest, model_id: Id) -> dict[str, Any]:
     return _model(get_object_or_404(selectors.scp_model_list(viewer=request.user), pk=model_id))
 
 
@@ -348,7 +348,7 @@ def scp_model_create(request: HttpRequest, payload: SCPModelIn) -> dict[str, Any
     response=answers(SCPModelOut, write=True),
     summary="Change an SCP model (a reviewed one goes back to proposed)",
 )
-def scp_model_update(request: HttpRequest, model_id: int, payload: SCPModelIn) -> dict[str, Any]:
+def scp_model_update(request: HttpRequest, model_id: Id, payload: SCPModelIn) -> dict[str, Any]:
     model = get_object_or_404(selectors.scp_model_list(viewer=request.user), pk=model_id)
     _require(permissions.can_edit_scp_model(request.user, model))
     data = _model_data(request, payload)

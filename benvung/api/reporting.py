@@ -17,7 +17,7 @@ from benvung.reporting import selectors, services
 from benvung.reporting.forms import MAX_BUDGET_VND, MAX_COUNT
 from benvung.reporting.models import AgencyReport, ReportingCycle, TaskReport
 
-from .common import answers, iso, paged
+from .common import MAX_OFFSET, Id, Int, Text, answers, iso, paged
 
 router = Router(tags=["reporting"])
 
@@ -92,33 +92,33 @@ class ReportList(Schema):
 class TaskReportIn(Schema):
     """The fields of one task on the report page; those left out are not changed."""
 
-    id: int
+    id: Id
     status: TaskReport.Status | None = None
-    narrative: str | None = None
-    events_held: int | None = Field(None, ge=0, le=MAX_COUNT)
-    participants: int | None = Field(None, ge=0, le=MAX_COUNT)
-    enterprises_reached: int | None = Field(None, ge=0, le=MAX_COUNT)
-    models_built: int | None = Field(None, ge=0, le=MAX_COUNT)
-    documents_issued: int | None = Field(None, ge=0, le=MAX_COUNT)
+    narrative: Text | None = None
+    events_held: Int | None = Field(None, ge=0, le=MAX_COUNT)
+    participants: Int | None = Field(None, ge=0, le=MAX_COUNT)
+    enterprises_reached: Int | None = Field(None, ge=0, le=MAX_COUNT)
+    models_built: Int | None = Field(None, ge=0, le=MAX_COUNT)
+    documents_issued: Int | None = Field(None, ge=0, le=MAX_COUNT)
     budget_vnd: dict[str, int] | None = Field(
         None, description="spent per funding source key (VND); replaces the stored amounts"
     )
-    difficulties: str | None = None
-    proposals: str | None = None
+    difficulties: Text | None = None
+    proposals: Text | None = None
 
 
 class ReportIn(Schema):
-    version: int | None = Field(
+    version: Int | None = Field(
         None, description="the version read; omitted: the save is not checked against others'"
     )
-    summary: str | None = None
-    difficulties: str | None = None
-    proposals: str | None = None
+    summary: Text | None = None
+    difficulties: Text | None = None
+    proposals: Text | None = None
     tasks: list[TaskReportIn] = []
 
 
 class SubmitIn(Schema):
-    version: int | None = None
+    version: Int | None = None
 
 
 def _cycle_row(cycle: ReportingCycle) -> dict[str, Any]:
@@ -179,7 +179,7 @@ def _reports(request: HttpRequest) -> QuerySet[AgencyReport]:
     return selectors.report_list(viewer=request.user)
 
 
-def _visible(request: HttpRequest, report_id: int) -> AgencyReport:
+def _visible(request: HttpRequest, report_id: Id) -> AgencyReport:
     """Another agency's report is "not found", as on the pages."""
     return get_object_or_404(_reports(request), pk=report_id)
 
@@ -217,14 +217,14 @@ def _task_values(task: TaskReportIn) -> dict[str, Any]:
 def cycle_list(
     request: HttpRequest,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     cycles = selectors.cycle_list(viewer=request.user).order_by("-year", "pk")
     return paged(cycles, limit, offset, _cycle_row)
 
 
 @router.get("/cycles/{cycle_id}", response=answers(CycleOut), summary="One reporting cycle")
-def cycle_detail(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+def cycle_detail(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
     return _cycle_row(get_object_or_404(selectors.cycle_list(viewer=request.user), pk=cycle_id))
 
 
@@ -233,7 +233,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     response=answers(ReportOut, write=True),
     summary="Start (or find) the caller's agency report for the cycle",
 )
-def report_start(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+def report_start(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
     cycle = get_object_or_404(selectors.cycle_list(viewer=request.user), pk=cycle_id)
     report = services.report_start(
         actor=request.user, cycle=cycle, agency=request.user.organisation
@@ -244,9 +244,9 @@ def report_start(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
 @router.get("/reports", response=answers(ReportList), summary="Agency reports the caller may see")
 def report_list(
     request: HttpRequest,
-    cycle: int | None = None,
+    cycle: Id | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     reports = _reports(request).order_by("-cycle__year", "agency__name", "pk")
     if cycle is not None:
@@ -255,7 +255,7 @@ def report_list(
 
 
 @router.get("/reports/{report_id}", response=answers(ReportOut), summary="One agency report")
-def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     return _report(request, _visible(request, report_id))
 
 
@@ -264,7 +264,7 @@ def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
     response=answers(ReportOut, write=True),
     summary="Save the report's text and its task reports",
 )
-def report_save(request: HttpRequest, report_id: int, payload: ReportIn) -> dict[str, Any]:
+def report_save(request: HttpRequest, report_id: Id, payload: ReportIn) -> dict[str, Any]:
     """Change what the report page's form changes. Fields left out keep their value. A task
     report not of this report answers 403; a report submitted or in a closed cycle, 422; a
     `version` older than the stored one, 409 (nothing saved)."""
@@ -289,7 +289,7 @@ def report_save(request: HttpRequest, report_id: int, payload: ReportIn) -> dict
     response=answers(ReportOut, write=True),
     summary="Submit the report to the coordinator",
 )
-def report_submit(request: HttpRequest, report_id: int, payload: SubmitIn) -> dict[str, Any]:
+def report_submit(request: HttpRequest, report_id: Id, payload: SubmitIn) -> dict[str, Any]:
     report = _visible(request, report_id)
     submitted = services.report_submit(actor=request.user, report=report, version=payload.version)
     return _report(request, submitted)

@@ -14,11 +14,12 @@ from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
 from benvung.accounts import permissions
+from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
 from benvung.resources import changes, efficiency, selectors, services
 
-from .common import Invalid, answers
+from .common import Conflict, Id, Int, Invalid, Text, answers
 
 router = Router(tags=["resources"])
 
@@ -26,42 +27,47 @@ Number = float | str | None
 
 
 class OutputRow(Schema):
-    product: str
-    category: str = Field(description="product category key, e.g. beer, packaging-paper")
+    product: Text
+    category: Text = Field(description="product category key, e.g. beer, packaging-paper")
     quantity: Number
-    unit: str
-    month: int | None = None
+    unit: Text
+    month: Int | None = None
     capacity: Number = None
     value_vnd: Number = None
 
 
 class EnergyRow(Schema):
-    carrier: str = Field(description="carrier key, e.g. grid_electricity, coal_3_4, diesel")
+    carrier: Text = Field(description="carrier key, e.g. grid_electricity, coal_3_4, diesel")
     quantity: Number
-    unit: str
-    month: int | None = None
-    product: str = ""
+    unit: Text
+    month: Int | None = None
+    product: Text = ""
 
 
 class MaterialRow(Schema):
-    material: str
+    material: Text
     quantity: Number
-    unit: str
-    product: str = ""
-    month: int | None = None
+    unit: Text
+    product: Text = ""
+    month: Int | None = None
 
 
 class DriverRow(Schema):
-    name: str
-    month: int
+    name: Text
+    month: Int
     value: Number
 
 
 class SiteYearIn(Schema):
-    tax_code: str
-    site: str = Field(description="the site's name as registered")
-    year: int
-    allocation_rule: str = "mass"
+    tax_code: Text
+    site: Text = Field(description="the site's name as registered")
+    year: Int
+    allocation_rule: Text = "mass"
+    version: Int | None = Field(
+        None,
+        description="the version of the site-year read (GET …/sites/{id}/years/{year}); an older "
+        "one answers 409 and nothing is saved",
+    )
     outputs: list[OutputRow] = []
     energy: list[EnergyRow] = []
     materials: list[MaterialRow] = []
@@ -143,7 +149,7 @@ def _outcome(index: int, site: Site, year: int, change: changes.YearChange) -> d
 @router.post(
     "/site-years",
     # 422: BulkResult names the items with a problem; Invalid, a body that is not a Bulk at all.
-    response=answers(BulkResult, write=True, s409=BulkResult, s422=BulkResult | Invalid),
+    response=answers(BulkResult, write=True, s409=BulkResult | Conflict, s422=BulkResult | Invalid),
     summary="Save many site-years at once",
 )
 def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
@@ -160,6 +166,9 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
     changed, old → new). With it, those years are replaced and go back to draft: they leave the
     province's figures until they are checked and submitted again on their `page`; the answer
     lists them in `must_resubmit`.
+
+    **409** with `current_version` too: an item's `version` is older than the stored one
+    (someone saved the year since it was read); nothing is saved.
 
     **422**: an item has a problem (named by section, row and field); nothing is saved.
     """
@@ -193,12 +202,15 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                         drivers=[r.dict() for r in item.drivers],
                         is_demo=site.is_demo,
                         replace_submitted=payload.replace_submitted,
+                        expected_version=item.version,
                     )
                     outcomes.append(_outcome(index, site, item.year, written.change))
                 except PermissionDenied:
                     problems.append(
                         {"item": index, "messages": [_("You are not allowed to do this.")]}
                     )
+                except (StaleEdit, services.SiteYearConflict):
+                    raise  # answered 409 with the stored version; nothing of the request saved
                 except services.SubmittedDataChange as exc:
                     conflicts.append(_outcome(index, site, item.year, exc.change))
                 except ValidationError as exc:
@@ -277,7 +289,7 @@ def efficiency_of_year(
 
 
 @router.get("/sites/{site_id}/years/{year}", response=answers(dict[str, Any]))
-def site_year_data(request: HttpRequest, site_id: int, year: int) -> dict[str, Any]:
+def site_year_data(request: HttpRequest, site_id: Id, year: Int) -> dict[str, Any]:
     """One site year as stored (its enterprise and the coordinators only)."""
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=site_id)
     site_year = get_object_or_404(site.resource_years, year=year)

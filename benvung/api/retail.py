@@ -18,7 +18,7 @@ from benvung.directory.models import Organisation
 from benvung.retail import selectors, services
 from benvung.retail.models import PackagingSurvey
 
-from .common import answers, iso, paged
+from .common import MAX_OFFSET, Id, Int, Text, answers, iso, paged
 
 router = Router(tags=["retail"])
 
@@ -51,22 +51,22 @@ class SurveyList(Schema):
 
 
 class SurveyFields(Schema):
-    version: int | None = Field(None, description="update: the version read (409 if older)")
-    eco_packaging: str = Field("", description="yes, partly or no")
+    version: Int | None = Field(None, description="update: the version read (409 if older)")
+    eco_packaging: Text = Field("", description="yes, partly or no")
     biodegradable_bag_share: Share = None
-    ecolabelled_products: int | None = None
+    ecolabelled_products: Int | None = None
     surveyed_on: dt.date | None = None
-    note: str = ""
-    evidence_url: str = ""
+    note: Text = ""
+    evidence_url: Text = ""
 
 
 class SurveyIn(SurveyFields):
     """A new survey. One survey per outlet and year: recording one for an outlet and year
     already surveyed replaces it, as the page does (if the caller may change it)."""
 
-    outlet_id: int
-    year: int
-    owner_id: int | None = Field(
+    outlet_id: Id
+    year: Int
+    owner_id: Id | None = Field(
         None, description="coordinators only: the organisation the survey is recorded for"
     )
 
@@ -113,10 +113,10 @@ def _data(payload: SurveyFields, outlet: Any, year: int) -> services.SurveyData:
 @router.get("/surveys", response=answers(SurveyList), summary="Packaging surveys")
 def survey_list(
     request: HttpRequest,
-    year: int | None = None,
-    outlet_type: str | None = None,
+    year: Int | None = None,
+    outlet_type: Text | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     _require_retail(request)
     surveys = selectors.survey_list(viewer=request.user, year=year, outlet_type=outlet_type)
@@ -124,7 +124,7 @@ def survey_list(
 
 
 @router.get("/surveys/{survey_id}", response=answers(SurveyOut), summary="One packaging survey")
-def survey_detail(request: HttpRequest, survey_id: int) -> dict[str, Any]:
+def survey_detail(request: HttpRequest, survey_id: Id) -> dict[str, Any]:
     _require_retail(request)
     return _survey(get_object_or_404(selectors.survey_list(viewer=request.user), pk=survey_id))
 
@@ -152,7 +152,7 @@ def survey_create(request: HttpRequest, payload: SurveyIn) -> dict[str, Any]:
     response=answers(SurveyOut, write=True),
     summary="Change a survey (its outlet and year stay)",
 )
-def survey_update(request: HttpRequest, survey_id: int, payload: SurveyFields) -> dict[str, Any]:
+def survey_update(request: HttpRequest, survey_id: Id, payload: SurveyFields) -> dict[str, Any]:
     _require_retail(request)
     survey = get_object_or_404(selectors.survey_list(viewer=request.user), pk=survey_id)
     if not permissions.can_edit_survey(request.user, survey):

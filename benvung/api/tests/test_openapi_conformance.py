@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -91,7 +93,16 @@ def _node_id_for_schemathesis(request: Any) -> None:
 
 @pytest.fixture
 def api_schema(enterprise_token: str) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    # The requests go through the WSGI handler, not Django's test client: like the client, keep
+    # the handler from closing the database connection after each request, which would end the
+    # test's transaction (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -107,4 +118,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_documented(case: Any, enterprise_token: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {enterprise_token}"}, checks=CHECKS)
+    # Each call in its own savepoint, as each request has its own transaction in production: a
+    # database error in one case must not abort the test's transaction for all the others.
+    with transaction.atomic():
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {enterprise_token}"}, checks=CHECKS
+        )

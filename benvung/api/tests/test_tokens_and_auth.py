@@ -257,3 +257,23 @@ def test_a_service_refusal_is_a_422_naming_the_field(agency_reporter: Any) -> No
     fields = {tuple(p["loc"]) for p in response.json()["detail"]}
     assert ("body", "title") in fields and ("body", "organiser") in fields
     assert re.search(r"[ạảãáàâăđêôơư]", " ".join(p["msg"] for p in response.json()["detail"]))
+
+
+def test_a_nul_character_or_an_id_beyond_the_database_is_a_422_not_a_server_error(
+    agency_reporter: Any,
+) -> None:
+    # Both reached PostgreSQL before and failed there (text cannot hold U+0000; bigint overflow).
+    _token, raw = tokens.token_issue(
+        actor=agency_reporter, user=agency_reporter, name="ERP", scopes=["write"]
+    )
+    client = _bearer(raw)
+    nul = client.post(
+        "/api/outreach/activities",
+        json.dumps({"title": "Tập huấn\x00"}),
+        content_type="application/json",
+    )
+    assert nul.status_code == 422
+    assert ["body", "payload", "title"] in [p["loc"] for p in nul.json()["detail"]]
+    assert client.get(f"/api/outreach/activities/{2**64}").status_code == 422
+    assert client.get(f"/api/directory/industrial-areas?offset={2**63}").status_code == 422
+    assert client.get("/api/outreach/activities?kind=a%00b").status_code == 422
