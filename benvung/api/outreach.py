@@ -238,7 +238,7 @@ def _own_enterprise(user: Any) -> Organisation | None:
     """An enterprise user's models are always its own enterprise's (as on the page)."""
     if permissions.is_coordinator(user) or getattr(user, "role", None) != Role.ENTERPRISE_USER:
         return None
-    return user.organisation  # type: ignore[no-any-return]
+    return user.organisation
 
 
 def _model_data(request: HttpRequest, payload: SCPModelIn) -> services.SCPModelData:
@@ -247,7 +247,7 @@ def _model_data(request: HttpRequest, payload: SCPModelIn) -> services.SCPModelD
         Enterprise, payload.organisation_id, "organisation_id", problems
     )
     data = services.SCPModelData(
-        organisation=organisation,  # type: ignore[arg-type]  # the service names a missing one
+        organisation=organisation,  # the service names a missing one
         kind=payload.kind,
         title=payload.title,
         year=payload.year,  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -235,9 +235,10 @@ def cycle_detail(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
 )
 def report_start(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
     cycle = get_object_or_404(selectors.cycle_list(viewer=request.user), pk=cycle_id)
-    report = services.report_start(
-        actor=request.user, cycle=cycle, agency=request.user.organisation
-    )
+    agency = getattr(request.user, "organisation", None)
+    if agency is None:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    report = services.report_start(actor=request.user, cycle=cycle, agency=agency)
     return _report(request, report)
 
 

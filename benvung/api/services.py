@@ -48,6 +48,7 @@ def token_issue(
     if problems:
         raise ValidationError(problems)
     raw = new_raw_token()
+    expires_at = timezone.now() + dt.timedelta(days=days)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,
@@ -55,7 +56,7 @@ def token_issue(
             prefix=raw[:PREFIX_LENGTH],
             key_hash=digest(raw),
             scopes=" ".join(s for s in SCOPES if s in chosen),
-            expires_at=timezone.now() + dt.timedelta(days=days),
+            expires_at=expires_at,
         )
         audit.record(
             actor=actor,
@@ -64,7 +65,7 @@ def token_issue(
             after={
                 "name": name,
                 "scopes": token.scopes,
-                "expires_at": token.expires_at.isoformat(),
+                "expires_at": expires_at.isoformat(),
             },
         )
     return token, raw
