@@ -171,6 +171,11 @@ LOGOUT_REDIRECT_URL = "portal:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "7"))
 REPORT_ATTACHMENT_MAX_BYTES = int(env("REPORT_ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+# API: how long a new token is valid by default, and how many requests per token (or signed-in
+# user) and per address without sign-in, as "N/s", "N/m", "N/h" or "N/d" (benvung.api.throttling).
+API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "365"))
+API_RATE_LIMIT = env("API_RATE_LIMIT", "600/m")
+API_ANON_RATE_LIMIT = env("API_ANON_RATE_LIMIT", "120/m")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

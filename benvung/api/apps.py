@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "benvung.api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

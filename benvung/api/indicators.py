@@ -13,6 +13,8 @@ from benvung.indicators import registry, selectors
 from benvung.indicators.management.commands.indicators import progress_json
 from benvung.plans.models import Plan
 
+from .common import Int, Text, answers
+
 router = Router(tags=["indicators"], auth=None)
 
 
@@ -23,8 +25,12 @@ def _plan() -> Plan:
     return plan
 
 
-@router.get("/targets", summary="Every target with baseline, value, target, milestone, status")
-def targets(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+@router.get(
+    "/targets",
+    response=answers(dict[str, Any], public=True),
+    summary="Every target with baseline, value, target, milestone, status",
+)
+def targets(request: HttpRequest, year: Int | None = None) -> dict[str, Any]:
     plan = _plan()
     if year is not None and not plan.period_start - 1 <= year <= plan.period_end:
         raise Http404
@@ -38,8 +44,12 @@ def targets(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
     }
 
 
-@router.get("/{code}", summary="One indicator: definition, yearly series and breakdowns")
-def indicator(request: HttpRequest, code: str, year: int | None = None) -> dict[str, Any]:
+@router.get(
+    "/{code}",
+    response=answers(dict[str, Any], public=True),
+    summary="One indicator: definition, yearly series and breakdowns",
+)
+def indicator(request: HttpRequest, code: Text, year: Int | None = None) -> dict[str, Any]:
     if not registry.known(code):
         raise Http404(_("Not found."))
     definition = registry.get(code)

@@ -19,55 +19,57 @@ from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
 from benvung.resources import changes, efficiency, selectors, services
 
+from .common import Conflict, Id, Int, Invalid, Text, answers
+
 router = Router(tags=["resources"])
 
 Number = float | str | None
 
 
 class OutputRow(Schema):
-    product: str
-    category: str = Field(description="product category key, e.g. beer, packaging-paper")
+    product: Text
+    category: Text = Field(description="product category key, e.g. beer, packaging-paper")
     quantity: Number
-    unit: str
-    month: int | None = None
+    unit: Text
+    month: Int | None = None
     capacity: Number = None
     value_vnd: Number = None
 
 
 class EnergyRow(Schema):
-    carrier: str = Field(description="carrier key, e.g. grid_electricity, coal_3_4, diesel")
+    carrier: Text = Field(description="carrier key, e.g. grid_electricity, coal_3_4, diesel")
     quantity: Number
-    unit: str
-    month: int | None = None
-    product: str = ""
+    unit: Text
+    month: Int | None = None
+    product: Text = ""
 
 
 class MaterialRow(Schema):
-    material: str
+    material: Text
     quantity: Number
-    unit: str
-    product: str = ""
-    month: int | None = None
+    unit: Text
+    product: Text = ""
+    month: Int | None = None
 
 
 class DriverRow(Schema):
-    name: str
-    month: int
+    name: Text
+    month: Int
     value: Number
 
 
 class SiteYearIn(Schema):
-    tax_code: str
-    site: str = Field(description="the site's name as registered")
-    year: int
-    version: int | None = Field(
+    tax_code: Text
+    site: Text = Field(description="the site's name as registered")
+    year: Int
+    version: Int | None = Field(
         None,
         description="the `version` of the year as read from GET /sites/{id}/years/{year} (0: "
         "the year was not stored). Each item replaces the whole year: if someone saved it "
         "since, nothing is saved and the answer is 409 with the item in `stale`. Without it "
         "the item replaces the year whatever was saved in between.",
     )
-    allocation_rule: str = "mass"
+    allocation_rule: Text = "mass"
     outputs: list[OutputRow] = []
     energy: list[EnergyRow] = []
     materials: list[MaterialRow] = []
@@ -159,7 +161,8 @@ def _outcome(index: int, site: Site, year: int, change: changes.YearChange) -> d
 
 @router.post(
     "/site-years",
-    response={200: BulkResult, 409: BulkResult, 422: BulkResult},
+    # 422: BulkResult names the items with a problem; Invalid, a body that is not a Bulk at all.
+    response=answers(BulkResult, write=True, s409=BulkResult | Conflict, s422=BulkResult | Invalid),
     summary="Save many site-years at once",
 )
 def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
@@ -303,7 +306,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
     )
 
 
-@router.get("/efficiency")
+@router.get("/efficiency", response=answers(dict[str, Any]))
 def efficiency_of_year(
     request: HttpRequest, year: int, baseline: int | None = None, include_drafts: bool = False
 ) -> dict[str, Any]:
@@ -321,8 +324,8 @@ def efficiency_of_year(
     )
 
 
-@router.get("/sites/{site_id}/years/{year}")
-def site_year_data(request: HttpRequest, site_id: int, year: int) -> dict[str, Any]:
+@router.get("/sites/{site_id}/years/{year}", response=answers(dict[str, Any]))
+def site_year_data(request: HttpRequest, site_id: Id, year: Int) -> dict[str, Any]:
     """One site year as stored (its enterprise and the coordinators only), with its `version`:
     send it back with the year's item in POST /site-years so that a save based on an older
     read is refused (409) instead of dropping rows saved in between. 404: not stored yet

@@ -25,7 +25,7 @@ def owner(site):
 
 
 def _client(user):
-    _token, raw = tokens.token_issue(actor=user, user=user, name="ERP")
+    _token, raw = tokens.token_issue(actor=user, user=user, name="ERP", scopes=["write"])
     return Client(headers={"authorization": f"Bearer {raw}"})
 
 
@@ -189,3 +189,18 @@ def test_the_openapi_description_says_submitted_data_need_replace_submitted(clie
     operation = schema["paths"]["/api/resources/site-years"]["post"]
     assert "409" in operation["responses"]
     assert "replace_submitted" in operation["description"]
+
+
+def test_a_site_year_sent_with_an_older_version_is_409_and_nothing_is_saved(site, owner):
+    client = _client(owner)
+    assert _post(client, [_item(site, 2021)]).status_code == 200
+    read = client.get(f"/api/resources/sites/{site.pk}/years/2021").json()
+    changed = {**_item(site, 2021, hl="120000"), "version": read["version"]}
+    assert _post(client, [changed]).status_code == 200
+    stale = {**_item(site, 2021, hl="130000"), "version": read["version"]}
+    response = _post(client, [stale, _item(site, 2022)])
+    assert response.status_code == 409
+    assert response.json()["current_version"] == read["version"] + 1
+    assert not SiteYear.objects.filter(site=site, year=2022).exists()
+    stored = client.get(f"/api/resources/sites/{site.pk}/years/2021").json()
+    assert stored["outputs"][0]["quantity"].startswith("120000")

@@ -1,9 +1,12 @@
-"""benvung api_token create|list|revoke --as EMAIL [--name NAME] [--prefix P]: API tokens."""
+"""benvung api_token create|list|revoke --as EMAIL [--name NAME] [--scope read|write]
+[--days N] [--prefix P]: API tokens."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benvung.accounts.models import User
@@ -20,6 +23,18 @@ class Command(AuditedCommand):
         parser.add_argument("--as", dest="email", required=True, help="the token's user")
         parser.add_argument("--name", default="", help="create: the system using the token")
         parser.add_argument("--prefix", default="", help="revoke: the token's first characters")
+        parser.add_argument(
+            "--scope",
+            choices=["read", "write"],
+            default="read",
+            help="create: read only (the default), or write (read and write)",
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="create: days the token is valid (default: API_TOKEN_DAYS, 365)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(email__iexact=options["email"], is_active=True).first()
@@ -27,15 +42,42 @@ class Command(AuditedCommand):
             raise CommandError(_("No active user %(email)s.") % {"email": options["email"]})
         try:
             if options["action"] == "create":
-                token, raw = services.token_issue(actor=user, user=user, name=options["name"])
+                token, raw = services.token_issue(
+                    actor=user,
+                    user=user,
+                    name=options["name"],
+                    scopes=[options["scope"]],
+                    days=options["days"],
+                )
                 self.stdout.write(raw)
                 self.stderr.write(
                     _("Keep this token now: it is not stored and cannot be shown again.")
                 )
+                self.stderr.write(
+                    _("Scopes: %(scopes)s. Valid until %(until)s.")
+                    % {
+                        "scopes": token.scopes,
+                        "until": date_format(
+                            timezone.localtime(token.expires_at), "SHORT_DATETIME_FORMAT"
+                        ),
+                    }
+                )
             elif options["action"] == "list":
                 for token in ApiToken.objects.filter(user=user):
-                    state = _("revoked") if token.revoked_at else _("active")
-                    self.stdout.write(f"{token.prefix}…  {token.name}  {state}")
+                    if token.revoked_at:
+                        state = _("revoked")
+                    elif token.is_expired():
+                        state = _("expired")
+                    else:
+                        state = _("active")
+                    until = (
+                        date_format(timezone.localtime(token.expires_at), "SHORT_DATE_FORMAT")
+                        if token.expires_at
+                        else "—"
+                    )
+                    self.stdout.write(
+                        f"{token.prefix}…  {token.name}  {token.scopes}  {until}  {state}"
+                    )
             else:
                 found = ApiToken.objects.filter(
                     user=user, prefix=options["prefix"], revoked_at__isnull=True
