@@ -307,7 +307,11 @@ def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityIn) 
     activity = get_object_or_404(selectors.activity_list(viewer=request.user), pk=activity_id)
     _require(permissions.can_edit_activity(request.user, activity))
     data, _owner = _activity_data(payload)
-    return _activity(services.activity_update(actor=request.user, activity=activity, data=data))
+    return _activity(
+        services.activity_update(
+            actor=request.user, activity=activity, data=data, expected_version=payload.version
+        )
+    )
 
 
 # --- SCP models -------------------------------------------------------------------------------
@@ -352,4 +356,8 @@ def scp_model_update(request: HttpRequest, model_id: Id, payload: SCPModelIn) ->
     model = get_object_or_404(selectors.scp_model_list(viewer=request.user), pk=model_id)
     _require(permissions.can_edit_scp_model(request.user, model))
     data = _model_data(request, payload)
-    return _model(services.scp_model_update(actor=request.user, model=model, data=data))
+    return _model(
+        services.scp_model_update(
+            actor=request.user, model=model, data=data, expected_version=payload.version
+        )
+    )

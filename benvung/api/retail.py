@@ -141,8 +141,13 @@ def survey_create(request: HttpRequest, payload: SurveyIn) -> dict[str, Any]:
         owner = Organisation.objects.filter(pk=payload.owner_id).first()
         if owner is None:
             raise ValidationError({"owner_id": [_("No organisation with this id.")]})
+    # A create never replaces a survey recorded meanwhile for the same outlet and year
+    # (version 0: "there was none when I read"); that answers 409, as on the page.
     saved = services.survey_save(
-        actor=request.user, data=_data(payload, outlet, payload.year), owner=owner
+        actor=request.user,
+        data=_data(payload, outlet, payload.year),
+        owner=owner,
+        expected_version=payload.version if payload.version is not None else 0,
     )
     return _survey(saved)
 
@@ -158,6 +163,8 @@ def survey_update(request: HttpRequest, survey_id: Id, payload: SurveyFields) ->
     if not permissions.can_edit_survey(request.user, survey):
         raise PermissionDenied(_("You are not allowed to do this."))
     saved = services.survey_save(
-        actor=request.user, data=_data(payload, survey.outlet, survey.year)
+        actor=request.user,
+        data=_data(payload, survey.outlet, survey.year),
+        expected_version=payload.version,
     )
     return _survey(saved)

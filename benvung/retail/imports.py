@@ -181,8 +181,12 @@ class SurveyImporter(ti.Importer):
         existing = self.existing_surveys.get((outlet.pk, data.year))
         if existing is not None and not permissions.can_edit_survey(self.actor, existing):
             problems.setdefault("outlet", []).append(
-                _("The survey of %(outlet)s for %(year)s was recorded by %(owner)s.")
-                % {"outlet": outlet.name, "year": data.year, "owner": existing.owner}
+                # Never the other organisation's name (issue 12): the coordinator can say who.
+                _(
+                    "The survey of %(outlet)s for %(year)s was recorded by another "
+                    "organisation; ask the coordinator to change it."
+                )
+                % {"outlet": outlet.name, "year": data.year}
             )
         return (None, problems) if problems else (data, {})
 

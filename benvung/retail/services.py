@@ -174,11 +174,12 @@ def survey_save(
             raise ValidationError(
                 {
                     "outlet": [
+                        # Never the other organisation's name (issue 12).
                         _(
-                            "The survey of %(outlet)s for %(year)s was recorded by %(owner)s; "
-                            "ask them or the coordinator to change it."
+                            "The survey of %(outlet)s for %(year)s was recorded by another "
+                            "organisation; ask the coordinator to change it."
                         )
-                        % {"outlet": data.outlet.name, "year": data.year, "owner": survey.owner}
+                        % {"outlet": data.outlet.name, "year": data.year}
                     ]
                 }
             )
