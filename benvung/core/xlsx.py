@@ -328,15 +328,15 @@ R = TypeVar("R")
 
 
 def within_limit(
-    rows: Iterator[tuple[int, R]], refuse: Callable[[str, int], None]
+    rows: Iterator[tuple[int, R]], refuse: Callable[[str, int], None], limit: int = MAX_ROWS
 ) -> Iterator[tuple[int, R]]:
-    """The rows up to MAX_ROWS data rows; past them the sheet is refused (`refuse(message,
+    """The rows up to `limit` data rows; past them the sheet is refused (`refuse(message,
     row number)`) and reading stops."""
     for number, cells in rows:
-        if number - 1 > MAX_ROWS:
+        if number - 1 > limit:
             refuse(
                 _("The sheet has more than %(count)s rows; split it into several files.")
-                % {"count": MAX_ROWS},
+                % {"count": limit},
                 number,
             )
             return

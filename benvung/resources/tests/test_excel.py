@@ -239,8 +239,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_opened(monkeypatch, brewe
     def fail(*args, **kwargs):
         raise AssertionError("the file was opened")
 
-    monkeypatch.setattr("benvung.core.xlsx.load_workbook", fail)
-    monkeypatch.setattr("benvung.core.xlsx.zipfile.ZipFile", fail)
+    monkeypatch.setattr("benvung.core.xlsx.ExcelReader", fail)
+    monkeypatch.setattr("benvung.core.xlsx.GuardedZipFile", fail)
     [problem] = excel.parse(data, year=YEAR).problems
     assert problem.blocks_all and "MB" in problem.message
 
