@@ -13,7 +13,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 from xml.etree.ElementTree import ParseError, iterparse
 
 from django.utils.formats import number_format
@@ -222,7 +222,7 @@ class GuardedZipFile(zipfile.ZipFile):
         # The sheets are read twice (rows, then merged cells): the budget allows for it.
         self._budget = [2 * MAX_UNPACKED_BYTES]
 
-    def open(self, name: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def open(self, name: Any, mode: Literal["r", "w"] = "r", *args: Any, **kwargs: Any) -> Any:
         raw = super().open(name, mode, *args, **kwargs)
         if mode != "r":
             return raw

@@ -76,9 +76,11 @@ class Command(BaseCommand):
             return
         queued: list[tuple[list[str], int | None]] = []
         real_queue = services.queue_recompute
-        services.queue_recompute = lambda codes, from_year=None: queued.append(  # type: ignore[assignment]
-            (list(codes), from_year)
-        )
+
+        def queue(codes: Any, *, from_year: int | None = None) -> None:
+            queued.append((list(codes), from_year))
+
+        services.queue_recompute = queue
         try:
 
             def save() -> None:
@@ -88,7 +90,7 @@ class Command(BaseCommand):
 
             _nothing, seconds, peak = _measured(save)
         finally:
-            services.queue_recompute = real_queue  # type: ignore[assignment]
+            services.queue_recompute = real_queue
         out(
             f"  save       {seconds:7.2f} s ({1000 * seconds / len(parsed.rows):.1f} ms/row), "
             f"peak {peak:.1f} MB; recomputations queued: {queued}"
