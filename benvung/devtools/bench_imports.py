@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
+
+from django.db.models import F
 
 _NS = "http://schemas.openxmlformats.org"
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -68,3 +71,83 @@ def zip_bomb(shared_strings_mb: int = 200) -> bytes:
                 part.write(chunk)
             part.write(b"</sst>")
     return buffer.getvalue()
+
+
+def consumption_workbook(rows: int, *, factor: str = "1.02") -> tuple[bytes, int, int]:
+    """A consumption workbook of about `rows` data rows (all sheets together) re-stating the
+    stored data of the demo enterprises' site-years, newest years first, every row by month (a
+    yearly row becomes twelve), each quantity times `factor` so that every site-year changes.
+    Returns the file, its data rows and its site-years."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    from benvung.resources import excel
+    from benvung.resources.models import EnergyUse, MaterialUse, Output, SiteYear
+
+    scale = Decimal(factor)
+    specs = {section: excel.sheet_spec(section) for section in excel.SECTIONS}
+    stored: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    queries: dict[str, Any] = {
+        excel.OUTPUTS: Output.objects.values(
+            "site_year_id",
+            "product",
+            "month",
+            "quantity",
+            "unit",
+            "capacity",
+            "value_vnd",
+            category_name=F("category__name"),
+        ),
+        excel.ENERGY: EnergyUse.objects.values(
+            "site_year_id", "product", "month", "quantity", "unit", carrier_name=F("carrier__name")
+        ),
+        excel.MATERIALS: MaterialUse.objects.values(
+            "site_year_id", "product", "material", "month", "quantity", "unit"
+        ),
+    }
+    for section, query in queries.items():
+        for values in query.order_by("pk"):
+            for name in ("category", "carrier"):
+                if f"{name}_name" in values:
+                    values[name] = values.pop(f"{name}_name")
+            stored[values["site_year_id"]][section].append(values)
+    sheets: dict[str, list[list[Any]]] = {section: [] for section in excel.SECTIONS}
+    site_years = SiteYear.objects.select_related("site__enterprise").order_by("-year", "site_id")
+    written = 0
+    count = 0
+    for site_year in site_years:
+        if written >= rows:
+            break
+        identity = {
+            "tax_code": site_year.site.enterprise.tax_code,
+            "site": site_year.site.name,
+            "year": site_year.year,
+        }
+        for section, items in stored[site_year.pk].items():
+            spec = specs[section]
+            for row in items:
+                quantity = Decimal(row["quantity"]) * scale
+                monthly = bool(row.get("month"))
+                share = quantity if monthly else quantity / 12
+                for month in [row["month"]] if monthly else range(1, 13):
+                    values = {**identity, **row, "month": month, "quantity": round(share, 2)}
+                    sheets[section].append([_cell(values.get(c.field)) for c in spec.columns])
+                    written += 1
+        count += 1
+    workbook = Workbook(write_only=True)
+    for section, spec in specs.items():
+        sheet = workbook.create_sheet(spec.title)
+        sheet.append([c.header for c in spec.columns])
+        for values in sheets[section]:
+            sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), written, count
+
+
+def _cell(value: Any) -> Any:
+    from decimal import Decimal
+
+    return float(value) if isinstance(value, Decimal) else value
