@@ -118,13 +118,12 @@ def consumption_workbook(rows: int, *, factor: str = "1.02") -> tuple[bytes, int
     written = 0
     count = 0
     for site_year in site_years:
-        if written >= rows:
-            break
         identity = {
             "tax_code": site_year.site.enterprise.tax_code,
             "site": site_year.site.name,
             "year": site_year.year,
         }
+        lines: list[tuple[str, list[Any]]] = []
         for section, items in stored[site_year.pk].items():
             spec = specs[section]
             for row in items:
@@ -133,8 +132,12 @@ def consumption_workbook(rows: int, *, factor: str = "1.02") -> tuple[bytes, int
                 share = quantity if monthly else quantity / 12
                 for month in [row["month"]] if monthly else range(1, 13):
                     values = {**identity, **row, "month": month, "quantity": round(share, 2)}
-                    sheets[section].append([_cell(values.get(c.field)) for c in spec.columns])
-                    written += 1
+                    lines.append((section, [_cell(values.get(c.field)) for c in spec.columns]))
+        if written + len(lines) > rows:  # whole site-years only, within `rows`
+            break
+        for section, line in lines:
+            sheets[section].append(line)
+        written += len(lines)
         count += 1
     workbook = Workbook(write_only=True)
     for section, spec in specs.items():

@@ -56,13 +56,11 @@ MAX_BYTES = xlsx.MAX_BYTES
 MAX_UNPACKED_BYTES = xlsx.MAX_UNPACKED_BYTES
 # Data rows of a file, all its sheets together (a file cannot pass it four times over by
 # spreading its rows on the four sheets). Measured with `benvung bench_imports` on the 2-core
-# server while six other jobs ran on it (load 9 to 12, so elapsed times are inflated several
-# times): a 50,000-row file of 738 site-years, every row by month, is read and checked for the
-# preview in 61 s (1.2 ms a row), read again and saved in 208 s (4.2 ms a row), peak 240 MB;
-# the recomputation it queues (five years, each year's figures computed once) takes 44 to
-# 49 s, of which 25 s is loading the regression library once per worker. 50,000 rows
-# therefore stay: under a minute of recomputation, and a few minutes of the one worker on a
-# loaded server for the largest file.
+# server while six other jobs ran on it (elapsed times inflated about four times): a file of
+# 49,968 rows of 737 site-years, every row by month, is read and checked for the preview in
+# 20 s of CPU (0.4 ms a row; 74 s elapsed), read again and saved in 49 s of CPU (1 ms a row;
+# 162 s elapsed), peak 240 MB; the recomputation it queues (five years, 45 figures) takes
+# 9 s. 50,000 rows stay: the largest file costs the worker about a minute of CPU per step.
 MAX_ROWS = xlsx.MAX_ROWS
 MAX_PROBLEMS = xlsx.MAX_PROBLEMS
 Problem = xlsx.Problem

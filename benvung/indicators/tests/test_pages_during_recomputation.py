@@ -54,15 +54,15 @@ def _year(hl: float, kwh: float) -> dict[str, Any]:
     }
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite" and connection.is_in_memory_db(),
-    reason="the SQLite test database in memory shares one cache, whose table locks make every "
-    "reader wait for a writer; the site's file in WAL mode does not (nor PostgreSQL)",
-)
 @pytest.mark.django_db(transaction=True)
 def test_pages_answer_while_the_worker_holds_a_figure_being_stored(
     reference: None, monkeypatch: Any
 ) -> None:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(
+            "the SQLite test database in memory shares one cache, whose table locks make every "
+            "reader wait for a writer; the site's file in WAL mode does not (nor PostgreSQL)"
+        )
     coordinator = make_user(Agency.objects.get(key="sct"), Role.COORDINATOR, "dp-tg@test.example")
     site = make_site(make_enterprise("Công ty Bia Đồng Thời", "312345670", "1103"), "Nhà máy")
     for year, hl, kwh in ((2022, 100_000, 2_500_000), (2025, 110_000, 2_600_000)):
