@@ -62,6 +62,13 @@ from .xlsx import whole as _whole
 T = TypeVar("T")
 
 TEMPLATE_ROWS = 1_000  # rows of a fresh template that carry the drop-down lists
+# Rows a table may hold, from a budget of two minutes of the (only) worker for the largest
+# import: measured (benvung bench_imports, outreach activities, 2,000 rows on the 2-core
+# server under load) 7 ms a row to read and check, about 45 ms a row to save through the
+# domain service (an activity, its links and its audit event), then one recomputation of the
+# indicators it feeds from its first year on. 2,000 rows: about 15 s read twice (preview,
+# save) and 90 s saved, with a peak of a few tens of MB. docs/resource-efficiency.md.
+MAX_TABLE_ROWS = 2_000
 LIST_SEPARATOR = ";"
 
 # How a cell is read.
@@ -540,7 +547,7 @@ class _TableReader:
         def too_many(message: str, number: int) -> None:
             self.add(message, number, blocks_all=True)
 
-        for number, cells in xlsx.within_limit(rows, too_many):
+        for number, cells in xlsx.within_limit(rows, too_many, MAX_TABLE_ROWS):
             self.read_row(columns, number, cells, keys)
             if self.progress is not None and number % 50 == 0:
                 self.progress(min(number / total, 1.0))

@@ -13,14 +13,14 @@ import warnings
 import zipfile
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 from xml.etree.ElementTree import ParseError, iterparse
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
@@ -30,9 +30,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 from benvung.core.spreadsheet import TRIGGERS
 
 MAX_BYTES = 50 * 1024 * 1024
-# A small file can unpack to gigabytes of XML (a "zip bomb"); the ZIP directory says how much.
-MAX_UNPACKED_BYTES = 10 * MAX_BYTES
-MAX_ROWS = 50_000  # data rows per sheet; a province's sites fill a few thousand
+MAX_ROWS = 50_000  # data rows per sheet, the default; each import sets its own from its budget
+# What a part of a workbook may unpack to. Measured (benvung bench_imports): a data sheet of
+# 12 filled columns with a different text in every row takes 874 bytes a row as openpyxl
+# writes it (strings inline; Excel moves the text to xl/sharedStrings.xml, which then holds
+# less than that per row). A part may be twice what the largest accepted sheet needs.
+SHEET_BYTES_PER_ROW = 900
+MAX_PART_BYTES = 2 * MAX_ROWS * SHEET_BYTES_PER_ROW  # 90 MB
+# A small file can unpack to gigabytes of XML (a "zip bomb"); the ZIP directory says how much,
+# and the reading counts what really comes out. Four data sheets (the consumption import's) at
+# their limit, and the small parts beside them.
+MAX_UNPACKED_BYTES = 4 * MAX_PART_BYTES + 10 * 1024 * 1024
+# Measured: real sheets compress 4 to 15 times (15 for a template filled with repeated rows);
+# a zip bomb, hundreds to a thousand times. Small parts may compress more: only parts over
+# RATIO_FROM_BYTES are judged.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024
 MAX_PROBLEMS = 1_000  # listed; past this only counted (a wrong file can have a million)
 
 HEADER_FONT = Font(bold=True)
@@ -115,6 +128,25 @@ class Unreadable(Exception):
     """openpyxl failed on the file's content."""
 
 
+class TooLarge(Exception):
+    """A part of the workbook unpacks to more than it may (read through GuardedZipFile)."""
+
+    def __init__(self, part: str, limit: int) -> None:
+        super().__init__(part)
+        self.part = part
+        self.limit = limit
+
+    def problem(self) -> Problem:
+        return Problem(
+            _(
+                "The workbook cannot be read: its part “%(part)s” unpacks to more than "
+                "%(limit)s MB. Open the file in Excel, delete what is not data, and save it again."
+            )
+            % {"part": self.part, "limit": _mb(self.limit)},
+            blocks_all=True,
+        )
+
+
 def not_xlsx() -> str:
     return _(
         "The file is not an Excel workbook (.xlsx). If it is in the old .xls format or "
@@ -122,12 +154,101 @@ def not_xlsx() -> str:
     )
 
 
+def archive_problem(archive: zipfile.ZipFile) -> Problem | None:
+    """The refusal of a workbook whose parts, by its ZIP directory, unpack to too much or
+    compress like a zip bomb: read in microseconds, before any part is."""
+    total = 0
+    for entry in archive.infolist():
+        total += entry.file_size
+        if entry.file_size > MAX_PART_BYTES:
+            return TooLarge(entry.filename, MAX_PART_BYTES).problem()
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            return Problem(
+                _(
+                    "The workbook cannot be read: its part “%(part)s” is compressed %(ratio)s "
+                    "times, more than the %(limit)s times of a real workbook (a “zip bomb”)."
+                )
+                % {"part": entry.filename, "ratio": int(ratio), "limit": MAX_RATIO},
+                blocks_all=True,
+            )
+    if total > MAX_UNPACKED_BYTES:
+        return Problem(
+            _("The workbook unpacks to more than %(limit)s MB; it cannot be read.")
+            % {"limit": _mb(MAX_UNPACKED_BYTES)},
+            blocks_all=True,
+        )
+    return None
+
+
+class _CountingReader(io.RawIOBase):
+    """A part as it is unpacked, counted: past its limit (whatever the ZIP directory said)
+    reading stops with TooLarge, having held at most the limit in memory."""
+
+    def __init__(self, raw: Any, part: str, limit: int, budget: list[int]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._part = part
+        self._left = limit
+        self._limit = limit
+        self._budget = budget  # what the whole workbook may still unpack to, shared
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = min(len(buffer), self._left + 1, self._budget[0] + 1)
+        data = self._raw.read(wanted)
+        count = len(data)
+        self._left -= count
+        self._budget[0] -= count
+        if self._left < 0:
+            raise TooLarge(self._part, self._limit)
+        if self._budget[0] < 0:
+            raise TooLarge(self._part, MAX_UNPACKED_BYTES)
+        buffer[:count] = data
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class GuardedZipFile(zipfile.ZipFile):
+    """A ZIP archive whose parts are read through a counting reader: a part that unpacks to
+    more than MAX_PART_BYTES, or a workbook to more than MAX_UNPACKED_BYTES in all, stops with
+    TooLarge, even when its directory lies about the sizes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The sheets are read twice (rows, then merged cells): the budget allows for it.
+        self._budget = [2 * MAX_UNPACKED_BYTES]
+
+    def open(self, name: Any, mode: Literal["r", "w"] = "r", *args: Any, **kwargs: Any) -> Any:
+        raw = super().open(name, mode, *args, **kwargs)
+        if mode != "r":
+            return raw
+        part = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
+        return io.BufferedReader(_CountingReader(raw, part, MAX_PART_BYTES, self._budget))
+
+
+def _load_workbook(buffer: io.BytesIO, archive: GuardedZipFile) -> Any:
+    """openpyxl's read-only workbook, reading its parts through `archive` (load_workbook would
+    open an unguarded ZipFile of its own)."""
+    reader = ExcelReader(buffer, read_only=True, data_only=False, keep_links=False)
+    reader.archive.close()  # its own, on the same buffer (which it leaves open)
+    reader.archive = archive
+    reader.read()
+    return reader.wb
+
+
 def read_workbook(data: bytes, read: Callable[[Any, zipfile.ZipFile], None]) -> Problem | None:
     """Open `data` as a workbook and hand it, with its ZIP archive (for what the read-only
     workbook does not show, such as merged cells), to `read`; closes both after.
 
     The refusal (blocking the whole file) when the file is too large, empty, not a workbook,
-    unpacks to too much, or openpyxl fails on it; None when `read` ran to its end."""
+    unpacks to too much (by its directory or as it is read), or openpyxl fails on it; None
+    when `read` ran to its end."""
     too_large = size_problem(len(data))
     if too_large is not None:
         return too_large
@@ -135,29 +256,30 @@ def read_workbook(data: bytes, read: Callable[[Any, zipfile.ZipFile], None]) -> 
         return Problem(_("The file is empty."), blocks_all=True)
     buffer = io.BytesIO(data)  # shares `data`, no copy
     try:
-        archive = zipfile.ZipFile(buffer)
+        archive = GuardedZipFile(buffer)
     except (zipfile.BadZipFile, ValueError, EOFError):
         return Problem(not_xlsx(), blocks_all=True)
     with archive:
         entries = archive.infolist()
         if not {"[Content_Types].xml", "xl/workbook.xml"} <= {e.filename for e in entries}:
             return Problem(not_xlsx(), blocks_all=True)
-        if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-            return Problem(
-                _("The workbook unpacks to more than %(limit)s MB; it cannot be read.")
-                % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)},
-                blocks_all=True,
-            )
+        bomb = archive_problem(archive)
+        if bomb is not None:
+            return bomb
         unreadable = _("The file cannot be read as an Excel workbook (%(problem)s).")
         try:
             # openpyxl warns about Excel features it drops (slicers...): not our concern.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                workbook = load_workbook(buffer, read_only=True, data_only=False, keep_links=False)
+                workbook = _load_workbook(buffer, archive)
+        except TooLarge as exc:
+            return exc.problem()
         except Exception as exc:  # a damaged file fails in openpyxl in many different ways
             return Problem(unreadable % {"problem": type(exc).__name__}, blocks_all=True)
         try:
             read(workbook, archive)
+        except TooLarge as exc:
+            return exc.problem()
         except Unreadable as exc:
             return Problem(unreadable % {"problem": exc}, blocks_all=True)
         finally:
@@ -201,6 +323,8 @@ def sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
             cells = next(iterator)
         except StopIteration:
             return
+        except TooLarge:
+            raise
         except Exception as exc:  # a damaged file fails in openpyxl in many different ways
             raise Unreadable(type(exc).__name__) from exc
         number += 1
@@ -211,15 +335,15 @@ R = TypeVar("R")
 
 
 def within_limit(
-    rows: Iterator[tuple[int, R]], refuse: Callable[[str, int], None]
+    rows: Iterator[tuple[int, R]], refuse: Callable[[str, int], None], limit: int = MAX_ROWS
 ) -> Iterator[tuple[int, R]]:
-    """The rows up to MAX_ROWS data rows; past them the sheet is refused (`refuse(message,
+    """The rows up to `limit` data rows; past them the sheet is refused (`refuse(message,
     row number)`) and reading stops."""
     for number, cells in rows:
-        if number - 1 > MAX_ROWS:
+        if number - 1 > limit:
             refuse(
                 _("The sheet has more than %(count)s rows; split it into several files.")
-                % {"count": MAX_ROWS},
+                % {"count": limit},
                 number,
             )
             return

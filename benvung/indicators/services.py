@@ -166,50 +166,74 @@ def _store(
 # --- Input changes -----------------------------------------------------------------------------
 
 
-def input_changed(model_label: str) -> None:
-    """Called (by signals) when a row of `model_label` changed: mark the indicators it feeds
-    stale now, in the caller's transaction, and queue one recomputation after the commit."""
+def input_changed(model_label: str, *, year: int | None = None) -> None:
+    """Called (by signals) when a row of `model_label` (of `year`; None: of no one year)
+    changed: mark the figures it feeds stale now, in the caller's transaction, and queue one
+    recomputation, of those indicators from that year on, after the commit.
+
+    A bulk import saves thousands of rows in one transaction: the first row of each
+    indicator and year marks the figures, the others find them marked (no query)."""
     codes = registry.affected_by(model_label)
     if not codes:
         return
-    IndicatorResult.objects.filter(indicator__in=codes, stale_since__isnull=True).update(
-        stale_since=timezone.now()
-    )
     connection = transaction.get_connection()
     hook: Any = getattr(connection, "_benvung_indicator_hook", None)
-    # One task for all the changes of a transaction (a bulk import saves thousands of rows):
-    # while this transaction's hook still waits for the commit, add to it. A rolled-back
-    # transaction drops its hooks, and then a new one is made.
-    if hook is not None and any(entry[1] is hook for entry in connection.run_on_commit):
-        hook.codes.update(codes)
+    # One task for all the changes of a transaction: while this transaction's hook still
+    # waits for the commit, add to it. A rolled-back transaction drops its hooks, and then a
+    # new one is made.
+    if hook is None or not any(entry[1] is hook for entry in connection.run_on_commit):
+
+        def enqueue() -> None:
+            connection._benvung_indicator_hook = None
+            queue_recompute(sorted(enqueue.marked), from_year=enqueue.from_year)  # type: ignore[attr-defined]
+
+        hook = enqueue
+        hook.marked = {}  # code → the first year marked stale (None: every year)
+        hook.from_year = year
+        connection._benvung_indicator_hook = hook
+        transaction.on_commit(hook)
+    marked: dict[str, int | None] = hook.marked
+    if hook.from_year is not None:
+        hook.from_year = None if year is None else min(hook.from_year, year)
+    unmarked = [c for c in codes if not _covers(marked.get(c, -1), year)]
+    if not unmarked:
         return
-
-    def enqueue() -> None:
-        connection._benvung_indicator_hook = None
-        queue_recompute(sorted(enqueue.codes))  # type: ignore[attr-defined]
-
-    enqueue.codes = set(codes)  # type: ignore[attr-defined]
-    connection._benvung_indicator_hook = enqueue
-    transaction.on_commit(enqueue)
+    results = IndicatorResult.objects.filter(indicator__in=unmarked, stale_since__isnull=True)
+    if year is not None:
+        results = results.filter(year__gte=year)
+    results.update(stale_since=timezone.now())
+    for code in unmarked:
+        marked[code] = year
 
 
-def queue_recompute(codes: Iterable[str]) -> None:
+def _covers(marked: int | None, year: int | None) -> bool:
+    """Whether figures marked stale from `marked` on (None: all; -1: none) include `year`'s."""
+    if marked == -1:
+        return False
+    return marked is None or (year is not None and year >= marked)
+
+
+def queue_recompute(codes: Iterable[str], *, from_year: int | None = None) -> None:
     from .tasks import recompute_indicators
 
     codes = list(codes)
     try:
-        recompute_indicators.enqueue(codes, timezone.now().isoformat())
+        recompute_indicators.enqueue(codes, timezone.now().isoformat(), from_year)
     except Exception:  # the change is saved; a failed enqueue must not undo it
         logger.exception("could not queue the recomputation of %s", codes)
 
 
-def run_queued(codes: list[str], requested_at: str) -> int:
-    """The background task: recompute `codes` unless a later run already covered the request."""
+def run_queued(codes: list[str], requested_at: str, from_year: int | None = None) -> int:
+    """The background task: recompute `codes` from `from_year` on (None: every year) unless a
+    later run already covered the request. Each indicator and year is stored in its own short
+    transaction: other writers wait for one figure's write at most, never for the whole run."""
     requested = dt.datetime.fromisoformat(requested_at)
     started = timezone.now()
     written = 0
     for code in codes:
         results = IndicatorResult.objects.filter(indicator=code)
+        if from_year is not None:
+            results = results.filter(year__gte=from_year)
         covered = (
             results.exists()
             and not results.filter(stale_since__isnull=False).exists()
@@ -217,7 +241,13 @@ def run_queued(codes: list[str], requested_at: str) -> int:
         )
         if covered:
             continue
-        written += recompute(code, started=started)
+        if from_year is None:
+            written += recompute(code, started=started)
+            continue
+        plan = _plan_for(code)
+        for year in plan_years(plan):
+            if year >= from_year:
+                written += recompute(code, year, started=started)
     return written
 
 

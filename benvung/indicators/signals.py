@@ -6,6 +6,7 @@ changes to their many-to-many links ("app.model_field" names the link table).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.apps import apps
@@ -16,20 +17,38 @@ def _label(model: Any) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def _changed(sender: Any, **kwargs: Any) -> None:
+# Where a changed row says its year: a figure of an earlier year cannot rest on it (figures
+# count from the plan's start up to their year, or compare with the year before).
+_YEAR_FIELDS = ("year", "start_date", "survey_date", "recognised_on", "date")
+
+
+def year_of(instance: Any) -> int | None:
+    """The year a changed row belongs to; None when it has none (every year is affected)."""
+    for name in _YEAR_FIELDS:
+        value = getattr(instance, name, None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, dt.date):
+            return value.year
+    return None
+
+
+def _changed(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     if kwargs.get("raw"):  # fixtures being loaded: nothing to recompute yet
         return
     from . import services
 
-    services.input_changed(_label(sender))
+    services.input_changed(_label(sender), year=year_of(instance))
 
 
-def _links_changed(sender: Any, action: str, **kwargs: Any) -> None:
+def _links_changed(sender: Any, action: str, instance: Any = None, **kwargs: Any) -> None:
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     from . import services
 
-    services.input_changed(_label(sender))
+    # From the other side of the link (reverse), the instance is not the dated row.
+    year = None if kwargs.get("reverse") else year_of(instance)
+    services.input_changed(_label(sender), year=year)
 
 
 def connect() -> None:

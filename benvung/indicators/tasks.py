@@ -8,11 +8,12 @@ from benvung.core.audit import audit_context
 
 
 @task()
-def recompute_indicators(codes: list[str], requested_at: str) -> int:
+def recompute_indicators(codes: list[str], requested_at: str, from_year: int | None = None) -> int:
+    """The figures of `codes` from `from_year` on (None: every year of the plan)."""
     from . import services
 
     with audit_context(source="task", task="recompute_indicators"):
-        return services.run_queued(codes, requested_at)
+        return services.run_queued(codes, requested_at, from_year)
 
 
 @task()

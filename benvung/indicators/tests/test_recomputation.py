@@ -22,7 +22,9 @@ CODE = "outreach_industrial_areas_share"
 def queued(monkeypatch: Any) -> list[list[str]]:
     """The recomputations queued (the tests' task backend would run them at once)."""
     calls: list[list[str]] = []
-    monkeypatch.setattr(services, "queue_recompute", lambda codes: calls.append(list(codes)))
+    monkeypatch.setattr(
+        services, "queue_recompute", lambda codes, from_year=None: calls.append(list(codes))
+    )
     return calls
 
 

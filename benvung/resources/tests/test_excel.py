@@ -239,8 +239,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_opened(monkeypatch, brewe
     def fail(*args, **kwargs):
         raise AssertionError("the file was opened")
 
-    monkeypatch.setattr("benvung.core.xlsx.load_workbook", fail)
-    monkeypatch.setattr("benvung.core.xlsx.zipfile.ZipFile", fail)
+    monkeypatch.setattr("benvung.core.xlsx.ExcelReader", fail)
+    monkeypatch.setattr("benvung.core.xlsx.GuardedZipFile", fail)
     [problem] = excel.parse(data, year=YEAR).problems
     assert problem.blocks_all and "MB" in problem.message
 
@@ -534,3 +534,33 @@ def test_the_command_refuses_a_file_over_the_limit_without_reading_it(
         call_command(
             "import_consumption", str(path), "--year", str(YEAR), "--as", coordinator.email
         )
+
+
+def test_the_row_limit_is_the_files_all_its_sheets_together(monkeypatch, brewery):
+    """The limit is a budget of the worker's time (F5): a file cannot pass four times the limit
+    by spreading its rows over the four sheets."""
+    monkeypatch.setattr(excel, "MAX_ROWS", 5)
+    workbook = template()
+    for month in range(1, 4):
+        put(
+            workbook,
+            excel.OUTPUTS,
+            brewery,
+            month=month,
+            product="Bia lon",
+            category="Bia",
+            quantity=9_000,
+            unit="hl",
+        )
+        put(
+            workbook,
+            excel.ENERGY,
+            brewery,
+            month=month,
+            carrier="Điện lưới",
+            quantity=2e5,
+            unit="kWh",
+        )
+    parsed = excel.parse(xlsx(workbook), year=YEAR)
+    assert parsed.blocked_all
+    assert (EN, 4) in {(p.sheet, p.row) for p in parsed.problems if p.blocks_all}
