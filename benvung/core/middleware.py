@@ -49,6 +49,11 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             self._log(request, response, time.perf_counter() - started, note)
+            if response.status_code < 500:
+                # This line is the request's record: Django's handler, which logs a returned
+                # 4xx after the middleware chain (outside this request's context), need not
+                # log it again. A 5xx keeps Django's record with its traceback.
+                response._has_been_logged = True  # type: ignore[attr-defined]
             return response
         finally:
             request_note_var.reset(note_token)

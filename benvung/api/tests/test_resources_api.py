@@ -200,7 +200,7 @@ def test_a_site_year_sent_with_an_older_version_is_409_and_nothing_is_saved(site
     stale = {**_item(site, 2021, hl="130000"), "version": read["version"]}
     response = _post(client, [stale, _item(site, 2022)])
     assert response.status_code == 409
-    assert response.json()["current_version"] == read["version"] + 1
+    assert response.json()["stale"][0]["current_version"] == read["version"] + 1
     assert not SiteYear.objects.filter(site=site, year=2022).exists()
     stored = client.get(f"/api/resources/sites/{site.pk}/years/2021").json()
     assert stored["outputs"][0]["quantity"].startswith("120000")

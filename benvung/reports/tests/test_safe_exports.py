@@ -118,7 +118,9 @@ def _typed_in(how: str, owner: Any, site: Any, year: int, product: str) -> None:
     output = {"product": product, "category": "packaging-paper", "quantity": "8000", "unit": "t"}
     energy = {"carrier": "grid_electricity", "quantity": "4000000", "unit": "kWh"}
     if how == "api":
-        _token, raw = tokens.token_issue(actor=owner, user=owner, name="ERP")
+        _token, raw = tokens.token_issue(
+            actor=owner, user=owner, name="ERP", scopes=("read", "write")
+        )
         item = {"tax_code": site.enterprise.tax_code, "site": site.name, "year": year}
         response = Client(headers={"authorization": f"Bearer {raw}"}).post(
             "/api/resources/site-years",

@@ -186,7 +186,9 @@ def test_twenty_api_clients_adding_rows_lose_nothing(year_of_twenty):
     site, users = year_of_twenty
     clients = []
     for user in users:
-        _token, raw = tokens.token_issue(actor=user, user=user, name="ERP")
+        _token, raw = tokens.token_issue(
+            actor=user, user=user, name="ERP", scopes=("read", "write")
+        )
         clients.append(Client(headers={"authorization": f"Bearer {raw}"}))
     saved: set[int] = set()
     refused: dict[int, dict[str, Any]] = {}
@@ -219,7 +221,9 @@ def test_twenty_api_clients_adding_rows_lose_nothing(year_of_twenty):
 def test_a_client_that_sends_no_version_still_saves_as_before(year_of_twenty):
     """Older clients (no `version`) keep working: their save replaces the year, as before."""
     site, users = year_of_twenty
-    _token, raw = tokens.token_issue(actor=users[1], user=users[1], name="ERP")
+    _token, raw = tokens.token_issue(
+        actor=users[1], user=users[1], name="ERP", scopes=("read", "write")
+    )
     client = Client(headers={"authorization": f"Bearer {raw}"})
     item = {
         "tax_code": site.enterprise.tax_code,

@@ -50,7 +50,7 @@ def _item(site: Any, year: int, kwh: Any) -> dict[str, Any]:
 
 
 def _api(user: Any, items: list[dict[str, Any]]) -> Any:
-    _token, raw = tokens.token_issue(actor=user, user=user, name="ERP")
+    _token, raw = tokens.token_issue(actor=user, user=user, name="ERP", scopes=("read", "write"))
     return Client(headers={"authorization": f"Bearer {raw}"}).post(
         "/api/resources/site-years", json.dumps({"items": items}), content_type="application/json"
     )
