@@ -16,7 +16,6 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestInvalid
 
 from benvung.core.concurrency import StaleEdit
-from benvung.reporting.services import StaleVersion
 
 from .auth import SessionAuth, TokenAuth
 from .common import problems_of
@@ -132,15 +131,5 @@ def stale(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
             "updated_by": exc.updated_by,
             "updated_at": exc.updated_at.isoformat() if exc.updated_at else None,
         },
-        status=409,
-    )
-
-
-@api.exception_handler(StaleVersion)
-def stale_report(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
-    # The agency report's own version check (reporting services), answered as StaleEdit is.
-    return api.create_response(
-        request,
-        {"detail": exc.messages[0], "current_version": exc.current_version},
         status=409,
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
 from benvung.core import audit
+from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Organisation
 from benvung.plans.models import ContentArea, FundingSource, Plan
 
@@ -47,15 +48,22 @@ TASK_FIELDS = (
 )
 
 
-class StaleVersion(ValidationError):
-    """Someone saved the same text since this person opened it.
+class StaleVersion(StaleEdit):
+    """Someone saved the same text since this person opened it: the shared refusal
+    (core.concurrency), so the pages and the API answer it as they answer any stale save.
 
     `current_version` lets the page offer the typed text again on top of the saved version.
     """
 
-    def __init__(self, message: str, current_version: int) -> None:
-        super().__init__(message, code="stale")
-        self.current_version = current_version
+    def __init__(
+        self, message: str, current_version: int, updated_by: str = "", updated_at: Any = None
+    ) -> None:
+        super().__init__(
+            message,
+            current_version=current_version,
+            updated_by=updated_by,
+            updated_at=updated_at,
+        )
 
 
 # Characters a paste from a word processor can bring that no document format accepts
@@ -275,6 +283,8 @@ def _check_version(report: AgencyReport, version: int | None) -> None:
                 "time": date_format(timezone.localtime(latest.updated_at), "SHORT_DATETIME_FORMAT"),
             },
             current_version=latest.version,
+            updated_by=who,
+            updated_at=latest.updated_at,
         )
 
 
@@ -623,6 +633,8 @@ def synthesis_save(
                 )
                 % {"who": who},
                 current_version=synthesis.version,
+                updated_by=who,
+                updated_at=synthesis.updated_at,
             )
         before = {"text": synthesis.text}
         synthesis.text = clean_text(text)
