@@ -1,108 +1,38 @@
-"""Human names of audit actions, for the audit page. Each app's actions are listed here."""
+"""Human names of audit actions, for the audit page.
 
+Each app registers the names of its own actions from its `hooks.py` (`register({...})`); core
+names only its own (table imports, the demo load).
+"""
+
+from collections.abc import Mapping
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS = {
-    "organisation.create": _("organisation created"),
-    "organisation.update": _("organisation changed"),
-    "organisation.end": _("organisation ended"),
-    "organisation.load": _("agencies loaded from the reference file"),
-    "organisation_succession.add": _("successor recorded"),
-    "organisation_succession.update": _("successor link changed by the reference file"),
-    "organisation_succession.load": _("agency successions loaded from the reference file"),
-    "organisationsuccession.confirm": _("successor link confirmed"),
-    "industrialareasuccession.add": _("successor of an industrial area recorded"),
-    "industrialareasuccession.confirm": _("successor of an industrial area confirmed"),
-    "site.create": _("site created"),
-    "site.update": _("site changed"),
-    "industrial_area.create": _("industrial area created"),
-    "industrial_area.update": _("industrial area changed"),
-    "industrial_area.confirm": _("industrial area confirmed"),
-    "industrial_area.load": _("industrial parks and clusters loaded from the seed file"),
-    "administrative_unit.load": _("administrative units loaded"),
-    "administrative_unit.update": _("administrative unit changed by the loader"),
-    "administrative_unit_succession.load": _("administrative unit successions loaded"),
-    "administrative_unit_succession.update": _("administrative unit succession changed"),
-    "administrative_unit_succession.delete": _(
-        "administrative unit succession removed by the loader"
-    ),
-    "sector.load": _("VSIC codes loaded"),
-    "sector.update": _("VSIC code changed by the loader"),
-    "focus_sector.load": _("focus sectors loaded"),
-    "focus_sector.update": _("focus sector changed by the loader"),
-    "user.invite": _("user invited"),
-    "user.revoke_invitation": _("invitation revoked"),
-    "user.accept_invitation": _("invitation accepted, account created"),
-    "user.create": _("account created"),
-    "user.deactivate": _("account deactivated"),
-    "user.reactivate": _("account reactivated"),
-    "user.sign_in": _("signed in"),
-    "user.locked_out": _("account locked after failed sign-ins"),
-    "user.password_reset": _("password reset"),
-    "user.password_change": _("password changed"),
-    "user.two_factor_enrol": _("two-step sign-in set up"),
-    "user.two_factor_disable": _("two-step sign-in turned off"),
-    "user.recovery_code_use": _("signed in with a recovery code"),
-    "user.recovery_codes_regenerate": _("new recovery codes made"),
-    "user.demo_reset": _("demo account restored"),
-    "admin.user.password": _("password set in system administration"),
-    "demo.load": _("demo data generated"),
-    "cycle.create": _("reporting cycle created"),
-    "cycle.update": _("reporting cycle changed"),
-    "cycle.open": _("reporting cycle opened"),
-    "cycle.closed": _("reporting cycle closed"),
-    "report.start": _("report started"),
-    "report.update": _("report saved"),
-    "report.submit": _("report submitted"),
-    "report.returned": _("report returned for revision"),
-    "report.accepted": _("report accepted"),
-    "report.reopened": _("report reopened"),
-    "report.attach": _("file attached to a report"),
-    "report.detach": _("attachment removed from a report"),
-    "synthesis.update": _("consolidated text saved"),
-    "annual_text.update": _("texts of the annual report saved"),
-    "document.draft": _("draft of an official document made (no number)"),
-    # Before drafts, a document was numbered as soon as it was made: older records say so.
-    "document.generate": _("official document generated and numbered at once"),
-    "document.issue": _("official document issued (numbered)"),
-    "document.regenerate": _("official document generated again (same number)"),
-    "document_number.reserve": _("number taken from the document register"),
-    "plan.load": _("plan loaded"),
-    "plan.update": _("plan changed by the plan file"),
-    "plan_target.load": _("plan targets loaded"),
-    "plan_target.update": _("target changed by the plan file"),
-    "plan_task.load": _("plan tasks loaded"),
-    "plan_task.update": _("task changed by the plan file"),
-    "plan_task.assignments": _("task assignees changed by the plan file"),
-    "plan_task.retire": _("task removed from the plan file (retired)"),
-    "demo_enterprise.load": _("demo enterprises generated"),
-    "demo_enterprise.update": _("demo enterprise regenerated"),
-    "demo_site.load": _("demo sites generated"),
-    "demo_site.update": _("demo site regenerated"),
-    "demo_retail_outlet.load": _("demo retail outlets generated"),
-    "demo_retail_outlet.update": _("demo retail outlet regenerated"),
-    "demo_industrial_area.load": _("demo craft villages generated"),
-    "demo_industrial_area.update": _("demo craft village regenerated"),
-    "table_import.start": _("Excel import uploaded"),
-    "table_import.confirm": _("Excel import confirmed"),
-    "table_import.cancel": _("Excel import cancelled"),
-    "packaging_survey.create": _("packaging survey recorded"),
-    "packaging_survey.update": _("packaging survey changed"),
-    "packaging_survey.delete": _("packaging survey deleted"),
-    "outreach_activity.create": _("outreach activity recorded"),
-    "outreach_activity.update": _("outreach activity changed"),
-    "outreach_activity.delete": _("outreach activity deleted"),
-    "scp_model.create": _("SCP model proposed"),
-    "scp_model.update": _("SCP model changed"),
-    "scp_model.review": _("SCP model reviewed"),
-    "scp_model.delete": _("SCP model deleted"),
-    "site_year.replace_submitted": _("submitted yearly data replaced (to be submitted again)"),
-}
+from .registry import Registry
+
+ACTION_LABELS: Registry[str | Promise] = Registry("audit label")
+
+
+def register(labels: Mapping[str, str | Promise]) -> None:
+    """Name some actions: `{"plan.load": _("plan loaded"), ...}`."""
+    for action, label in labels.items():
+        ACTION_LABELS.register(action, label)
+
+
+register(
+    {
+        "demo.load": _("demo data generated"),
+        "table_import.start": _("Excel import uploaded"),
+        "table_import.confirm": _("Excel import confirmed"),
+        "table_import.cancel": _("Excel import cancelled"),
+    }
+)
 
 
 def label_of(action: str) -> str:
     if action in ACTION_LABELS:
-        return str(ACTION_LABELS[action])
+        return str(ACTION_LABELS.get(action))
     if action.startswith("admin."):
         _prefix, model, verb = [*action.split("."), "", ""][:3]
         verbs = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}

@@ -8,6 +8,11 @@ from benvung.accounts.models import Role
 from benvung.accounts.permissions import _role, belongs_to, is_coordinator
 
 
+def can_list_documents(user: Any) -> bool:
+    """See the official documents: coordinators, and agency reporters (their agency's)."""
+    return is_coordinator(user) or _role(user) == Role.AGENCY_REPORTER
+
+
 def can_generate_annual(user: Any) -> bool:
     """The annual synthesis report is the coordinator's."""
     return is_coordinator(user)

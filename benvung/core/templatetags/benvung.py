@@ -72,3 +72,11 @@ def plain(value: Any) -> str:
     if value is None or value == "":
         return ""
     return for_input(value)
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: template.Context) -> list[Any]:
+    """`{% main_menu as entries %}`: the menu entries the apps registered, for this viewer."""
+    from benvung.core.navigation import menu_for
+
+    return menu_for(context["user"])

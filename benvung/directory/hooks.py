@@ -1,0 +1,105 @@
+"""What the directory brings to the shared parts of the site: audit labels, menu entries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benvung.accounts import permissions as account_permissions
+from benvung.core import audit_labels, navigation
+from benvung.core.navigation import MenuEntry
+
+from . import permissions
+
+audit_labels.register(
+    {
+        "organisation.create": _("organisation created"),
+        "organisation.update": _("organisation changed"),
+        "organisation.end": _("organisation ended"),
+        "organisation.load": _("agencies loaded from the reference file"),
+        "organisation_succession.add": _("successor recorded"),
+        "organisation_succession.update": _("successor link changed by the reference file"),
+        "organisation_succession.load": _("agency successions loaded from the reference file"),
+        "organisationsuccession.confirm": _("successor link confirmed"),
+        "industrialareasuccession.add": _("successor of an industrial area recorded"),
+        "industrialareasuccession.confirm": _("successor of an industrial area confirmed"),
+        "site.create": _("site created"),
+        "site.update": _("site changed"),
+        "industrial_area.create": _("industrial area created"),
+        "industrial_area.update": _("industrial area changed"),
+        "industrial_area.confirm": _("industrial area confirmed"),
+        "industrial_area.load": _("industrial parks and clusters loaded from the seed file"),
+        "administrative_unit.load": _("administrative units loaded"),
+        "administrative_unit.update": _("administrative unit changed by the loader"),
+        "administrative_unit_succession.load": _("administrative unit successions loaded"),
+        "administrative_unit_succession.update": _("administrative unit succession changed"),
+        "administrative_unit_succession.delete": _(
+            "administrative unit succession removed by the loader"
+        ),
+        "sector.load": _("VSIC codes loaded"),
+        "sector.update": _("VSIC code changed by the loader"),
+        "focus_sector.load": _("focus sectors loaded"),
+        "focus_sector.update": _("focus sector changed by the loader"),
+        "demo_enterprise.load": _("demo enterprises generated"),
+        "demo_enterprise.update": _("demo enterprise regenerated"),
+        "demo_site.load": _("demo sites generated"),
+        "demo_site.update": _("demo site regenerated"),
+        "demo_retail_outlet.load": _("demo retail outlets generated"),
+        "demo_retail_outlet.update": _("demo retail outlet regenerated"),
+        "demo_industrial_area.load": _("demo craft villages generated"),
+        "demo_industrial_area.update": _("demo craft village regenerated"),
+    }
+)
+
+navigation.register(
+    MenuEntry(
+        "directory.organisations",
+        _("Organisations"),
+        "directory:organisation_list",
+        80,
+        account_permissions.can_manage_organisations,
+    )
+)
+navigation.register(
+    MenuEntry(
+        "directory.successions",
+        _("Successions"),
+        "directory:succession_list",
+        90,
+        account_permissions.can_manage_organisations,
+    )
+)
+navigation.register(
+    MenuEntry(
+        "directory.own_organisation",
+        _("My organisation"),
+        "directory:organisation_detail",
+        95,
+        permissions.sees_only_own_organisation,
+        url_args=lambda user: [user.organisation_id],
+    )
+)
+navigation.register(
+    MenuEntry(
+        "directory.industrial_areas",
+        _("Industrial parks and clusters"),
+        "directory:industrial_area_list",
+        130,
+        navigation.everyone,
+    )
+)
+navigation.register(
+    MenuEntry(
+        "directory.communes",
+        _("Communes and wards"),
+        "directory:commune_list",
+        140,
+        navigation.everyone,
+    )
+)
+navigation.register(
+    MenuEntry(
+        "directory.address_lookup",
+        _("Old address lookup"),
+        "directory:address_lookup",
+        150,
+        navigation.everyone,
+    )
+)

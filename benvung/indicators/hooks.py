@@ -1,0 +1,17 @@
+"""What indicators brings to the shared parts of the site: menu entries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benvung.accounts import permissions
+from benvung.core import navigation
+from benvung.core.navigation import MenuEntry
+
+navigation.register(
+    MenuEntry(
+        "indicators.dashboard",
+        _("Indicators dashboard"),
+        "indicators:dashboard",
+        120,
+        permissions.is_coordinator,
+    )
+)

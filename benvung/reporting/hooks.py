@@ -1,0 +1,36 @@
+"""What reporting brings to the shared parts of the site: audit labels, menu entries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benvung.core import audit_labels, navigation
+from benvung.core.navigation import MenuEntry
+
+from . import permissions
+
+audit_labels.register(
+    {
+        "cycle.create": _("reporting cycle created"),
+        "cycle.update": _("reporting cycle changed"),
+        "cycle.open": _("reporting cycle opened"),
+        "cycle.closed": _("reporting cycle closed"),
+        "report.start": _("report started"),
+        "report.update": _("report saved"),
+        "report.submit": _("report submitted"),
+        "report.returned": _("report returned for revision"),
+        "report.accepted": _("report accepted"),
+        "report.reopened": _("report reopened"),
+        "report.attach": _("file attached to a report"),
+        "report.detach": _("attachment removed from a report"),
+        "synthesis.update": _("consolidated text saved"),
+    }
+)
+
+navigation.register(
+    MenuEntry(
+        "reporting.cycles",
+        _("Yearly reports"),
+        "reporting:cycle_list",
+        20,
+        permissions.can_follow_reporting,
+    )
+)

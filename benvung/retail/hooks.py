@@ -1,0 +1,25 @@
+"""What retail brings to the shared parts of the site: audit labels, menu entries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benvung.accounts import permissions
+from benvung.core import audit_labels, navigation
+from benvung.core.navigation import MenuEntry
+
+audit_labels.register(
+    {
+        "packaging_survey.create": _("packaging survey recorded"),
+        "packaging_survey.update": _("packaging survey changed"),
+        "packaging_survey.delete": _("packaging survey deleted"),
+    }
+)
+
+navigation.register(
+    MenuEntry(
+        "retail.surveys",
+        _("Packaging surveys"),
+        "retail:survey_list",
+        70,
+        permissions.can_use_retail,
+    )
+)
