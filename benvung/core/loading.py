@@ -8,15 +8,16 @@ they left it: the file does not overwrite, and never prunes, a human decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import audit
+from .registry import Registry
 
 
 @dataclass
@@ -192,3 +193,54 @@ class Upserter(Generic[M]):
                 target_repr=str(self.report.name),
             )
         return self.report
+
+
+# --- Reference data that `benvung load_reference` loads -------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceLoader:
+    """One part of the reference data, registered by the app that owns it (`--only key`)."""
+
+    key: str
+    load: Callable[[], list[LoadReport]]
+    after: tuple[str, ...] = ()  # parts whose rows this one refers to
+
+
+REFERENCE_LOADERS: Registry[ReferenceLoader] = Registry("reference loader")
+
+
+def register_reference(loader: ReferenceLoader) -> ReferenceLoader:
+    return REFERENCE_LOADERS.register(loader.key, loader)
+
+
+class _Ordered(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def after(self) -> tuple[str, ...]: ...
+
+
+OrderedT = TypeVar("OrderedT", bound=_Ordered)
+
+
+def in_dependency_order(entries: Sequence[OrderedT]) -> list[OrderedT]:
+    """Each entry after those it names in `after`; otherwise in the given (registration) order."""
+    known = {e.key for e in entries}
+    for entry in entries:
+        missing = set(entry.after) - known
+        if missing:
+            raise RuntimeError(f"{entry.key!r} comes after {sorted(missing)}, not registered")
+    pending, done = list(entries), list[OrderedT]()
+    while pending:
+        placed = {d.key for d in done}
+        ready = next((e for e in pending if set(e.after) <= placed), None)
+        if ready is None:
+            raise RuntimeError(f"these wait for each other: {[e.key for e in pending]}")
+        done.append(ready)
+        pending.remove(ready)
+    return done
+
+
+def reference_loaders() -> list[ReferenceLoader]:
+    return in_dependency_order(REFERENCE_LOADERS.values())

@@ -3,10 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from benvung.accounts import permissions as account_permissions
-from benvung.core import audit_labels, navigation
+from benvung.core import audit_labels, loading, navigation
+from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
 
-from . import permissions
+from . import demo, loaders, permissions, selectors
 
 audit_labels.register(
     {
@@ -103,3 +104,17 @@ navigation.register(
         navigation.everyone,
     )
 )
+
+loading.register_reference(loading.ReferenceLoader("units", loaders.load_administrative_units))
+loading.register_reference(loading.ReferenceLoader("sectors", loaders.load_sectors))
+loading.register_reference(
+    loading.ReferenceLoader("areas", loaders.load_industrial_areas, after=("units",))
+)
+loading.register_reference(
+    loading.ReferenceLoader("agencies", loaders.load_agencies, after=("units",))
+)
+
+# Enterprises, sites, outlets, craft villages and one account per role: the other apps' demo
+# data refers to them.
+core_demo.register(core_demo.DemoBuilder("directory", lambda seed: demo.generate(seed=seed)))
+core_demo.PRESENCE.register("directory", selectors.demo_organisations_present)

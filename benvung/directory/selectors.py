@@ -280,3 +280,8 @@ def enterprise_count_by_focus_sector() -> list[tuple[FocusSector, int]]:
         )
         rows.append((fs, n))
     return rows
+
+
+def demo_organisations_present() -> bool:
+    """Generated demo organisations exist (the pages show a banner while they do)."""
+    return Organisation.objects.filter(is_demo=True).exists()

@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.accounts import permissions
 from benvung.core import audit_labels, navigation
+from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
+
+from . import demo
 
 audit_labels.register(
     {
@@ -35,4 +38,9 @@ navigation.register(
         60,
         permissions.can_record_scp_models,
     )
+)
+
+# SCP models' savings are checked against the demo site-years.
+core_demo.register(
+    core_demo.DemoBuilder("outreach", demo.generate, after=("directory", "resources"))
 )

@@ -1,11 +1,14 @@
 """What reporting brings to the shared parts of the site: audit labels, menu entries."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core import audit_labels, navigation
+from benvung.core import demo as core_demo
+from benvung.core.loading import LoadReport
 from benvung.core.navigation import MenuEntry
 
-from . import permissions
+from . import demo, permissions
 
 audit_labels.register(
     {
@@ -34,3 +37,12 @@ navigation.register(
         permissions.can_follow_reporting,
     )
 )
+
+
+def _demo(seed: int) -> list[LoadReport]:
+    with transaction.atomic():
+        return [demo.generate(seed)]
+
+
+# The cycles' expected reporters are the agencies; the plan must be loaded (else nothing).
+core_demo.register(core_demo.DemoBuilder("reporting", _demo, after=("directory",)))

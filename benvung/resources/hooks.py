@@ -2,10 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core import audit_labels, navigation
+from benvung.core import audit_labels, loading, navigation
+from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
 
-from . import permissions
+from . import demo, permissions
+from .loaders import load_resource_reference
 
 audit_labels.register(
     {
@@ -21,4 +23,12 @@ navigation.register(
         40,
         permissions.can_use_resources,
     )
+)
+
+loading.register_reference(
+    loading.ReferenceLoader("resources", load_resource_reference, after=("sectors",))
+)
+# Site-years of the demo sites, saved as the demo coordinator.
+core_demo.register(
+    core_demo.DemoBuilder("resources", lambda seed: [demo.generate(seed)], after=("directory",))
 )

@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.accounts import permissions
 from benvung.core import audit_labels, navigation
+from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
+
+from . import demo
 
 audit_labels.register(
     {
@@ -23,3 +26,5 @@ navigation.register(
         permissions.can_use_retail,
     )
 )
+
+core_demo.register(core_demo.DemoBuilder("retail", demo.generate, after=("directory",)))

@@ -8,8 +8,7 @@ from django.urls import reverse
 from stdnum.vn import mst
 
 from benvung.accounts.models import Role, User
-from benvung.devtools import demo
-from benvung.directory import selectors, services
+from benvung.directory import demo, selectors, services
 from benvung.directory.models import (
     Enterprise,
     FocusSector,

@@ -9,10 +9,14 @@ from django.conf import settings
 
 from benvung.accounts.models import Role, User
 from benvung.core import audit
-from benvung.devtools import demo, demo_outreach, demo_resources
+from benvung.directory import demo
+from benvung.directory.demo import focus_sector_sites
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, RetailOutlet
+from benvung.outreach import demo as demo_outreach
 from benvung.outreach import services
 from benvung.outreach.models import OutreachActivity, SCPModel
+from benvung.resources import demo as demo_resources
+from benvung.retail import demo as demo_retail
 from benvung.retail import services as retail_services
 from benvung.retail.models import PackagingSurvey
 
@@ -26,7 +30,12 @@ YEARS = demo_outreach.YEARS
 def demo_outreach_loaded(db):
     demo.generate(seed=SEED)
     demo_resources.generate(SEED, bulk=True)
-    return demo_outreach.generate(SEED)
+    return _outreach_and_surveys(SEED)
+
+
+def _outreach_and_surveys(seed):
+    """As load_demo runs them: outreach's builder, then retail's (the packaging surveys)."""
+    return demo_outreach.generate(seed) + demo_retail.generate(seed)
 
 
 def _rows():
@@ -78,7 +87,7 @@ def test_each_year_has_believable_demo_records_that_the_personas_can_find(demo_o
     assert sum(n for (_y, s), n in states.items() if s == SCPModel.State.REJECTED) == 1
 
     surveyed = RetailOutlet.objects.filter(
-        is_demo=True, outlet_type__in=demo_outreach.SURVEYED_TYPES
+        is_demo=True, outlet_type__in=demo_retail.SURVEYED_TYPES
     ).count()
     assert Counter(PackagingSurvey.objects.values_list("year", flat=True)) == dict.fromkeys(
         YEARS, surveyed
@@ -95,7 +104,7 @@ def test_each_year_has_believable_demo_records_that_the_personas_can_find(demo_o
         assert model.title.endswith(demo_outreach.DEMO_MARK)
         assert demo_outreach.MODEL_NOTE in model.description
         assert model.organisation.is_demo
-    assert not PackagingSurvey.objects.exclude(note=demo_outreach.SURVEY_NOTE).exists()
+    assert not PackagingSurvey.objects.exclude(note=demo_retail.SURVEY_NOTE).exists()
     assert not PackagingSurvey.objects.filter(outlet__is_demo=False).exists()
     # Only demo organisations are reached, besides the real agencies that organise.
     reached = Organisation.objects.filter(outreach_reached__isnull=False).distinct()
@@ -129,7 +138,7 @@ def test_each_year_has_believable_demo_records_that_the_personas_can_find(demo_o
 
 def test_loading_again_gives_the_same_rows_and_keeps_a_users_change(demo_outreach_loaded):
     before = _rows()
-    reports = demo_outreach.generate(SEED)
+    reports = _outreach_and_surveys(SEED)
     assert [(r.created, r.updated, r.deleted) for r in reports] == [(0, 0, 0)] * 3
     assert _rows() == before
 
@@ -145,7 +154,7 @@ def test_loading_again_gives_the_same_rows_and_keeps_a_users_change(demo_outreac
     assert activity.participants == 7
 
     # Another seed makes another province, and the first one's rows go.
-    demo_outreach.generate(SEED + 1)
+    _outreach_and_surveys(SEED + 1)
     assert _rows()[0] != before[0]
     assert OutreachActivity.objects.filter(pk=activity.pk).exists()
 
@@ -252,7 +261,7 @@ def test_savings_stay_below_consumption_and_eco_packaging_spreads(demo_outreach_
             assert model.reviewed_at.year == model.year
     assert len({m.organisation_id for m in models}) == len(models)
     # The models spread over the eight focus sectors.
-    sector_of = {site.pk: key for site, key in demo_resources._focus_sector_sites()}
+    sector_of = {site.pk: key for site, key in focus_sector_sites()}
     assert len({sector_of[m.site_id] for m in models}) == 8
 
     large = (RetailOutlet.OutletType.SUPERMARKET, RetailOutlet.OutletType.TRADE_CENTRE)
@@ -263,7 +272,7 @@ def test_savings_stay_below_consumption_and_eco_packaging_spreads(demo_outreach_
         yes[year] = 100 * big.filter(eco_packaging="yes").count() / big.count()
         bags[year] = sum(s.biodegradable_bag_share for s in surveys) / surveys.count()
         products[year] = sum(s.ecolabelled_products for s in surveys)
-    assert all(abs(yes[y] - 100 * demo_outreach.SUPERMARKET_YES[y]) <= 5 for y in YEARS), yes
+    assert all(abs(yes[y] - 100 * demo_retail.SUPERMARKET_YES[y]) <= 5 for y in YEARS), yes
     assert [bags[y] for y in YEARS] == sorted(bags.values())
     assert [products[y] for y in YEARS] == sorted(products.values())
     for survey in PackagingSurvey.objects.select_related("outlet"):

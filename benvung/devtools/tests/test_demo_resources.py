@@ -9,8 +9,9 @@ from django.core.management import call_command
 
 from benvung.accounts.models import Role, User
 from benvung.core.models import AuditEvent
-from benvung.devtools import demo, demo_resources
+from benvung.directory import demo
 from benvung.directory.models import FocusSector, Site
+from benvung.resources import demo as demo_resources
 from benvung.resources import efficiency, services
 from benvung.resources.models import SiteYear
 

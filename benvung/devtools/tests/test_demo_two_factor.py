@@ -12,7 +12,7 @@ from django_otp.oath import TOTP
 from benvung.accounts import two_factor
 from benvung.accounts.models import Role, User
 from benvung.core.models import AuditEvent
-from benvung.devtools import demo
+from benvung.directory import demo
 
 pytestmark = pytest.mark.django_db
 

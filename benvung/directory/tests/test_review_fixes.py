@@ -153,7 +153,7 @@ def test_invitation_links_do_not_stay_in_the_database(
 
 
 def test_a_park_added_later_does_not_reshuffle_the_demo_province(coordinator):
-    from benvung.devtools import demo
+    from benvung.directory import demo
 
     demo.generate()
     before = sorted(Enterprise.objects.filter(is_demo=True).values_list("key", "tax_code", "name"))

@@ -150,8 +150,12 @@ class Site:
 @pytest.fixture(scope="module")
 def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
     """Reference data, the plan and the demo province, served; all rolled back at the end."""
-    from benvung.devtools import demo, demo_outreach, demo_resources
+    from benvung.directory import demo
     from benvung.directory.models import AdministrativeUnit
+    from benvung.outreach import demo as demo_outreach
+    from benvung.reporting import demo as demo_reporting
+    from benvung.resources import demo as demo_resources
+    from benvung.retail import demo as demo_retail
 
     with django_db_blocker.unblock(), transaction.atomic(), translation.override("vi"):
         if not AdministrativeUnit.objects.exists():
@@ -160,8 +164,10 @@ def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
         # As `benvung load_demo` does, with the site-years written in bulk (seconds, not half a
         # minute): the same figures.
         demo.generate()
+        demo_reporting.generate(demo.DEFAULT_SEED)
         demo_resources.generate(demo.DEFAULT_SEED, bulk=True)
         demo_outreach.generate(demo.DEFAULT_SEED)
+        demo_retail.generate(demo.DEFAULT_SEED)
         paths = {page.name: page.path() for page in PUBLIC_PAGES}
         with SharedConnectionServer() as server:
             yield Site(server.url, paths)

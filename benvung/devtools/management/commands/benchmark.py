@@ -38,8 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=30, help="requests per page")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from benvung.devtools import demo
-        from benvung.directory import address_lookup, loaders, selectors
+        from benvung.directory import address_lookup, demo, loaders, selectors
         from benvung.directory.models import AdministrativeUnit
 
         out = self.stdout.write

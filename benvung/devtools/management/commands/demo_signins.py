@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from benvung.devtools import demo
+from benvung.directory import demo
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from benvung.core import demo
 from benvung.core.commands import AuditedCommand
-from benvung.devtools import demo, demo_outreach, demo_resources
 
 
 class Command(AuditedCommand):
@@ -28,10 +28,8 @@ class Command(AuditedCommand):
                 "--allow-production to load them anyway (training installations only)."
             )
         try:
-            reports = demo.generate(seed=options["seed"])
-            reports.append(demo_resources.generate(options["seed"]))
-            # After the site-years: SCP models' savings are checked against them.
-            reports += demo_outreach.generate(options["seed"])
+            # Each app's builder (its hooks.py registers it), in their declared order.
+            reports = demo.generate(options["seed"])
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         for report in reports:

@@ -44,8 +44,8 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts.models import Role, User
 from benvung.core.audit import audit_context
-from benvung.devtools import demo_resources as synthetic
 from benvung.directory.models import AdministrativeUnit, Enterprise, FocusSector, Organisation, Site
+from benvung.resources import demo as synthetic
 from benvung.resources import efficiency, services
 from benvung.resources.models import ProductCategory
 

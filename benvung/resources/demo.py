@@ -45,7 +45,8 @@ from django.utils.translation import gettext_lazy as _
 from benvung.accounts.models import Role, User
 from benvung.core import audit, units
 from benvung.core.loading import LoadReport
-from benvung.directory.models import EnterpriseSector, FocusSector, Sector, Site
+from benvung.directory.demo import focus_sector_sites
+from benvung.directory.models import Site
 from benvung.resources import calculations as calc
 from benvung.resources import selectors, services
 from benvung.resources.models import (
@@ -398,30 +399,6 @@ def _decimal(value: float, places: int) -> Decimal:
 
 
 # --- Which sites, which products --------------------------------------------------------------
-
-
-def _focus_sector_sites() -> list[tuple[Site, str]]:
-    """Demo sites whose enterprise's main sector lies under a focus sector, with its key."""
-    roots: list[tuple[str, str, str]] = []  # version, code, focus sector key
-    for fs in FocusSector.objects.prefetch_related("sectors"):
-        roots += [(s.version, s.code, fs.key) for s in fs.sectors.all()]
-    main: dict[int, Sector] = {
-        es.enterprise_id: es.sector
-        for es in EnterpriseSector.objects.filter(is_primary=True).select_related("sector")
-    }
-    result = []
-    sites = Site.objects.filter(is_demo=True).select_related("enterprise")
-    for site in sorted(sites, key=lambda s: (s.enterprise.key or "", s.name)):
-        sector = main.get(site.enterprise_id)
-        if sector is None:
-            continue
-        key = next(
-            (k for v, code, k in roots if v == sector.version and sector.code.startswith(code)),
-            None,
-        )
-        if key is not None:
-            result.append((site, key))
-    return result
 
 
 class Reference:
@@ -807,7 +784,7 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
     with transaction.atomic():
         plans = [
             plan
-            for site, sector in _focus_sector_sites()
+            for site, sector in focus_sector_sites()
             if (plan := site_plan(seed, site, sector, ref)) is not None
         ]
         _choose_outliers(seed, plans, ref)

@@ -1,5 +1,5 @@
-"""Demo outreach 2022-2025: campaigns, courses, conferences and media pieces, SCP models and the
-retail packaging survey, enough for the portal to show a believable province.
+"""Demo outreach 2022-2025: campaigns, courses, conferences and media pieces, and SCP models,
+enough for the portal to show a believable province (retail's packaging surveys: retail.demo).
 
 Everything is marked demo: titles end in "(mẫu)", descriptions and notes say the record is made
 up. The figures follow the shape the plan expects, not any real statistic:
@@ -17,8 +17,6 @@ up. The figures follow the shape the plan expects, not any real statistic:
 - six verified SCP models a year of demo enterprises of the eight focus sectors, three proposed
   and one not accepted in 2025; savings are a few per cent of what the enterprise's demo
   site-years used that year (converted to TOE with the same factors as the efficiency figures);
-- a packaging survey a year of every demo supermarket, trade centre and convenience store, the
-  share of supermarkets and trade centres answering "yes" about 55 / 68 / 79 / 88 %.
 
 Rows are written with the models directly (full_clean, then save and M2M .set(), so the
 indicators' signals see them) and found again by a stable key on the next load: a second load
@@ -31,22 +29,21 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Generic, TypeVar, cast
+from typing import cast
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benvung.accounts.models import Role, User
 from benvung.core import audit
+from benvung.core.demo import Row, Sync
 from benvung.core.loading import LoadReport
-from benvung.core.models import AuditEvent
-from benvung.devtools import demo_resources
+from benvung.directory.demo import focus_sector_sites
 from benvung.directory.models import (
     AdministrativeUnit,
     AdministrativeUnitSuccession,
@@ -62,7 +59,6 @@ from benvung.plans.models import ContentArea, Plan
 from benvung.resources import calculations as calc
 from benvung.resources import selectors as resource_selectors
 from benvung.resources.models import EnergyUse, MaterialUse, SiteYear
-from benvung.retail.models import PackagingSurvey
 
 YEARS = (2022, 2023, 2024, 2025)
 MERGER = dt.date(2025, 7, 1)  # Bình Phước joins Đồng Nai; districts end the day before
@@ -71,17 +67,9 @@ AREA_SHARE = {2022: 0.25, 2023: 0.45, 2024: 0.60, 2025: 0.74}  # cumulative
 DISTRICTS_REACHED = {2022: 4, 2023: 6, 2024: 8, 2025: 9}  # cumulative, of the old map's 11
 SCP_VERIFIED_PER_YEAR = 6
 SCP_PROPOSED_2025 = 3
-SUPERMARKET_YES = {2022: 0.55, 2023: 0.68, 2024: 0.79, 2025: 0.88}
-CONVENIENCE_YES = {2022: 0.25, 2023: 0.35, 2024: 0.45, 2025: 0.55}
-SURVEYED_TYPES = (
-    RetailOutlet.OutletType.SUPERMARKET,
-    RetailOutlet.OutletType.TRADE_CENTRE,
-    RetailOutlet.OutletType.CONVENIENCE_STORE,
-)
 DEMO_MARK = " (mẫu)"
 ACTIVITY_NOTE = "Hoạt động mẫu, không có thật."
 MODEL_NOTE = "Mô hình mẫu, không có thật; số liệu tiết kiệm là giả định."
-SURVEY_NOTE = "Kết quả khảo sát mẫu, không có thật."
 
 # Organisers by role: the first key valid on the activity's date is used.
 ORGANISER_KEYS = {
@@ -189,6 +177,7 @@ MODEL_KINDS = [
 ]
 TOE_CO2 = (2.8, 3.6)  # t CO2 per TOE saved: a mix of grid electricity and fuels (demo figure)
 TOE_MONEY = (14.0, 22.0)  # million VND per TOE saved (demo figure)
+WATER = "Nước"  # the material name the demo site-years give water under
 WATER_MONEY = 0.012  # million VND per m3
 MATERIAL_MONEY = (2.0, 6.0)  # million VND per tonne of material saved (demo figure)
 
@@ -211,92 +200,6 @@ def _year_ends(year: int) -> dt.date:
 
 
 # --- Writing rows found again by a stable key ---------------------------------------------------
-
-M = TypeVar("M", bound=models.Model)
-
-
-@dataclass
-class Row:
-    """One generated row: its field values and its many-to-many links (lists of objects)."""
-
-    values: dict[str, Any]
-    links: dict[str, Sequence[models.Model]] = field(default_factory=dict)
-
-
-class Sync(Generic[M]):
-    """Create, update or delete the demo rows of one model so they are exactly the generated ones.
-
-    Rows are validated with full_clean and saved one by one (the indicators listen to saves);
-    a row someone changed through the application is counted as kept and left alone.
-    """
-
-    def __init__(
-        self,
-        model: type[M],
-        key: Callable[[M], Any],
-        report_name: Any,
-        links: Sequence[str] = (),
-    ) -> None:
-        self.model = model
-        self.key = key
-        self.links = tuple(links)
-        self.report = LoadReport(report_name)
-        rows = model._default_manager.filter(is_demo=True).prefetch_related(*self.links)
-        self.existing: dict[Any, M] = {key(obj): obj for obj in rows}
-        content_type = ContentType.objects.get_for_model(model)
-        self.changed_by_users = set(
-            AuditEvent.objects.filter(target_type=content_type, actor__isnull=False).values_list(
-                "target_id", flat=True
-            )
-        )
-        self.touched: set[Any] = set()
-
-    def _differs(self, obj: M, row: Row) -> bool:
-        for name, value in row.values.items():
-            attname = cast(models.Field, obj._meta.get_field(name)).attname
-            new = value.pk if isinstance(value, models.Model) else value
-            if getattr(obj, attname) != new:
-                return True
-        for name, objects in row.links.items():
-            current = {o.pk for o in getattr(obj, name).all()}
-            if current != {o.pk for o in objects}:
-                return True
-        return False
-
-    def put(self, key: Any, row: Row) -> M:
-        if key in self.touched:
-            raise ValueError(f"{self.report.name}: the generator made {key!r} twice")
-        self.touched.add(key)
-        obj = self.existing.get(key)
-        if obj is not None and str(obj.pk) in self.changed_by_users:
-            self.report.kept += 1
-            return obj
-        if obj is not None and not self._differs(obj, row):
-            self.report.unchanged += 1
-            return obj
-        created = obj is None
-        if obj is None:
-            obj = self.model(is_demo=True)
-        for name, value in row.values.items():
-            setattr(obj, name, value)
-        obj.full_clean()
-        obj.save()
-        for name, objects in row.links.items():
-            getattr(obj, name).set(objects)
-        if created:
-            self.report.created += 1
-        else:
-            self.report.updated += 1
-        return obj
-
-    def finish(self) -> LoadReport:
-        """Delete the demo rows no longer generated (a different seed), unless changed by users."""
-        for key, obj in self.existing.items():
-            if key not in self.touched and str(obj.pk) not in self.changed_by_users:
-                obj.delete()
-                self.report.deleted += 1
-        return self.report
-
 
 # --- What the province looks like ------------------------------------------------------------
 
@@ -419,7 +322,7 @@ def _personas() -> Personas:
 
 
 def generate(seed: int) -> list[LoadReport]:
-    """Create or refresh the demo outreach, SCP models and packaging surveys."""
+    """Create or refresh the demo outreach activities and SCP models."""
     plan = Plan.objects.filter(number="202/KH-UBND").first()
     if plan is None:
         return []  # the plan is not loaded: its content areas are the activities' topics
@@ -429,7 +332,6 @@ def generate(seed: int) -> list[LoadReport]:
         reports = [
             _activities(seed, plan, province, personas),
             _scp_models(seed, province, personas),
-            _surveys(seed, province, personas),
         ]
         changed = [r for r in reports if r.created or r.updated or r.deleted]
         if changed:
@@ -841,7 +743,7 @@ def enterprise_consumption(
         "site_year__site__enterprise_id", "site_year__year", "material", "quantity", "unit"
     )
     for enterprise_id, year, material, quantity, unit in materials:
-        if material == demo_resources.WATER and unit == "m3":
+        if material == WATER and unit == "m3":
             result[(enterprise_id, year)].water_m3 += float(quantity)
         elif unit == "t":
             result[(enterprise_id, year)].materials_t += float(quantity)
@@ -855,7 +757,7 @@ def _model_candidates() -> dict[str, list[tuple[Enterprise, Site]]]:
     )
     result: dict[str, list[tuple[Enterprise, Site]]] = defaultdict(list)
     seen: set[int] = set()
-    for site, sector in demo_resources._focus_sector_sites():
+    for site, sector in focus_sector_sites():
         if site.pk in with_data and site.enterprise_id not in seen:
             seen.add(site.enterprise_id)
             result[sector].append((site.enterprise, site))
@@ -980,66 +882,3 @@ def _scp_models(seed: int, province: Province, personas: Personas) -> LoadReport
 
 
 # --- Retail packaging surveys -----------------------------------------------------------------
-
-
-def _surveys(seed: int, province: Province, personas: Personas) -> LoadReport:
-    sync: Sync[PackagingSurvey] = Sync(
-        PackagingSurvey, lambda s: (s.outlet_id, s.year), _("demo packaging surveys")
-    )
-    outlets = [o for o in province.outlets if o.outlet_type in SURVEYED_TYPES]
-    large = [o for o in outlets if o.outlet_type != RetailOutlet.OutletType.CONVENIENCE_STORE]
-    small = [o for o in outlets if o.outlet_type == RetailOutlet.OutletType.CONVENIENCE_STORE]
-    # An outlet that uses eco-friendly packaging keeps doing so: the "yes" sets grow year by year.
-    rank: dict[int, tuple[int, int]] = {}  # outlet → (position in its group, group size)
-    for name, group in (("large", large), ("small", small)):
-        order = list(group)
-        _rng(seed, "survey-order", name).shuffle(order)
-        rank.update({o.pk: (i, len(order)) for i, o in enumerate(order)})
-    sct = province.agencies.get("sct")
-    own_outlet = personas.retail_reporter.organisation_id if personas.retail_reporter else None
-    for outlet in outlets:
-        outlet_rng = _rng(seed, "survey-outlet", outlet.key)
-        records_itself = outlet.pk == own_outlet or sct is None or outlet_rng.random() < 0.4
-        partly_from = outlet_rng.choice([2022, 2022, 2023, 2024, 2026])
-        shelf = {
-            RetailOutlet.OutletType.SUPERMARKET: (20, 80),
-            RetailOutlet.OutletType.TRADE_CENTRE: (40, 150),
-        }.get(RetailOutlet.OutletType(outlet.outlet_type), (3, 15))
-        products = outlet_rng.uniform(*shelf)
-        position, size = rank[outlet.pk]
-        shares = SUPERMARKET_YES if outlet in large else CONVENIENCE_YES
-        for year in YEARS:
-            rng = _rng(seed, "survey", outlet.key, year)
-            if position < round(shares[year] * size):
-                practice, bags = PackagingSurvey.Practice.YES, rng.uniform(40, 75)
-            elif year >= partly_from:
-                practice, bags = PackagingSurvey.Practice.PARTLY, rng.uniform(12, 40)
-            else:
-                practice, bags = PackagingSurvey.Practice.NO, rng.uniform(0, 10)
-            bags = min(100.0, bags + 4 * (year - YEARS[0]))
-            products *= rng.uniform(1.1, 1.35) if year > YEARS[0] else 1.0
-            owner: Organisation = outlet if records_itself else cast(Agency, sct)
-            if outlet.pk == own_outlet:
-                recorded_by = personas.retail_reporter
-            elif records_itself:
-                recorded_by = None
-            else:
-                recorded_by = personas.coordinator
-            sync.put(
-                (outlet.pk, year),
-                Row(
-                    {
-                        "outlet": outlet,
-                        "year": year,
-                        "surveyed_on": dt.date(year, rng.randint(9, 11), rng.randint(1, 28)),
-                        "eco_packaging": practice,
-                        "biodegradable_bag_share": Decimal(str(round(bags, 1))),
-                        "ecolabelled_products": round(products),
-                        "note": SURVEY_NOTE,
-                        "evidence_url": "",
-                        "owner": owner,
-                        "recorded_by": recorded_by,
-                    }
-                ),
-            )
-    return sync.finish()

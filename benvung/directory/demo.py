@@ -20,8 +20,8 @@ from stdnum.vn import mst
 from benvung.accounts import two_factor
 from benvung.accounts.models import Role, User
 from benvung.core import audit
+from benvung.core.demo import DEFAULT_SEED
 from benvung.core.loading import LoadReport, Upserter
-from benvung.devtools import demo_reporting
 from benvung.directory import loaders, selectors
 from benvung.directory.models import (
     AdministrativeUnit,
@@ -37,7 +37,6 @@ from benvung.directory.models import (
 )
 
 SEED_PARKS = loaders.FIXTURES / "industrial-parks-seed.csv"
-DEFAULT_SEED = 202
 DEMO_PASSWORD = "BenVung-demo-2025"
 DEMO_EMAIL_DOMAIN = "benvung.example"  # .example is reserved (RFC 2606): mail never leaves
 ENTERPRISES_PER_FOCUS_SECTOR = 22
@@ -138,14 +137,7 @@ def generate(*, seed: int = DEFAULT_SEED) -> list[LoadReport]:
             _retail_outlets(seed),
             _craft_villages(),
             _accounts(),
-            demo_reporting.generate(seed),
         ]
-        audit.record(
-            actor=None,
-            action="demo.load",
-            summary=_("seed %(seed)s: ") % {"seed": seed} + "; ".join(str(r) for r in reports),
-            target_repr=str(_("demo data")),
-        )
     return reports
 
 
@@ -260,8 +252,8 @@ def _enterprises(seed: int) -> list[LoadReport]:
                     "is_demo": True,
                 },
             )
-    enterprises.finish(source="devtools.demo")
-    sites.finish(source="devtools.demo")
+    enterprises.finish(source="directory.demo")
+    sites.finish(source="directory.demo")
     return [enterprises.report, sites.report]
 
 
@@ -310,7 +302,7 @@ def _retail_outlets(seed: int) -> LoadReport:
                     "note": "Cơ sở bán lẻ mẫu, không có thật.",
                 },
             )
-    return outlets.finish(source="devtools.demo")
+    return outlets.finish(source="directory.demo")
 
 
 def _craft_villages() -> LoadReport:
@@ -339,7 +331,7 @@ def _craft_villages() -> LoadReport:
                 "source_status": "unverified",
             },
         )
-    return villages.finish(source="devtools.demo")
+    return villages.finish(source="directory.demo")
 
 
 def _craft_village_place(
@@ -354,6 +346,30 @@ def _craft_village_place(
     link = links.order_by("-is_primary", "successor__code").first()
     commune = link.successor if link else None
     return commune, old if old is not None and old.latitude is not None else commune
+
+
+def focus_sector_sites() -> list[tuple[Site, str]]:
+    """Demo sites whose enterprise's main sector lies under a focus sector, with its key."""
+    roots: list[tuple[str, str, str]] = []  # version, code, focus sector key
+    for fs in FocusSector.objects.prefetch_related("sectors"):
+        roots += [(s.version, s.code, fs.key) for s in fs.sectors.all()]
+    main: dict[int, Sector] = {
+        es.enterprise_id: es.sector
+        for es in EnterpriseSector.objects.filter(is_primary=True).select_related("sector")
+    }
+    result = []
+    sites = Site.objects.filter(is_demo=True).select_related("enterprise")
+    for site in sorted(sites, key=lambda s: (s.enterprise.key or "", s.name)):
+        sector = main.get(site.enterprise_id)
+        if sector is None:
+            continue
+        key = next(
+            (k for v, code, k in roots if v == sector.version and sector.code.startswith(code)),
+            None,
+        )
+        if key is not None:
+            result.append((site, key))
+    return result
 
 
 def demo_accounts() -> list[DemoAccount]:
@@ -439,6 +455,17 @@ def _accounts() -> LoadReport:
         else:
             report.unchanged += 1
     return report
+
+
+def demo_user(role: str) -> User | None:
+    """The first active demo account of `role` (who records what the other apps' demo rows
+    say a user recorded)."""
+    return (
+        User.objects.filter(is_demo=True, role=role, is_active=True)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
 
 
 def signins() -> list[dict[str, Any]]:
