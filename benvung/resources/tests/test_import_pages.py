@@ -141,3 +141,64 @@ def test_reading_reports_its_progress_sheet_by_sheet(brewery, owner, monkeypatch
     assert seen == sorted(seen) and len(seen) == 4 and seen[0] > 10 and seen[-1] == 95
     job.refresh_from_db()
     assert job.progress == 100 and job.state == "preview"
+
+
+def test_the_old_addresses_of_the_consumption_import_lead_to_the_shared_pages(
+    brewery, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    response = client.get("/resources/template.xlsx?year=2025")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:template", args=[KIND]) + "?year=2025"
+    response = client.get("/resources/import/")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "imports:new", args=[KIND]
+    )
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, xlsx(workbook))
+    job = TableImportJob.objects.get()
+    response = client.get(f"/resources/import/{job.token}/")
+    assert response["Location"] == reverse("imports:detail", args=[job.token])
+    # A page opened before the move: its button still posts, and is kept a POST (307).
+    response = client.post(f"/resources/import/{job.token}/cancel/")
+    assert response.status_code == 307
+    assert response["Location"] == reverse("imports:action", args=[job.token, "cancel"])
+
+
+def test_cancelling_a_consumption_import_saves_nothing_and_is_audited(
+    brewery, owner, django_capture_on_commit_callbacks
+):
+    from benvung.core.models import AuditEvent
+
+    client = client_for(owner)
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, xlsx(workbook))
+    job = TableImportJob.objects.get()
+    body = client.post(reverse("imports:action", args=[job.token, "cancel"]), follow=True)
+    assert "chưa lưu số liệu nào" in body.content.decode()
+    job.refresh_from_db()
+    assert job.state == "cancelled" and not SiteYear.objects.exists()
+    assert AuditEvent.objects.filter(action="table_import.cancel", target_id=str(job.pk)).exists()
+    response = client.post(reverse("imports:action", args=[job.token, "save"]), follow=True)
+    assert not SiteYear.objects.exists() and "đã hủy" in response.content.decode()
+
+
+def test_the_coordinator_oversees_every_consumption_import_and_an_agency_none(
+    brewery, owner, coordinator, agency_reporter, django_capture_on_commit_callbacks
+):
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client_for(owner), xlsx(workbook))
+    job = TableImportJob.objects.get()
+    assert job.kind == KIND and job.options == {"year": YEAR}
+    url = reverse("imports:detail", args=[job.token])
+    assert client_for(coordinator).get(url).status_code == 200
+    assert client_for(agency_reporter).get(url).status_code == 404
+    assert client_for(agency_reporter).get(reverse("imports:new", args=[KIND])).status_code == 403
+    assert list(tableimport.job_list(viewer=agency_reporter)) == []
+    assert list(tableimport.job_list(viewer=coordinator, kind=KIND)) == [job]
