@@ -71,7 +71,7 @@ def into_core(apps, schema_editor):
             token=token,
             kind=KIND,
             file=old.file.name,
-            options={"year": old.year} if old.year is not None else {},
+            options={"year": old.year},
             **values,
         )
         # `updated_at` is set on every save: given back with a plain update.

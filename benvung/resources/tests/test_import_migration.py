@@ -160,7 +160,7 @@ def test_old_consumption_imports_move_into_the_one_job_model_and_back(
     done = jobs["b" * 32]
     assert (done.state, done.options, done.keep_valid_only, done.replace_confirmed) == (
         "saved",
-        {},
+        {"year": None},
         True,
         True,
     )
