@@ -23,7 +23,7 @@ from benvung.core.models import AuditEvent, TableImportJob
 from benvung.core.storage import private_storage
 from benvung.directory.models import AdministrativeUnit, Enterprise, Site
 from benvung.resources import excel, imports
-from benvung.resources.models import Carrier, SiteYear
+from benvung.resources.models import SiteYear
 from benvung.resources.tests.test_excel import put, template, xlsx
 
 # A transaction per test cannot hold SQLite's schema changes: the migrations run for real.
@@ -55,8 +55,8 @@ def at_the_end():
 
 @pytest.fixture
 def site() -> Site:
-    # Transactional tests after another one find the reference data flushed: a commune and
-    # the carriers are made again if missing.
+    # Transactional tests after another one find the reference data flushed: a commune is
+    # made again if missing (the workbook below needs no other reference data).
     unit = AdministrativeUnit.objects.filter(level="commune").first() or (
         AdministrativeUnit.objects.create(
             edition="2025",
@@ -67,10 +67,6 @@ def site() -> Site:
             search_key="phuong di chuyen",
         )
     )
-    if not Carrier.objects.exists():
-        from benvung.resources.loaders import load_resource_reference
-
-        load_resource_reference()
     enterprise = Enterprise.objects.create(
         name="Công ty Nước Cũ", tax_code=valid_tax_code("360000170"), administrative_unit=unit
     )
