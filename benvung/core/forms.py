@@ -129,3 +129,12 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+class UploadForm(forms.Form):
+    """The upload of a filled-in import template (every import; an importer may add fields)."""
+
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"),
+        error_messages={"required": _("Choose the file to upload.")},
+    )

@@ -1,4 +1,5 @@
-"""Table imports from Excel (outreach activities, SCP models, packaging surveys), at /imports/."""
+"""Every import from Excel (the consumption workbook, outreach activities, SCP models, packaging
+surveys...), at /imports/<kind>/ and /imports/job/<token>/."""
 
 from django.urls import path
 

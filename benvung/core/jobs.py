@@ -1,15 +1,14 @@
-"""The life of an uploaded file on its way in, shared by the consumption import
-(benvung.resources.imports, ImportJob) and the table import (benvung.core.tableimport,
-TableImportJob): stored privately, read in a background task that reports its progress,
-previewed, then saved in the background once its uploader confirms, or cancelled.
+"""The life of an uploaded workbook on its way in (TableImportJob): stored privately, read in a
+background task that reports its progress, previewed, then saved in the background once its
+uploader confirms, or cancelled.
 
-Both job models have the same states and the same fields for this (token, uploaded_by, file,
-size, state, progress, preview, result, keep_valid_only, replace_confirmed); what the file
-holds and how it is read and saved stays with each import.
+Every import of the site goes this way, whatever the file holds. What is read, what the preview
+shows, how it is saved and who may do what are the importer's (benvung.core.tableimport): this
+module knows no domain, and asks the importer.
 
 Nothing already stored is replaced silently: the preview says which records a file would
-replace, and those an import protects (submitted site-years, recorded surveys) are replaced only
-when the uploader confirms it (`replace_confirmed`), which the import's `check` enforces.
+replace, and those an importer protects (submitted site-years, recorded surveys) are replaced
+only when the uploader confirms it (`replace_confirmed`), which the importer's `check` enforces.
 """
 
 from __future__ import annotations
@@ -17,38 +16,47 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
-from django.utils.module_loading import import_string
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 
+from .models import TableImportJob
 from .xlsx import Problem, size_problem
 
+if TYPE_CHECKING:
+    from .tableimport import BaseImporter
+
 logger = logging.getLogger(__name__)
-J = TypeVar("J", bound=models.Model)
+
+# The audit log's actions are "table_import.start", ".confirm", ".cancel", for every importer
+# (the job names its kind).
+ACTION = "table_import"
+READ_TASK = "benvung.core.tasks.read_table_import"
+SAVE_TASK = "benvung.core.tasks.save_table_import"
+
+State = TableImportJob.State
 
 
-def progress_reporter(job: Any, start: int, end: int) -> Callable[[float], None]:
+def progress_reporter(job: TableImportJob, start: int, end: int) -> Callable[[float], None]:
     """Writes the job's progress (start..end %) as the work advances; the page polls it."""
 
     def report(fraction: float) -> None:
         value = int(start + (end - start) * fraction)
         # A plain update: inside the saving transaction on PostgreSQL another session would not
         # see it before the commit; the reading phase runs outside any transaction.
-        type(job).objects.filter(pk=job.pk).update(progress=value)
+        TableImportJob.objects.filter(pk=job.pk).update(progress=value)
 
     return report
 
 
-def problem_dict(problem: Problem, *extra: str) -> dict[str, Any]:
-    """A problem as the job keeps it (JSON), with the `extra` attributes its import shows."""
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    """A problem as the job keeps it (JSON): where it is, what the cell holds, and the site-year
+    it concerns (the consumption workbook's problems found when saving)."""
     return {
         "text": str(problem),
         "sheet": problem.sheet,
@@ -56,17 +64,25 @@ def problem_dict(problem: Problem, *extra: str) -> dict[str, Any]:
         "column": problem.column,
         "header": problem.header,
         "message": problem.message,
-        **{name: getattr(problem, name) for name in extra},
+        "value": problem.value,
+        "site": problem.site,
     }
 
 
-def own(actor: Any, job: Any) -> None:
-    """Only its uploader (or a coordinator) acts on an import."""
-    if not (permissions.is_coordinator(actor) or job.uploaded_by_id == getattr(actor, "pk", None)):
+def may_act(actor: Any, job: TableImportJob, importer: type[BaseImporter] | None) -> bool:
+    """Its uploader acts on an import, and whoever the importer lets oversee every import of
+    its kind (the coordinator)."""
+    if job.uploaded_by_id == getattr(actor, "pk", None):
+        return True
+    return importer is not None and importer.can_oversee(actor)
+
+
+def own(actor: Any, job: TableImportJob, importer: type[BaseImporter] | None) -> None:
+    if not may_act(actor, job, importer):
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
-def _finish(job: Any, state: str, **fields: Any) -> None:
+def _finish(job: TableImportJob, state: str, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     job.state = state
@@ -74,127 +90,133 @@ def _finish(job: Any, state: str, **fields: Any) -> None:
     job.save(update_fields=[*fields, "state", "progress", "updated_at"])
 
 
-def _refuse_unless(job: Any, states: set[str]) -> None:
+def _refuse_unless(job: TableImportJob, states: set[str]) -> None:
     if job.state not in states:
         raise ValidationError(_("This import is %(state)s.") % {"state": job.get_state_display()})
 
 
-@dataclass(frozen=True)
-class Flow:
-    """How the jobs of one import go; what differs between the imports is told here."""
+def _enqueue(task: str, job_id: int) -> None:
+    # Imported when queued: the tasks module imports the import's module.
+    from django.utils.module_loading import import_string
 
-    model: type[Any]  # ImportJob, TableImportJob
-    action: str  # the audit log's actions are "<action>.start", "<action>.confirm"...
-    # The background tasks (django_tasks) by import path, queued with the job's key; imported
-    # when queued, since the tasks module imports the import's module.
-    read_task: str
-    save_task: str
-    # Refuses (ValidationError, in the import's own words) a preview that cannot be saved so:
-    # check(preview, keep_valid_only, replace_confirmed).
-    check: Callable[[Mapping[str, Any], bool, bool], None]
-    saving_from: int  # the progress shown when the save is queued (%)
+    import_string(task).enqueue(job_id)
 
-    def start(self, *, actor: Any, upload: UploadedFile, **fields: Any) -> Any:
-        """Keep the file and queue its reading. Too large a file is refused before it is
-        stored. `fields` are the model's own (the year, the kind); the audit log keeps them."""
-        size = upload.size or 0
-        too_large = size_problem(size)
-        if too_large is not None:
-            raise ValidationError({"file": [too_large.message]})
-        with transaction.atomic():
-            job = self.model(
-                token=secrets.token_hex(16),
-                uploaded_by=actor,
-                organisation_id_at_upload=getattr(actor, "organisation_id", None),
-                filename=(upload.name or "import.xlsx")[:255],
-                size=size,
-                **fields,
-            )
-            job.file.save(job.token, upload, save=False)
-            job.save()
-            audit.record(
-                actor=actor,
-                action=f"{self.action}.start",
-                target=job,
-                after={**fields, "file": job.filename, "size": size},
-            )
-            transaction.on_commit(lambda: import_string(self.read_task).enqueue(job.pk))
-        return job
 
-    def read(self, job: J, reading_from: int, preview: Callable[[bytes], Mapping[str, Any]]) -> J:
-        """Read the stored file (background task): `preview` reads it and tells what the
-        page shows; it is kept on the job."""
-        stored: Any = job
-        self.model.objects.filter(pk=job.pk).update(
-            state=self.model.State.READING, progress=reading_from
+def start(
+    *, actor: Any, upload: UploadedFile, kind: str, options: Mapping[str, Any]
+) -> TableImportJob:
+    """Keep the file and queue its reading. Too large a file is refused before it is stored.
+    The audit log keeps the kind and the options."""
+    size = upload.size or 0
+    too_large = size_problem(size)
+    if too_large is not None:
+        raise ValidationError({"file": [too_large.message]})
+    with transaction.atomic():
+        job = TableImportJob(
+            token=secrets.token_hex(16),
+            kind=kind,
+            options=dict(options),
+            uploaded_by=actor,
+            organisation_id_at_upload=getattr(actor, "organisation_id", None),
+            filename=(upload.name or "import.xlsx")[:255],
+            size=size,
         )
-        try:
-            with stored.file.open("rb") as fh:
-                shown = dict(preview(fh.read()))
-        except Exception as exc:  # an unreadable file is reported, never left "reading" forever
-            logger.exception("%s %s could not be read", self.model.__name__, job.pk)
-            failed = {"problems": [{"text": str(exc)}], "problem_count": 1}
-            _finish(job, self.model.State.FAILED, preview=failed)
-            return job
-        _finish(job, self.model.State.PREVIEW, preview=shown)
+        job.file.save(job.token, upload, save=False)
+        job.save()
+        audit.record(
+            actor=actor,
+            action=f"{ACTION}.start",
+            target=job,
+            after={"kind": kind, **options, "file": job.filename, "size": size},
+        )
+        transaction.on_commit(lambda: _enqueue(READ_TASK, job.pk))
+    return job
+
+
+def read(
+    job: TableImportJob, reading_from: int, preview: Callable[[bytes], Mapping[str, Any]]
+) -> TableImportJob:
+    """Read the stored file (background task): `preview` reads it and tells what the page
+    shows; it is kept on the job."""
+    TableImportJob.objects.filter(pk=job.pk).update(state=State.READING, progress=reading_from)
+    try:
+        with job.file.open("rb") as fh:
+            shown = dict(preview(fh.read()))
+    except Exception as exc:  # an unreadable file is reported, never left "reading" forever
+        logger.exception("import %s could not be read", job.pk)
+        failed = {"problems": [{"text": str(exc)}], "problem_count": 1}
+        _finish(job, State.FAILED, preview=failed)
         return job
+    _finish(job, State.PREVIEW, preview=shown)
+    return job
 
-    def save(self, job: J, work: Callable[[bytes], tuple[Mapping[str, Any], str]]) -> J:
-        """Read the file again and save it (background task): `work` does both and tells
-        the result the page shows and the state the job ends in."""
-        stored: Any = job
-        try:
-            with stored.file.open("rb") as fh:
-                result, state = work(fh.read())
-        except Exception as exc:  # the page must not wait for ever on a job that died
-            logger.exception("%s %s could not be saved", self.model.__name__, job.pk)
-            result = {"saved": [], "skipped": [], "problems": [{"text": str(exc)}]}
-            state = self.model.State.FAILED
-        _finish(job, state, result=dict(result))
-        return job
 
-    def confirm(
-        self, *, actor: Any, job: J, keep_valid_only: bool, replace_confirmed: bool = False
-    ) -> J:
-        """The uploader has seen the preview: save (in the background). `replace_confirmed`:
-        they confirmed that the records the preview said would be replaced are replaced."""
-        own(actor, job)
-        with transaction.atomic():
-            # Two clicks on "save" must not queue two saves.
-            locked = self.model.objects.select_for_update().get(pk=job.pk)
-            _refuse_unless(locked, {self.model.State.PREVIEW})
-            self.check(locked.preview, keep_valid_only, replace_confirmed)
-            locked.state = self.model.State.SAVING
-            locked.progress = self.saving_from
-            locked.keep_valid_only = keep_valid_only
-            locked.replace_confirmed = replace_confirmed
-            locked.save(
-                update_fields=[
-                    "state",
-                    "progress",
-                    "keep_valid_only",
-                    "replace_confirmed",
-                    "updated_at",
-                ]
-            )
-            audit.record(
-                actor=actor,
-                action=f"{self.action}.confirm",
-                target=locked,
-                after={"keep_valid_only": keep_valid_only, "replace_confirmed": replace_confirmed},
-            )
-            transaction.on_commit(lambda: import_string(self.save_task).enqueue(locked.pk))
-        confirmed: J = locked
-        return confirmed
+def save(
+    job: TableImportJob, work: Callable[[bytes], tuple[Mapping[str, Any], str]]
+) -> TableImportJob:
+    """Read the file again and save it (background task): `work` does both and tells the
+    result the page shows and the state the job ends in."""
+    try:
+        with job.file.open("rb") as fh:
+            result, state = work(fh.read())
+    except Exception as exc:  # the page must not wait for ever on a job that died
+        logger.exception("import %s could not be saved", job.pk)
+        result = {"saved": [], "skipped": [], "problems": [{"text": str(exc)}]}
+        state = State.FAILED
+    _finish(job, state, result=dict(result))
+    return job
 
-    def cancel(self, *, actor: Any, job: J) -> J:
-        """Drop an import not yet saved (nothing of it was)."""
-        own(actor, job)
-        with transaction.atomic():
-            locked = self.model.objects.select_for_update().get(pk=job.pk)
-            _refuse_unless(locked, {self.model.State.PREVIEW, self.model.State.QUEUED})
-            locked.state = self.model.State.CANCELLED
-            locked.save(update_fields=["state", "updated_at"])
-            audit.record(actor=actor, action=f"{self.action}.cancel", target=locked)
-        cancelled: J = locked
-        return cancelled
+
+def confirm(
+    *,
+    actor: Any,
+    job: TableImportJob,
+    importer: type[BaseImporter] | None,
+    keep_valid_only: bool,
+    replace_confirmed: bool,
+) -> TableImportJob:
+    """The uploader has seen the preview: save (in the background). `replace_confirmed`:
+    they confirmed that the records the preview said would be replaced are replaced."""
+    own(actor, job, importer)
+    if importer is None:
+        raise ValidationError(_("Unknown kind of import: %(kind)s") % {"kind": job.kind})
+    with transaction.atomic():
+        # Two clicks on "save" must not queue two saves.
+        locked = TableImportJob.objects.select_for_update().get(pk=job.pk)
+        _refuse_unless(locked, {State.PREVIEW})
+        importer.check(locked.preview, keep_valid_only, replace_confirmed)
+        locked.state = State.SAVING
+        locked.progress = importer.saving_from
+        locked.keep_valid_only = keep_valid_only
+        locked.replace_confirmed = replace_confirmed
+        locked.save(
+            update_fields=[
+                "state",
+                "progress",
+                "keep_valid_only",
+                "replace_confirmed",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action=f"{ACTION}.confirm",
+            target=locked,
+            after={"keep_valid_only": keep_valid_only, "replace_confirmed": replace_confirmed},
+        )
+        transaction.on_commit(lambda: _enqueue(SAVE_TASK, locked.pk))
+    return locked
+
+
+def cancel(
+    *, actor: Any, job: TableImportJob, importer: type[BaseImporter] | None
+) -> TableImportJob:
+    """Drop an import not yet saved (nothing of it was)."""
+    own(actor, job, importer)
+    with transaction.atomic():
+        locked = TableImportJob.objects.select_for_update().get(pk=job.pk)
+        _refuse_unless(locked, {State.PREVIEW, State.QUEUED})
+        locked.state = State.CANCELLED
+        locked.save(update_fields=["state", "updated_at"])
+        audit.record(actor=actor, action=f"{ACTION}.cancel", target=locked)
+    return locked

@@ -252,10 +252,13 @@ def table_import_path(instance: TableImportJob, filename: str) -> str:
 
 
 class TableImportJob(TimeStampedModel):
-    """An uploaded table (outreach activities, SCP models, packaging surveys...) on its way
-    in: read in the background, previewed, then saved (or not) when its uploader confirms.
+    """An uploaded workbook on its way in (an enterprise's consumption workbook, outreach
+    activities, SCP models, packaging surveys...): read in the background, previewed, then
+    saved (or not) when its uploader confirms. Every import of the site is one of these.
 
-    `kind` names the registered importer (benvung.core.tableimport) that reads and saves it.
+    `kind` names the registered importer (benvung.core.tableimport) that reads and saves it;
+    `options` holds what the uploader chose with the file (the year of a consumption
+    workbook), as the importer reads it.
     """
 
     class State(models.TextChoices):
@@ -276,9 +279,11 @@ class TableImportJob(TimeStampedModel):
     filename = models.CharField(_("file name"), max_length=255)
     file = models.FileField(upload_to=table_import_path, storage=private_storage, max_length=300)
     size = models.PositiveBigIntegerField(_("size"))
+    options = models.JSONField(default=dict, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    preview = models.JSONField(default=dict, blank=True)  # counts, rows, problems
+    # What the importer's preview shows (counts, rows or site-years, problems).
+    preview = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     keep_valid_only = models.BooleanField(default=False)
     # The uploader confirmed that records already stored are replaced by rows of the file.
@@ -286,8 +291,8 @@ class TableImportJob(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("table import")
-        verbose_name_plural = _("table imports")
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_state_display()})"

@@ -1,14 +1,22 @@
-"""Importing a table of records from Excel: one row per record, checked before anything is saved.
+"""Every import from Excel: the registry of importers, and the table of records (one row per
+record) that most of them are.
 
-The same path as the consumption import (benvung.resources.imports): the upload is stored
-privately, read in a background task that reports its progress, previewed with every problem
-named by sheet, row, column and field, then saved in the background, in one transaction, only
-once the uploader confirms ("save all" when there is no problem, or "save only the valid rows").
+An upload is stored privately, read in a background task that reports its progress, previewed
+with every problem named by sheet, row and column, then saved in the background, in one
+transaction, only once the uploader confirms ("save all" when there is no problem, or "save only
+the valid rows"), or cancelled (benvung.core.jobs). One job model (TableImportJob), one set of
+pages (benvung.core.import_views), whatever the file holds.
 
-What a table holds is told by an `Importer`, registered under a kind key: its columns, the
-drop-down lists of its template, how a row becomes the data object its domain service takes,
-and the call to that service. Headings are translatable; a file downloaded in one language
-reads in the other, since headings are recognised in every language of the site.
+What a file holds is told by an importer (a `BaseImporter`), registered under a kind key by
+the app that owns the data, from its `hooks.py` (`register`): who may use it, its template,
+how it is read into a preview and saved, and the parts of the pages that show them. This module
+knows no domain app: the permission checks are the importer's.
+
+Most importers are a table (`Importer`): its columns, the drop-down lists of its template, how
+a row becomes the data object its domain service takes, and the call to that service. Headings
+are translatable; a file downloaded in one language reads in the other, since headings are
+recognised in every language of the site. The enterprise's consumption workbook (several sheets,
+saved site-year by site-year) is an importer of its own (benvung.resources.imports).
 
 Nothing stored is replaced silently. An importer whose rows can replace a stored record (the
 packaging surveys: one per outlet and year) says which (`existing`); the preview then marks
@@ -22,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -30,12 +37,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -45,14 +54,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from benvung.accounts import permissions
 from benvung.core.numbers import NumberProblem, read_decimal
+from benvung.core.registry import Registry
 from benvung.core.spreadsheet import workbook_bytes
 from benvung.core.text import search_key
 
-# The checks of the consumption import, shared rather than copied.
+# The checks every import shares (opening a file safely, formulas, merged cells, sizes).
 from . import jobs, xlsx
+from .forms import UploadForm
 from .models import TableImportJob
+from .templatetags.benvung import number as shown_number
 from .xlsx import MAX_PROBLEMS, MAX_ROWS, Problem
 from .xlsx import as_text as _as_text
 from .xlsx import norm as _norm
@@ -146,23 +157,106 @@ class RowData:
     version: str = ""  # of the stored record (an update or unchanged row)
 
 
-class Importer:
-    """One kind of table. Subclasses set the class attributes and write `build` and `save`."""
+Reporter = Callable[[int, int], Callable[[float], None]]  # (from %, to %) → report(fraction)
+
+
+class BaseImporter:
+    """One kind of import: who may use it, the template to fill in, how a file is read into
+    the preview its uploader checks and how it is then saved, and the parts of the pages that
+    show them. Registered under `kind` by the app that owns the data (`register`, from the
+    app's hooks.py); the jobs (benvung.core.jobs) and the pages (import_views) ask it."""
 
     kind: ClassVar[str]
     title: ClassVar[str | Promise]
-    sheet_title: ClassVar[str | Promise]
-    columns: ClassVar[tuple[Column, ...]]
     list_url_name: ClassVar[str] = ""  # where the back link leads
+    # The upload form: the file, and what the uploader chooses with it (kept as the job's
+    # `options`, e.g. the year of the data).
+    upload_form: ClassVar[type[forms.Form]] = UploadForm
+    # The progress shown when the file starts being read, and when the save is queued (%).
+    reading_from: ClassVar[int] = 5
+    saving_from: ClassVar[int] = 0
+    # Parts of the pages: how to fill the template (the upload page), what the file holds
+    # (the preview), what was saved (the result).
+    steps_template: ClassVar[str] = "core/imports/_table_steps.html"
+    preview_template: ClassVar[str] = "core/imports/_table_preview.html"
+    result_template: ClassVar[str] = "core/imports/_table_result.html"
 
-    def __init__(self, actor: Any = None) -> None:
+    def __init__(self, actor: Any = None, options: Mapping[str, Any] | None = None) -> None:
         self.actor = actor
+        self.options: dict[str, Any] = dict(options or {})
 
-    # -- who may use it --
+    # -- who may use it (the app's own permission functions) --
 
     @classmethod
     def can_use(cls, user: Any) -> bool:
         raise NotImplementedError
+
+    @classmethod
+    def can_oversee(cls, user: Any) -> bool:
+        """Whether the user sees and acts on every import of this kind, not only their own
+        (the coordinator)."""
+        return False
+
+    # -- the template --
+
+    @classmethod
+    def options_from_query(cls, query: Mapping[str, str]) -> dict[str, Any]:
+        """The options the template is made for, from the download link's query string."""
+        return {}
+
+    def template(self) -> bytes:
+        raise NotImplementedError
+
+    def template_filename(self) -> str:
+        return f"mau-nhap-{self.kind}.xlsx"
+
+    # -- reading and saving (background tasks) --
+
+    def preview(self, data: bytes, progress: Callable[[float], None]) -> dict[str, Any]:
+        """Read the file; nothing is saved. What the preview page shows, kept on the job as
+        JSON: at least `problems`, `problem_count`, `blocked_all`, `valid` and `to_save`."""
+        raise NotImplementedError
+
+    def save(
+        self, data: bytes, job: TableImportJob, reporter: Reporter
+    ) -> tuple[dict[str, Any], str]:
+        """Read the file again and save what the uploader confirmed (`job.preview`,
+        `job.keep_valid_only`, `job.replace_confirmed`); the result the page shows and the
+        state the job ends in."""
+        raise NotImplementedError
+
+    @classmethod
+    def check(
+        cls, preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool
+    ) -> None:
+        """Refuse (ValidationError, in the importer's own words) a preview that cannot be saved
+        so: a file with problems saved whole, nothing to save, a replacement not confirmed."""
+        raise NotImplementedError
+
+    # -- the pages --
+
+    @classmethod
+    def replaces(cls, preview: Mapping[str, Any]) -> int:
+        """Records already stored that saving the preview replaces: the save asks the uploader
+        to confirm them (a box to tick, naming how many)."""
+        return 0
+
+    def actions(self, preview: Mapping[str, Any]) -> dict[str, str]:
+        """The words of the preview's buttons: save all, save only the valid rows, the box
+        confirming the replacements."""
+        raise NotImplementedError
+
+    def page(self, job: TableImportJob) -> dict[str, Any]:
+        """What the importer's parts of the job's page need, beside the job."""
+        return {}
+
+
+class Importer(BaseImporter):
+    """A table: one record per row of one sheet. Subclasses set the class attributes and
+    write `build` and `save_row`."""
+
+    sheet_title: ClassVar[str | Promise]
+    columns: ClassVar[tuple[Column, ...]]
 
     # -- the template --
 
@@ -209,7 +303,7 @@ class Importer:
 
     # -- saving --
 
-    def save(self, data: Any) -> Any:
+    def save_row(self, data: Any) -> Any:
         """Save one row through the domain service (raises ValidationError, PermissionDenied)."""
         raise NotImplementedError
 
@@ -217,6 +311,54 @@ class Importer:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.field == name)
+
+    # -- as an importer: the template, the preview, the save, the page --
+
+    def template(self) -> bytes:
+        return template(self)
+
+    def preview(self, data: bytes, progress: Callable[[float], None]) -> dict[str, Any]:
+        return _table_preview(self, data, progress)
+
+    def save(
+        self, data: bytes, job: TableImportJob, reporter: Reporter
+    ) -> tuple[dict[str, Any], str]:
+        return _save_all(self, job, data, reporter)
+
+    @classmethod
+    def check(
+        cls, preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool
+    ) -> None:
+        _saveable(preview, keep_valid_only, replace_confirmed)
+
+    @classmethod
+    def replaces(cls, preview: Mapping[str, Any]) -> int:
+        return int(preview.get("replaces") or 0)
+
+    def actions(self, preview: Mapping[str, Any]) -> dict[str, str]:
+        valid = int(preview.get("valid") or 0)
+        replaces = self.replaces(preview)
+        return {
+            "save": _("Save all"),
+            "keep_valid": ngettext(
+                "Save only the %(n)s row without problems",
+                "Save only the %(n)s rows without problems",
+                valid,
+            )
+            % {"n": valid},
+            "keep_valid_hint": "",
+            "replace": ngettext(
+                "Replace the %(n)s record already stored with the row of the file (shown "
+                "above, old → new).",
+                "Replace the %(n)s records already stored with the rows of the file (shown "
+                "above, old → new).",
+                replaces,
+            )
+            % {"n": replaces},
+        }
+
+    def page(self, job: TableImportJob) -> dict[str, Any]:
+        return {"rows": rows_shown(type(self), job.preview.get("rows", []))}
 
 
 class Lookup(Generic[T]):
@@ -246,29 +388,27 @@ def valid_on(items: list[T], day: dt.date | None) -> list[T]:
     return in_force if in_force else items
 
 
-_REGISTRY: dict[str, type[Importer]] = {}
-# Modules that register importers; read on first use so that core need not import the apps.
-IMPORTER_MODULES = ("benvung.retail.imports", "benvung.outreach.imports")
+# The importers, by kind; each app registers its own from its hooks.py (`register`).
+IMPORTERS: Registry[type[BaseImporter]] = Registry("importer")
 
 
-def register(cls: type[Importer]) -> type[Importer]:
-    _REGISTRY[cls.kind] = cls
+def register(cls: type[BaseImporter]) -> type[BaseImporter]:
+    IMPORTERS.register(cls.kind, cls)
     return cls
 
 
-def _load() -> None:
-    for module in IMPORTER_MODULES:
-        importlib.import_module(module)
+def importer_class(kind: str) -> type[BaseImporter] | None:
+    return IMPORTERS.get(kind) if kind in IMPORTERS else None
 
 
-def importer_class(kind: str) -> type[Importer] | None:
-    _load()
-    return _REGISTRY.get(kind)
+def importers() -> list[type[BaseImporter]]:
+    return IMPORTERS.values()
 
 
-def importers() -> list[type[Importer]]:
-    _load()
-    return list(_REGISTRY.values())
+def table_importer(kind: str) -> type[Importer] | None:
+    """The registered importer of `kind` if it is a table (one record per row)."""
+    cls = importer_class(kind)
+    return cls if cls is not None and issubclass(cls, Importer) else None
 
 
 # --- Names in every language -------------------------------------------------------------------
@@ -734,107 +874,57 @@ def _decimal(value: Any) -> tuple[Decimal | None, str]:
         return None, problem.message
 
 
-# --- Jobs: upload, read, confirm, save, cancel -------------------------------------------------
+# --- A table's preview and save ------------------------------------------------------------------
 
 
-def job_list(*, viewer: Any, kind: str | None = None) -> QuerySet[TableImportJob]:
-    """The viewer's own imports (coordinators see every import)."""
-    qs = TableImportJob.objects.select_related("uploaded_by")
-    if not permissions.is_coordinator(viewer):
-        qs = qs.filter(uploaded_by_id=getattr(viewer, "pk", None))
-    if kind is not None:
-        qs = qs.filter(kind=kind)
-    return qs
+def _table_preview(
+    importer: Importer, data: bytes, progress: Callable[[float], None]
+) -> dict[str, Any]:
+    """What a table's preview page shows: counts, the rows without problems (with what saving
+    each would do), every problem."""
+    parsed = parse(importer, data, progress=progress)
+    counts = parsed.counts()
+    # Replacements and unchanged rows first: they are the ones to look at.
+    order = {UPDATE: 0, UNCHANGED: 1, NEW: 2}
+    shown = sorted(parsed.rows, key=lambda r: (order[r.status], r.number))[:MAX_PROBLEMS]
+    return {
+        "counts": counts,
+        "rows": [
+            {
+                "row": r.number,
+                "label": r.label,
+                "status": r.status,
+                "changes": [{"field": f, "old": old, "new": new} for f, old, new in r.changes],
+            }
+            for r in sorted(shown, key=lambda r: r.number)
+        ],
+        # Every row that meets a stored record, as the uploader saw it: the save replaces
+        # only these, and only if the record has not changed since.
+        "existing": {str(r.number): [r.status, r.version] for r in parsed.rows if r.status != NEW},
+        "problems": [jobs.problem_dict(p) for p in parsed.problems],
+        "problem_count": parsed.problem_count,
+        "blocked_all": parsed.blocked_all,
+        "valid": len(parsed.rows),
+        "to_save": 0 if parsed.blocked_all else counts["valid"] - counts[UNCHANGED],
+        "replaces": 0 if parsed.blocked_all else counts[UPDATE],
+    }
 
 
-def job_start(*, actor: Any, kind: str, upload: UploadedFile) -> TableImportJob:
-    """Keep the file and queue its reading. Too large a file is refused before it is stored."""
-    cls = importer_class(kind)
-    if cls is None or not cls.can_use(actor):
-        raise PermissionDenied(_("You are not allowed to do this."))
-    return _FLOW.start(actor=actor, upload=upload, kind=kind)
-
-
-_reporter = jobs.progress_reporter
-
-
-def _problem_dict(problem: Problem) -> dict[str, Any]:
-    return jobs.problem_dict(problem, "value")
-
-
-def _importer(job: TableImportJob) -> Importer:
-    cls = importer_class(job.kind)
-    if cls is None:
-        raise ValueError(_("Unknown kind of import: %(kind)s") % {"kind": job.kind})
-    return cls(job.uploaded_by)
-
-
-def job_read(job: TableImportJob) -> TableImportJob:
-    """Read the stored file (background task); the preview is kept on the job."""
-
-    def preview(data: bytes) -> dict[str, Any]:
-        parsed = parse(_importer(job), data, progress=_reporter(job, 5, 95))
-        counts = parsed.counts()
-        # Replacements and unchanged rows first: they are the ones to look at.
-        order = {UPDATE: 0, UNCHANGED: 1, NEW: 2}
-        shown = sorted(parsed.rows, key=lambda r: (order[r.status], r.number))[:MAX_PROBLEMS]
-        return {
-            "counts": counts,
-            "rows": [
-                {
-                    "row": r.number,
-                    "label": r.label,
-                    "status": r.status,
-                    "changes": [{"field": f, "old": old, "new": new} for f, old, new in r.changes],
-                }
-                for r in sorted(shown, key=lambda r: r.number)
-            ],
-            # Every row that meets a stored record, as the uploader saw it: the save replaces
-            # only these, and only if the record has not changed since.
-            "existing": {
-                str(r.number): [r.status, r.version] for r in parsed.rows if r.status != NEW
-            },
-            "problems": [_problem_dict(p) for p in parsed.problems],
-            "problem_count": parsed.problem_count,
-            "blocked_all": parsed.blocked_all,
-            "valid": len(parsed.rows),
-            "to_save": 0 if parsed.blocked_all else counts["valid"] - counts[UNCHANGED],
-            "replaces": 0 if parsed.blocked_all else counts[UPDATE],
-        }
-
-    return _FLOW.read(job, 5, preview)
-
-
-def job_confirm(
-    *, actor: Any, job: TableImportJob, keep_valid_only: bool, replace_confirmed: bool = False
-) -> TableImportJob:
-    """The uploader has seen the preview: save all (only when no row has a problem) or only
-    the valid rows, in the background; records already stored are replaced only with
-    `replace_confirmed`."""
-    return _FLOW.confirm(
-        actor=actor, job=job, keep_valid_only=keep_valid_only, replace_confirmed=replace_confirmed
-    )
-
-
-def job_save(job: TableImportJob) -> TableImportJob:
-    """Read the file again and save it (background task), as the uploader, in one transaction."""
-    return _FLOW.save(job, lambda data: _save_all(job, data))
-
-
-def _save_all(job: TableImportJob, data: bytes) -> tuple[dict[str, Any], str]:
+def _save_all(
+    importer: Importer, job: TableImportJob, data: bytes, reporter: Reporter
+) -> tuple[dict[str, Any], str]:
     saved: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     unchanged: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    importer = _importer(job)
     seen: Mapping[str, list[str]] = job.preview.get("existing", {})
-    parsed = parse(importer, data, progress=_reporter(job, 0, 40))
+    parsed = parse(importer, data, progress=reporter(0, 40))
     if parsed.blocked_all or (parsed.problems and not job.keep_valid_only):
         # The file was replaced or the directory changed since the preview.
         problems = list(parsed.problems)
         skipped = [{"row": None, "label": "", "reason": _("The file has problems.")}]
     else:
-        report = _reporter(job, 40, 99)
+        report = reporter(40, 99)
         with transaction.atomic():
             for done, row in enumerate(parsed.rows, start=1):
                 report(done / len(parsed.rows))
@@ -864,7 +954,7 @@ def _save_all(job: TableImportJob, data: bytes) -> tuple[dict[str, Any], str]:
         "unchanged_count": len(unchanged),
         "skipped": skipped[:MAX_PROBLEMS],
         "skipped_count": len(skipped),
-        "problems": [_problem_dict(p) for p in problems[:MAX_PROBLEMS]],
+        "problems": [jobs.problem_dict(p) for p in problems[:MAX_PROBLEMS]],
     }
     finished = bool(saved) or (bool(unchanged) and not skipped)
     return result, TableImportJob.State.SAVED if finished else TableImportJob.State.FAILED
@@ -888,16 +978,12 @@ def _save_row(importer: Importer, row: RowData) -> str | None:
     """Why the service refused the row, or None when it was saved."""
     try:
         with transaction.atomic():
-            importer.save(row.data)
+            importer.save_row(row.data)
     except PermissionDenied as exc:
         return str(exc) or _("You are not allowed to do this.")
     except ValidationError as exc:
         return " ".join(exc.messages)
     return None
-
-
-def job_cancel(*, actor: Any, job: TableImportJob) -> TableImportJob:
-    return _FLOW.cancel(actor=actor, job=job)
 
 
 def _saveable(preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool) -> None:
@@ -921,11 +1007,122 @@ def _saveable(preview: Mapping[str, Any], keep_valid_only: bool, replace_confirm
         )
 
 
-_FLOW = jobs.Flow(
-    TableImportJob,
-    "table_import",
-    "benvung.core.tasks.read_table_import",
-    "benvung.core.tasks.save_table_import",
-    _saveable,
-    saving_from=0,
-)
+# --- A table's preview as the page shows it ----------------------------------------------------
+
+
+def shown_value(column: Column | None, value: str) -> str:
+    """A compared value (canonical()) as the page writes it, in the page's language."""
+    if value == "":
+        return "—"
+    if column is None:
+        return value
+    if column.kind == CHOICE and column.choices is not None:
+        return str(dict(column.choices()).get(value, value))
+    if column.kind in (DECIMAL, INTEGER, YEAR):
+        return shown_number(value)
+    if column.kind == DATE:
+        try:
+            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
+
+
+def rows_shown(cls: type[Importer], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The preview's rows with each change named by its column heading, values written for the
+    page's language."""
+    columns = {c.field: c for c in cls.columns}
+    shown = []
+    for row in rows:
+        changes = []
+        for change in row.get("changes", []):
+            column = columns.get(change["field"])
+            changes.append(
+                {
+                    "label": str(column.header) if column is not None else change["field"],
+                    "old": shown_value(column, change["old"]),
+                    "new": shown_value(column, change["new"]),
+                }
+            )
+        shown.append({**row, "status": row.get("status", NEW), "changes": changes})
+    return shown
+
+
+# --- Jobs: upload, read, confirm, save, cancel -------------------------------------------------
+
+
+def job_list(*, viewer: Any, kind: str | None = None) -> QuerySet[TableImportJob]:
+    """The viewer's own imports, and every import of the kinds they oversee (the coordinator
+    sees every one); the other imports are not found."""
+    overseen = [k for k, cls in IMPORTERS.items() if cls.can_oversee(viewer)]
+    qs = TableImportJob.objects.select_related("uploaded_by").filter(
+        Q(uploaded_by_id=getattr(viewer, "pk", None)) | Q(kind__in=overseen)
+    )
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def job_start(
+    *,
+    actor: Any,
+    kind: str,
+    upload: UploadedFile,
+    options: Mapping[str, Any] | None = None,
+) -> TableImportJob:
+    """Keep the file and queue its reading. Too large a file is refused before it is stored."""
+    cls = importer_class(kind)
+    if cls is None or not cls.can_use(actor):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    return jobs.start(actor=actor, upload=upload, kind=kind, options=options or {})
+
+
+# A name of this module, looked up at each call, so that a test can watch the progress.
+_reporter = jobs.progress_reporter
+
+
+def importer_of(job: TableImportJob) -> BaseImporter:
+    """The job's importer, acting as its uploader with the options chosen with the file."""
+    cls = importer_class(job.kind)
+    if cls is None:
+        raise ValueError(_("Unknown kind of import: %(kind)s") % {"kind": job.kind})
+    return cls(job.uploaded_by, job.options)
+
+
+def job_read(job: TableImportJob) -> TableImportJob:
+    """Read the stored file (background task); the preview is kept on the job."""
+    cls = importer_class(job.kind)
+    start = cls.reading_from if cls is not None else 5
+
+    def preview(data: bytes) -> dict[str, Any]:
+        return importer_of(job).preview(data, _reporter(job, start, 95))
+
+    return jobs.read(job, start, preview)
+
+
+def job_confirm(
+    *, actor: Any, job: TableImportJob, keep_valid_only: bool, replace_confirmed: bool = False
+) -> TableImportJob:
+    """The uploader has seen the preview: save all (only when no row has a problem) or only
+    the valid rows, in the background; records already stored are replaced only with
+    `replace_confirmed`."""
+    return jobs.confirm(
+        actor=actor,
+        job=job,
+        importer=importer_class(job.kind),
+        keep_valid_only=keep_valid_only,
+        replace_confirmed=replace_confirmed,
+    )
+
+
+def job_save(job: TableImportJob) -> TableImportJob:
+    """Read the file again and save it (background task), as the uploader, in one transaction."""
+
+    def work(data: bytes) -> tuple[dict[str, Any], str]:
+        return importer_of(job).save(data, job, lambda start, end: _reporter(job, start, end))
+
+    return jobs.save(job, work)
+
+
+def job_cancel(*, actor: Any, job: TableImportJob) -> TableImportJob:
+    return jobs.cancel(actor=actor, job=job, importer=importer_class(job.kind))

@@ -43,7 +43,7 @@ def send_email_after_commit(*, subject: str, body: str, to: list[str]) -> Outgoi
 
 @task()
 def read_table_import(job_id: int) -> str:
-    """Read an uploaded table (outreach activities, SCP models, packaging surveys...)."""
+    """Read an uploaded import (its importer says how: benvung.core.tableimport)."""
     from . import tableimport
     from .models import TableImportJob
 
@@ -52,7 +52,7 @@ def read_table_import(job_id: int) -> str:
 
 def run_job(model: type[Any], job_id: int, name: str, work: Callable[[Any], Any]) -> str:
     """Run `work` (reading or saving an import) on the job, as the task `name` in the audit
-    log; the state the job ends in. Shared by the table import and the consumption import."""
+    log; the state the job ends in."""
     from .audit import audit_context
 
     job = model.objects.get(pk=job_id)

@@ -1,8 +1,9 @@
 """What every Excel import shares: opening an uploaded workbook safely, reading its cells, naming
 problems by sheet, row and column, and the look of the templates.
 
-The consumption import (benvung.resources.excel) and the table import (benvung.core.tableimport)
-both read through these, so a file is refused, and a problem worded, the same way in both.
+Every importer (benvung.core.tableimport: the tables, and the consumption workbook of
+benvung.resources.excel) reads through these, so a file is refused, and a problem worded, the
+same way in all; the domains' own readers use them too (norm, as_text), never each other's.
 """
 
 from __future__ import annotations

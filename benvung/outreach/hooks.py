@@ -1,13 +1,15 @@
-"""What outreach brings to the shared parts of the site: audit labels, menu entries."""
+"""What outreach brings to the shared parts of the site:
+audit labels, menu entries, table importers."""
 
 from django.utils.translation import gettext_lazy as _
 
 from benvung.accounts import permissions
-from benvung.core import audit_labels, navigation
+from benvung.core import audit_labels, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
 
 from . import demo
+from .imports import ActivityImporter, SCPModelImporter
 
 audit_labels.register(
     {
@@ -44,3 +46,8 @@ navigation.register(
 core_demo.register(
     core_demo.DemoBuilder("outreach", demo.generate, after=("directory", "resources"))
 )
+
+# Activities and SCP models as Excel tables, at /imports/outreach_activity/ and
+# /imports/scp_model/.
+tableimport.register(ActivityImporter)
+tableimport.register(SCPModelImporter)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from benvung.accounts import permissions
 from benvung.core import tableimport as ti
+from benvung.core.xlsx import as_text, norm
 from benvung.directory import selectors as directory_selectors
 from benvung.directory.models import (
     AdministrativeUnit,
@@ -28,7 +29,6 @@ from benvung.directory.models import (
 )
 from benvung.directory.validators import clean_tax_code
 from benvung.plans.models import ContentArea
-from benvung.resources.excel import _as_text, _norm
 
 from . import services
 from .models import OutreachActivity, SCPModel
@@ -91,7 +91,6 @@ def _names_problem(
 # --- Activities --------------------------------------------------------------------------------
 
 
-@ti.register
 class ActivityImporter(ti.Importer):
     kind = "outreach_activity"
     title = gettext_lazy("Outreach activities")
@@ -166,6 +165,10 @@ class ActivityImporter(ti.Importer):
     @classmethod
     def can_use(cls, user: Any) -> bool:
         return permissions.can_record_activities(user)
+
+    @classmethod
+    def can_oversee(cls, user: Any) -> bool:
+        return permissions.is_coordinator(user)
 
     def instructions(self) -> list[str]:
         return [
@@ -268,9 +271,9 @@ class ActivityImporter(ti.Importer):
         return f"{data.title} ({date_format(data.start_date, 'd/m/Y')})"
 
     def key(self, data: services.ActivityData) -> Hashable:
-        return (_norm(data.title), data.start_date, data.organiser.pk)
+        return (norm(data.title), data.start_date, data.organiser.pk)
 
-    def save(self, data: services.ActivityData) -> OutreachActivity:
+    def save_row(self, data: services.ActivityData) -> OutreachActivity:
         return services.activity_create(actor=self.actor, data=data)
 
 
@@ -287,7 +290,6 @@ RESULT_COLUMNS = (
 )
 
 
-@ti.register
 class SCPModelImporter(ti.Importer):
     kind = "scp_model"
     title = gettext_lazy("SCP models")
@@ -340,6 +342,10 @@ class SCPModelImporter(ti.Importer):
     def can_use(cls, user: Any) -> bool:
         return permissions.can_record_scp_models(user)
 
+    @classmethod
+    def can_oversee(cls, user: Any) -> bool:
+        return permissions.is_coordinator(user)
+
     def instructions(self) -> list[str]:
         return [
             _(
@@ -354,7 +360,7 @@ class SCPModelImporter(ti.Importer):
         self.sites: dict[int, ti.Lookup[Site]] = {}
 
     def enterprise(self, value: str) -> tuple[Enterprise | None, str]:
-        text = _as_text(value)
+        text = as_text(value)
         code = _tax_code(text)
         if code is None:
             return None, _("Write the enterprise's tax code: 10 digits, or 10-3 for a branch.")
@@ -418,7 +424,7 @@ class SCPModelImporter(ti.Importer):
         return f"{data.organisation.name} – {data.title} ({data.year})"
 
     def key(self, data: services.SCPModelData) -> Hashable:
-        return (data.organisation.pk, _norm(data.title), data.year)
+        return (data.organisation.pk, norm(data.title), data.year)
 
-    def save(self, data: services.SCPModelData) -> SCPModel:
+    def save_row(self, data: services.SCPModelData) -> SCPModel:
         return services.scp_model_create(actor=self.actor, data=data)

@@ -16,6 +16,9 @@ row that names no known site belongs to no site-year: it stops nothing but itsel
 
 `classify` says, before anything is saved, what saving each site-year would do: create it,
 change a draft, change submitted data (which then must be submitted again), or nothing.
+
+The upload, preview page, confirmation and background work are the site's one import pipeline
+(benvung.core.tableimport); this workbook is its importer "consumption" (benvung.resources.imports).
 """
 
 from __future__ import annotations
@@ -52,8 +55,8 @@ from .models import AllocationRule, Carrier, ProductCategory
 TEMPLATE_ROWS = 2_000  # rows of a fresh template that carry the drop-down lists
 MATERIAL_UNITS = services.MATERIAL_UNITS
 
-# What every Excel import shares lives in benvung.core.xlsx; the names stay here for the code
-# that imports them from this module (the management command, the other apps' importers).
+# What every Excel import shares lives in benvung.core.xlsx (other apps read with it, never
+# with this module); short names for this module and the management command.
 MAX_BYTES = xlsx.MAX_BYTES
 MAX_UNPACKED_BYTES = xlsx.MAX_UNPACKED_BYTES
 # Data rows of a file, all its sheets together (a file cannot pass it four times over by

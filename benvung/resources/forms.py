@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core import units
-from benvung.core.forms import DateField, version_field
+from benvung.core.forms import DateField, UploadForm, version_field
 from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.directory.models import SourceStatus
 
@@ -121,8 +121,10 @@ class ConfirmForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+class ImportForm(UploadForm):
+    """The consumption workbook's upload: the file, and the year it is for (kept as the
+    import's option)."""
+
     year = forms.IntegerField(
         label=_("Year of the data"),
         required=False,

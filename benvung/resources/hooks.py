@@ -1,12 +1,14 @@
-"""What resources brings to the shared parts of the site: audit labels, menu entries."""
+"""What resources brings to the shared parts of the site:
+audit labels, menu entries, table importers."""
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core import audit_labels, loading, navigation
+from benvung.core import audit_labels, loading, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
 
 from . import demo, permissions
+from .imports import ConsumptionImporter
 from .loaders import load_resource_reference
 
 audit_labels.register(
@@ -32,3 +34,6 @@ loading.register_reference(
 core_demo.register(
     core_demo.DemoBuilder("resources", lambda seed: [demo.generate(seed)], after=("directory",))
 )
+
+# The enterprises' consumption workbook, at /imports/consumption/.
+tableimport.register(ConsumptionImporter)

@@ -1,144 +1,108 @@
-"""Importing a filled-in Excel template: upload, read in the background, preview, confirm.
+"""The enterprises' consumption workbook as an import (benvung.core.tableimport): upload, read
+in the background, preview, confirm, through the pages and the job every import shares.
 
 Nothing reaches the site-year data before the uploader has seen every problem and, for each
 site-year, what saving it would do (new, changes a draft, changes submitted data, unchanged,
 with the old and new values), and confirmed. A file with problems saves nothing unless they
 choose to keep only the site-years without any; submitted data are replaced only when they
 tick the box that says how many submitted years will go back to draft.
+
+The workbook itself (its sheets, how it is read and saved) is benvung.resources.excel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from benvung.accounts import permissions
 from benvung.accounts.models import Role
-from benvung.core import jobs, units
+from benvung.core import jobs, tableimport, units
+from benvung.core.models import TableImportJob
 from benvung.core.templatetags.benvung import number
 
 from . import changes, excel
-from .models import AllocationRule, Carrier, ImportJob, ProductCategory
+from .forms import ImportForm
+from .models import AllocationRule, Carrier, ProductCategory
+
+KIND = "consumption"
 
 
 def can_import(user: Any) -> bool:
     return permissions.is_coordinator(user) or getattr(user, "role", None) == Role.ENTERPRISE_USER
 
 
-def import_list(*, viewer: Any) -> QuerySet[ImportJob]:
-    """The viewer's own imports (coordinators see every import)."""
-    qs = ImportJob.objects.select_related("uploaded_by")
-    if permissions.is_coordinator(viewer):
-        return qs
-    return qs.filter(uploaded_by_id=getattr(viewer, "pk", None))
+class ConsumptionImporter(tableimport.BaseImporter):
+    """The yearly energy, output and materials of enterprises' sites: four sheets, saved site-year
+    by site-year (each replaces all the data stored for its site and year)."""
 
+    kind = KIND
+    title = gettext_lazy("Energy and materials")
+    list_url_name = "resources:index"
+    upload_form: ClassVar[type[forms.Form]] = ImportForm
+    # Saving starts at 50 %: the file is read again (to 70 %), then saved.
+    reading_from = 10
+    saving_from = 50
+    steps_template = "resources/import_steps.html"
+    preview_template = "resources/import_preview.html"
+    result_template = "resources/import_result.html"
 
-def import_start(*, actor: Any, upload: UploadedFile, year: int | None) -> ImportJob:
-    """Keep the file and queue its reading. Too large a file is refused before it is stored."""
-    if not can_import(actor):
-        raise PermissionDenied(_("You are not allowed to do this."))
-    return _FLOW.start(actor=actor, upload=upload, year=year)
+    @classmethod
+    def can_use(cls, user: Any) -> bool:
+        return can_import(user)
 
+    @classmethod
+    def can_oversee(cls, user: Any) -> bool:
+        return permissions.is_coordinator(user)
 
-# A name of this module, looked up at each call, so that a test can watch the progress.
-_reporter = jobs.progress_reporter
+    @property
+    def year(self) -> int | None:
+        year = self.options.get("year")
+        return int(year) if year is not None else None
 
+    # -- the template --
 
-def _problem_dict(problem: excel.Problem) -> dict[str, Any]:
-    return jobs.problem_dict(problem, "site")
+    @classmethod
+    def options_from_query(cls, query: Mapping[str, str]) -> dict[str, Any]:
+        try:
+            return {"year": int(query["year"])}
+        except (KeyError, ValueError):
+            return {}
 
+    def template(self) -> bytes:
+        return excel.template(self.year)
 
-def _site_year_dict(parsed: excel.ParsedWorkbook, sy: excel.SiteYearData) -> dict[str, Any]:
-    status = "blocked" if sy.blocked or sy.change is None else sy.change.status
-    return {
-        "site": sy.site.pk,
-        "year": sy.year,
-        "label": sy.label(),
-        "counts": sy.counts(),
-        "blocked": sy.blocked,
-        "status": status,
-        "version": sy.version,
-        "submitted_at": sy.submitted_at.isoformat() if sy.submitted_at else None,
-        "change": sy.change.to_json() if sy.change is not None and not sy.blocked else None,
-        "problems": len(parsed.problems_of(sy)) if sy.blocked else 0,
-        "warnings": [_problem_dict(p) for p in sy.warnings[:20]],
-    }
+    def template_filename(self) -> str:
+        year = self.year
+        return f"mau-nhap-nang-luong-{year}.xlsx" if year else "mau-nhap-nang-luong.xlsx"
 
+    # -- reading and saving --
 
-def preview_of(parsed: excel.ParsedWorkbook) -> dict[str, Any]:
-    """What the preview page shows (kept on the job as JSON): per site-year what saving it
-    would do, with old → new values, and every problem."""
-    site_years = [_site_year_dict(parsed, sy) for sy in parsed.site_years]
-    statuses = dict.fromkeys((*changes.STATUSES, "blocked"), 0)
-    for sy in site_years:
-        statuses[sy["status"]] += 1
-    valid = len(parsed.valid_site_years)
-    return {
-        "counts": parsed.counts(),
-        "site_years": site_years,
-        "statuses": statuses,
-        "problems": [_problem_dict(p) for p in parsed.problems],
-        "problem_count": parsed.problem_count,
-        "blocked_all": parsed.blocked_all,
-        "valid": valid,
-        "to_save": valid - statuses[changes.UNCHANGED],
-        "replaces_submitted": statuses[changes.SUBMITTED],
-        # Problems of rows that belong to no site-year (an unknown site or tax code).
-        "strays": sum(
-            1 for p in parsed.problems if p.row is not None and not p.records and not p.blocks_all
-        ),
-    }
-
-
-def import_read(job: ImportJob) -> ImportJob:
-    """Read the stored file (background task); the preview is kept on the job."""
-
-    def preview(data: bytes) -> dict[str, Any]:
-        parsed = excel.parse(
-            data, year=job.year, actor=job.uploaded_by, progress=_reporter(job, 10, 95)
-        )
-        excel.classify(parsed, viewer=job.uploaded_by)
+    def preview(self, data: bytes, progress: Callable[[float], None]) -> dict[str, Any]:
+        parsed = excel.parse(data, year=self.year, actor=self.actor, progress=progress)
+        excel.classify(parsed, viewer=self.actor)
         return preview_of(parsed)
 
-    return _FLOW.read(job, 10, preview)
-
-
-def _seen(preview: Mapping[str, Any]) -> dict[tuple[int, int], excel.Seen]:
-    """The site-years the uploader saw ready to save, as the preview showed them."""
-    return {
-        (sy["site"], sy["year"]): excel.Seen(sy["version"], sy["status"])
-        for sy in preview.get("site_years", [])
-        if sy.get("status") in changes.STATUSES
-    }
-
-
-def _label(site: Any, year: int) -> str:
-    return f"{site.enterprise.name} – {site.name}, {year}"
-
-
-def import_save(job: ImportJob) -> ImportJob:
-    """Read the file again and save it (background task), as the uploader: only what the
-    preview showed, submitted data only if the uploader confirmed replacing them."""
-
-    def work(data: bytes) -> tuple[dict[str, Any], str]:
-        parsed = excel.parse(
-            data, year=job.year, actor=job.uploaded_by, progress=_reporter(job, 50, 70)
-        )
+    def save(
+        self, data: bytes, job: TableImportJob, reporter: tableimport.Reporter
+    ) -> tuple[dict[str, Any], str]:
+        """Only what the preview showed, submitted data only if the uploader confirmed
+        replacing them."""
+        parsed = excel.parse(data, year=self.year, actor=self.actor, progress=reporter(50, 70))
         result = excel.apply(
             parsed,
-            actor=job.uploaded_by,
+            actor=self.actor,
             keep_valid_only=job.keep_valid_only,
             replace_submitted=job.replace_confirmed,
             seen=_seen(job.preview),
-            progress=_reporter(job, 70, 99),
+            progress=reporter(70, 99),
         )
 
         def entry(s: excel.SavedSiteYear) -> dict[str, Any]:
@@ -158,24 +122,107 @@ def import_save(job: ImportJob) -> ImportJob:
                 {"label": s.shown or _label(s.site, s.year), "reason": s.reason}
                 for s in result.skipped
             ],
-            "problems": [_problem_dict(p) for p in result.problems[: excel.MAX_PROBLEMS]],
-        }, ImportJob.State.SAVED
+            "problems": [jobs.problem_dict(p) for p in result.problems[: excel.MAX_PROBLEMS]],
+        }, TableImportJob.State.SAVED
 
-    return _FLOW.save(job, work)
+    @classmethod
+    def check(
+        cls, preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool
+    ) -> None:
+        _saveable(preview, keep_valid_only, replace_confirmed)
+
+    # -- the pages --
+
+    @classmethod
+    def replaces(cls, preview: Mapping[str, Any]) -> int:
+        return int(preview.get("replaces_submitted") or 0)
+
+    def actions(self, preview: Mapping[str, Any]) -> dict[str, str]:
+        to_save = int(preview.get("to_save") or 0)
+        submitted = self.replaces(preview)
+        return {
+            "save": _("Save the data"),
+            "keep_valid": ngettext(
+                "Save only the %(n)s site-year without problems",
+                "Save only the %(n)s site-years without problems",
+                to_save,
+            )
+            % {"n": to_save},
+            "keep_valid_hint": _(
+                "Site-years with a problem in any row are not saved at all; the others are "
+                "saved whole."
+            ),
+            "replace": ngettext(
+                "Replace the data of the %(n)s submitted site-year shown above. It goes back "
+                "to draft and must be submitted again.",
+                "Replace the data of the %(n)s submitted site-years shown above. They go back"
+                " to draft and must be submitted again.",
+                submitted,
+            )
+            % {"n": submitted},
+        }
+
+    def page(self, job: TableImportJob) -> dict[str, Any]:
+        return {
+            "site_years": preview_site_years(job),
+            "status_labels": status_labels(),
+            "saved_labels": saved_labels(),
+        }
 
 
-def import_confirm(
-    *, actor: Any, job: ImportJob, keep_valid_only: bool, replace_confirmed: bool = False
-) -> ImportJob:
-    """The uploader has seen the preview: save (in the background). Site-years whose data
-    were submitted are replaced only with `replace_confirmed`."""
-    return _FLOW.confirm(
-        actor=actor, job=job, keep_valid_only=keep_valid_only, replace_confirmed=replace_confirmed
-    )
+def _site_year_dict(parsed: excel.ParsedWorkbook, sy: excel.SiteYearData) -> dict[str, Any]:
+    status = "blocked" if sy.blocked or sy.change is None else sy.change.status
+    return {
+        "site": sy.site.pk,
+        "year": sy.year,
+        "label": sy.label(),
+        "counts": sy.counts(),
+        "blocked": sy.blocked,
+        "status": status,
+        "version": sy.version,
+        "submitted_at": sy.submitted_at.isoformat() if sy.submitted_at else None,
+        "change": sy.change.to_json() if sy.change is not None and not sy.blocked else None,
+        "problems": len(parsed.problems_of(sy)) if sy.blocked else 0,
+        "warnings": [jobs.problem_dict(p) for p in sy.warnings[:20]],
+    }
 
 
-def import_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
-    return _FLOW.cancel(actor=actor, job=job)
+def preview_of(parsed: excel.ParsedWorkbook) -> dict[str, Any]:
+    """What the preview page shows (kept on the job as JSON): per site-year what saving it
+    would do, with old → new values, and every problem."""
+    site_years = [_site_year_dict(parsed, sy) for sy in parsed.site_years]
+    statuses = dict.fromkeys((*changes.STATUSES, "blocked"), 0)
+    for sy in site_years:
+        statuses[sy["status"]] += 1
+    valid = len(parsed.valid_site_years)
+    return {
+        "counts": parsed.counts(),
+        "site_years": site_years,
+        "statuses": statuses,
+        "problems": [jobs.problem_dict(p) for p in parsed.problems],
+        "problem_count": parsed.problem_count,
+        "blocked_all": parsed.blocked_all,
+        "valid": valid,
+        "to_save": valid - statuses[changes.UNCHANGED],
+        "replaces_submitted": statuses[changes.SUBMITTED],
+        # Problems of rows that belong to no site-year (an unknown site or tax code).
+        "strays": sum(
+            1 for p in parsed.problems if p.row is not None and not p.records and not p.blocks_all
+        ),
+    }
+
+
+def _seen(preview: Mapping[str, Any]) -> dict[tuple[int, int], excel.Seen]:
+    """The site-years the uploader saw ready to save, as the preview showed them."""
+    return {
+        (sy["site"], sy["year"]): excel.Seen(sy["version"], sy["status"])
+        for sy in preview.get("site_years", [])
+        if sy.get("status") in changes.STATUSES
+    }
+
+
+def _label(site: Any, year: int) -> str:
+    return f"{site.enterprise.name} – {site.name}, {year}"
 
 
 def _saveable(preview: Mapping[str, Any], keep_valid_only: bool, replace_confirmed: bool) -> None:
@@ -359,7 +406,7 @@ def _rows(section: str, item: Mapping[str, Any], names: _Names) -> list[dict[str
     return shown
 
 
-def preview_site_years(job: ImportJob) -> list[dict[str, Any]]:
+def preview_site_years(job: TableImportJob) -> list[dict[str, Any]]:
     """The preview's site-years with their changes named and numbers written for the page
     (in the page's language): per section the items added, removed and changed, with totals
     and the months that change, and the rows old → new."""
@@ -403,14 +450,3 @@ def preview_site_years(job: ImportJob) -> list[dict[str, Any]]:
             }
         )
     return shown
-
-
-# Saving starts at 50 %: the file is read again (to 70 %), then saved.
-_FLOW = jobs.Flow(
-    ImportJob,
-    "import",
-    "benvung.resources.tasks.read_import",
-    "benvung.resources.tasks.save_import",
-    _saveable,
-    saving_from=50,
-)

@@ -6,7 +6,7 @@ adds a new one, so a figure computed last year can still name the factor it used
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core.models import EffectiveDatedModel, TimeStampedModel
-from benvung.core.storage import private_storage
 from benvung.core.units import UNITS
 from benvung.directory.models import FocusSector, Site, SourceStatus
 
@@ -330,53 +329,7 @@ class QualityConfirmation(models.Model):
         return f"{self.site_year}: {self.code}"
 
 
-def import_path(instance: ImportJob, filename: str) -> str:
+def import_path(instance: Any, filename: str) -> str:
+    """Where the consumption imports kept their files before they became core.TableImportJob
+    (the files stay there; migration 0003 names this function)."""
     return f"imports/{instance.created_at:%Y/%m}/{instance.token}.xlsx"
-
-
-class ImportJob(TimeStampedModel):
-    """An uploaded workbook on its way in: read in the background, previewed, then saved (or
-    not) when its uploader confirms."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("waiting")
-        READING = "reading", _("reading the file")
-        PREVIEW = "preview", _("ready to check")
-        SAVING = "saving", _("saving")
-        SAVED = "saved", _("saved")
-        CANCELLED = "cancelled", _("cancelled")
-        FAILED = "failed", _("failed")
-
-    token = models.CharField(max_length=32, unique=True, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    organisation_id_at_upload = models.PositiveBigIntegerField(null=True)
-    filename = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(upload_to=import_path, storage=private_storage, max_length=300)
-    size = models.PositiveBigIntegerField(_("size"))
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default="queued")
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    preview = models.JSONField(default=dict, blank=True)  # counts, site years, problems
-    result = models.JSONField(default=dict, blank=True)
-    keep_valid_only = models.BooleanField(default=False)
-    # The uploader confirmed that site-years whose data were submitted are replaced.
-    replace_confirmed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_state_display()})"
-
-    @property
-    def finished(self) -> bool:
-        return self.state in {
-            self.State.PREVIEW,
-            self.State.SAVED,
-            self.State.CANCELLED,
-            self.State.FAILED,
-        }

@@ -1,6 +1,8 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
+from .imports import KIND
 
 app_name = "resources"
 urlpatterns = [
@@ -13,8 +15,14 @@ urlpatterns = [
     path("efficiency.xlsx", views.export_xlsx, name="export_xlsx"),
     path("reference/", views.reference, name="reference"),
     path("reference/<slug:kind>/<int:pk>/", views.reference_correct, name="reference_correct"),
-    path("template.xlsx", views.template_xlsx, name="template_xlsx"),
-    path("import/", views.import_new, name="import_new"),
-    path("import/<str:token>/", views.import_detail, name="import_detail"),
-    path("import/<str:token>/<slug:action>/", views.import_action, name="import_action"),
+    # The consumption workbook's import moved to /imports/consumption/ (the pages every
+    # import shares); its old addresses lead there.
+    path(
+        "template.xlsx",
+        RedirectView.as_view(pattern_name="imports:template", query_string=True),
+        {"kind": KIND},
+    ),
+    path("import/", RedirectView.as_view(pattern_name="imports:new"), {"kind": KIND}),
+    path("import/<str:token>/", RedirectView.as_view(pattern_name="imports:detail")),
+    path("import/<str:token>/<slug:action>/", views.import_action_moved),
 ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,22 +20,20 @@ from benvung.accounts import permissions
 from benvung.core import charts, units
 from benvung.core.concurrency import StaleEdit
 from benvung.core.forms import carry_version
-from benvung.core.import_views import job_action, upload_page
 from benvung.core.numbers import for_input
 from benvung.core.views import apply_service_errors, signed_in_user
 
-from . import efficiency, excel, exports, imports, selectors, services
+from . import efficiency, exports, selectors, services
 from .forms import (
     ConfirmForm,
     CorrectionForm,
     EnergyFormSet,
-    ImportForm,
     MaterialFormSet,
     OutputFormSet,
     SiteYearForm,
     rows_of,
 )
-from .models import ConversionFactor, EnergyNorm, ImportJob, QualityConfirmation, SiteYear
+from .models import ConversionFactor, EnergyNorm, QualityConfirmation, SiteYear
 
 
 def _year(request: HttpRequest) -> int:
@@ -397,65 +396,15 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# --- Excel template and import ---------------------------------------------------------------
+# --- The consumption workbook's old addresses ------------------------------------------------
+# The workbook is imported through the pages every import shares (/imports/consumption/);
+# links kept in bookmarks and earlier pages lead there.
 
 
-@login_required
-def template_xlsx(request: HttpRequest) -> HttpResponse:
-    try:
-        year: int | None = int(request.GET["year"])
-    except (KeyError, ValueError):
-        year = None
-    response = HttpResponse(
-        excel.template(year),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"mau-nhap-nang-luong-{year}.xlsx" if year else "mau-nhap-nang-luong.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@login_required
-def import_new(request: HttpRequest) -> HttpResponse:
-    if not imports.can_import(request.user):
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-
-    def start(data: dict[str, Any]) -> ImportJob:
-        return imports.import_start(actor=request.user, upload=data["file"], year=data["year"])
-
-    jobs = imports.import_list(viewer=request.user)[:10]
-    return upload_page(
-        request, form, start, "resources:import_detail", "resources/import_new.html", {"jobs": jobs}
-    )
-
-
-@login_required
-def import_detail(request: HttpRequest, token: str) -> HttpResponse:
-    job = get_object_or_404(imports.import_list(viewer=request.user), token=token)
-    return render(
-        request,
-        "resources/import_detail.html",
-        {
-            "job": job,
-            "site_years": imports.preview_site_years(job),
-            "status_labels": imports.status_labels(),
-            "saved_labels": imports.saved_labels(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def import_action(request: HttpRequest, token: str, action: str) -> HttpResponse:
-    job = get_object_or_404(imports.import_list(viewer=request.user), token=token)
-    return job_action(
-        request,
-        job,
-        action,
-        imports.import_confirm,
-        imports.import_cancel,
-        "resources:import_detail",
+def import_action_moved(request: HttpRequest, token: str, action: str) -> HttpResponse:
+    """A button of a page opened before the move: 307 keeps the POST (and its token)."""
+    return HttpResponse(
+        status=307, headers={"Location": reverse("imports:action", args=[token, action])}
     )
 
 

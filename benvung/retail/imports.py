@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from benvung.accounts import permissions
 from benvung.core import tableimport as ti
 from benvung.core.text import search_key
+from benvung.core.xlsx import norm
 from benvung.directory.models import RetailOutlet
-from benvung.resources.excel import _norm
 
 from . import selectors, services
 from .models import PackagingSurvey
@@ -38,19 +38,19 @@ class OutletFinder:
         for outlet in outlets:
             self.by_id[str(outlet.pk)] = outlet
             if outlet.key:
-                self.by_id[_norm(outlet.key)] = outlet
+                self.by_id[norm(outlet.key)] = outlet
             for name in {outlet.name, outlet.short_name} - {""}:
-                self.by_name[_norm(name)].append(outlet)
+                self.by_name[norm(name)].append(outlet)
                 key = search_key(name)
-                if key != _norm(name):
+                if key != norm(name):
                     self.by_name[key].append(outlet)
 
     def find(self, text: str, year: int | None) -> tuple[RetailOutlet | None, str]:
         text = text.strip()
-        if text in self.by_id or _norm(text) in self.by_id:
-            return self.by_id.get(text) or self.by_id[_norm(text)], ""
+        if text in self.by_id or norm(text) in self.by_id:
+            return self.by_id.get(text) or self.by_id[norm(text)], ""
         matches = list(
-            dict.fromkeys(self.by_name.get(_norm(text)) or self.by_name.get(search_key(text), []))
+            dict.fromkeys(self.by_name.get(norm(text)) or self.by_name.get(search_key(text), []))
         )
         if len(matches) > 1 and year is not None:
             open_ = [o for o in matches if services._in_operation(o, year)]
@@ -62,7 +62,6 @@ class OutletFinder:
         return None, _("No retail outlet with this name or ID is registered in the system.")
 
 
-@ti.register
 class SurveyImporter(ti.Importer):
     kind = "retail_survey"
     title = gettext_lazy("Packaging surveys of retail outlets")
@@ -132,6 +131,10 @@ class SurveyImporter(ti.Importer):
     def can_use(cls, user: Any) -> bool:
         return permissions.can_use_retail(user)
 
+    @classmethod
+    def can_oversee(cls, user: Any) -> bool:
+        return permissions.is_coordinator(user)
+
     def instructions(self) -> list[str]:
         return [
             _(
@@ -196,7 +199,7 @@ class SurveyImporter(ti.Importer):
     def key(self, data: services.SurveyData) -> Hashable:
         return (data.outlet.pk, data.year)
 
-    def save(self, data: services.SurveyData) -> PackagingSurvey:
+    def save_row(self, data: services.SurveyData) -> PackagingSurvey:
         return services.survey_save(actor=self.actor, data=data)
 
     # A row replaces the survey recorded for its outlet and year: the preview shows it, old

@@ -163,8 +163,8 @@ def test_the_resource_templates_hold_no_formula(
 ) -> None:
     client = client_for(coordinator)
     for url in (
-        reverse("resources:template_xlsx"),
-        reverse("resources:template_xlsx") + "?year=2024",
+        reverse("imports:template", args=["consumption"]),
+        reverse("imports:template", args=["consumption"]) + "?year=2024",
     ):
         response = client.get(url)
         assert response.status_code == 200

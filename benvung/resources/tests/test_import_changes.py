@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from benvung.conftest import client_for, make_enterprise, make_site, make_user
-from benvung.core.models import AuditEvent
+from benvung.core import tableimport
+from benvung.core.models import AuditEvent, TableImportJob
 from benvung.resources import changes, excel, imports, services
-from benvung.resources.models import ImportJob, SiteYear
+from benvung.resources.imports import KIND
+from benvung.resources.models import SiteYear
 from benvung.resources.tests.test_excel import YEAR, put, template, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -234,11 +236,11 @@ def test_the_preview_page_shows_old_and_new_values_and_asks_to_confirm_in_both_l
     client = client_for(owner)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("resources:import_new"),
+            reverse("imports:new", args=[KIND]),
             {"file": SimpleUploadedFile("a.xlsx", xlsx(workbook)), "year": YEAR},
         )
-    job = ImportJob.objects.get()
-    url = reverse("resources:import_detail", args=[job.token])
+    job = TableImportJob.objects.get()
+    url = reverse("imports:detail", args=[job.token])
     body = client.get(url).content.decode()
     assert "Thay đổi số liệu đã gửi" in body  # the site-year's status
     assert "<del>110.000 hl</del>" in body and "<ins>120.000 hl</ins>" in body
@@ -310,15 +312,15 @@ def test_a_row_of_another_organisation_is_its_own_problem_and_keep_valid_is_offe
     client = client_for(owner)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("resources:import_new"),
+            reverse("imports:new", args=[KIND]),
             {"file": SimpleUploadedFile("a.xlsx", xlsx(workbook)), "year": YEAR},
         )
-    job = ImportJob.objects.get()
+    job = TableImportJob.objects.get()
     assert job.preview["valid"] == 1 and job.preview["problems"][0]["row"] == row
-    body = client.get(reverse("resources:import_detail", args=[job.token])).content.decode()
-    assert reverse("resources:import_action", args=[job.token, "keep-valid"]) in body
+    body = client.get(reverse("imports:detail", args=[job.token])).content.decode()
+    assert reverse("imports:action", args=[job.token, "keep-valid"]) in body
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("resources:import_action", args=[job.token, "keep-valid"]))
+        client.post(reverse("imports:action", args=[job.token, "keep-valid"]))
     assert SiteYear.objects.filter(site=brewery).exists()
     assert not SiteYear.objects.filter(site=other).exists()
 
@@ -328,8 +330,11 @@ def test_a_row_of_another_organisation_is_its_own_problem_and_keep_valid_is_offe
 
 def _job(owner, workbook, capture):
     with capture(execute=True):
-        job = imports.import_start(
-            actor=owner, upload=SimpleUploadedFile("a.xlsx", xlsx(workbook)), year=YEAR
+        job = tableimport.job_start(
+            actor=owner,
+            kind=KIND,
+            upload=SimpleUploadedFile("a.xlsx", xlsx(workbook)),
+            options={"year": YEAR},
         )
     job.refresh_from_db()
     assert job.state == "preview", job.preview
@@ -344,11 +349,11 @@ def test_replacing_submitted_data_is_refused_by_the_service_without_the_confirma
     brewery_file(workbook, brewery, hl=120_000)
     job = _job(owner, workbook, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="1"):
-        imports.import_confirm(actor=owner, job=job, keep_valid_only=False)
+        tableimport.job_confirm(actor=owner, job=job, keep_valid_only=False)
     # The page's button without the box ticked: the same refusal, shown to the user.
     client = client_for(owner)
     page = client.post(
-        reverse("resources:import_action", args=[job.token, "save"]), follow=True
+        reverse("imports:action", args=[job.token, "save"]), follow=True
     ).content.decode()
     assert "đánh dấu" in page
     job.refresh_from_db()
@@ -368,7 +373,7 @@ def test_confirmed_replacement_lists_the_years_to_submit_again_and_keeps_the_old
     client = client_for(owner)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("resources:import_action", args=[job.token, "save"]),
+            reverse("imports:action", args=[job.token, "save"]),
             {"replace_confirmed": "1"},
         )
     job.refresh_from_db()
@@ -378,7 +383,7 @@ def test_confirmed_replacement_lists_the_years_to_submit_again_and_keeps_the_old
     assert submitted.state == "draft" and submitted.needs_resubmission
     assert submitted.outputs.get().quantity == Decimal(120_000)
     # The result page links to the year to check and submit again.
-    body = client.get(reverse("resources:import_detail", args=[job.token])).content.decode()
+    body = client.get(reverse("imports:detail", args=[job.token])).content.decode()
     link = reverse("resources:site_year_edit", args=[brewery.pk, YEAR])
     assert f'href="{link}"' in body and "Gửi lại" in body
     # The site's pages say so too.
@@ -395,7 +400,7 @@ def test_confirmed_replacement_lists_the_years_to_submit_again_and_keeps_the_old
     assert event.before["state"] == "submitted" and event.after["state"] == "draft"
     assert event.before["outputs"][0][3] == "110000.0000"
     assert event.after["outputs"][0][3] == "120000.0000"
-    assert AuditEvent.objects.get(action="import.confirm").after["replace_confirmed"] is True
+    assert AuditEvent.objects.get(action="table_import.confirm").after["replace_confirmed"] is True
 
 
 def test_an_unchanged_submitted_year_is_not_saved_and_stays_submitted(
@@ -407,7 +412,7 @@ def test_an_unchanged_submitted_year_is_not_saved_and_stays_submitted(
     job = _job(owner, workbook, django_capture_on_commit_callbacks)
     assert job.preview["statuses"]["unchanged"] == 1 and job.preview["to_save"] == 0
     with pytest.raises(ValidationError):
-        imports.import_confirm(actor=owner, job=job, keep_valid_only=False)
+        tableimport.job_confirm(actor=owner, job=job, keep_valid_only=False)
     parsed = read(template_with(brewery_file, brewery), owner)
     result = excel.apply(parsed, actor=owner)
     assert result.saved == [] and [u.site for u in result.unchanged] == [brewery]
@@ -432,7 +437,7 @@ def test_a_year_submitted_after_the_preview_is_not_replaced(
     now = timezone.now()
     SiteYear.objects.filter(pk=draft.pk).update(state="submitted", submitted_at=now)
     with django_capture_on_commit_callbacks(execute=True):
-        imports.import_confirm(actor=owner, job=job, keep_valid_only=False, replace_confirmed=True)
+        tableimport.job_confirm(actor=owner, job=job, keep_valid_only=False, replace_confirmed=True)
     job.refresh_from_db()
     assert job.result["saved"] == [] and job.result["skipped"]
     draft.refresh_from_db()
@@ -448,7 +453,7 @@ def test_a_year_saved_by_someone_else_after_the_preview_is_not_overwritten(
     )
     store(brewery, owner, hl="105000")  # a colleague's correction, version 2
     with django_capture_on_commit_callbacks(execute=True):
-        imports.import_confirm(actor=owner, job=job, keep_valid_only=False)
+        tableimport.job_confirm(actor=owner, job=job, keep_valid_only=False)
     job.refresh_from_db()
     assert job.result["saved"] == [] and "kiểm tra lại" in job.result["skipped"][0]["reason"]
     stored = SiteYear.objects.get(site=brewery, year=YEAR)
@@ -464,15 +469,15 @@ def test_a_user_of_another_organisation_cannot_see_or_confirm_the_import(
     )
     other = client_for(enterprise_b_user)
     # The preview holds the stored figures: not shown, not even said to exist.
-    assert other.get(reverse("resources:import_detail", args=[job.token])).status_code == 404
+    assert other.get(reverse("imports:detail", args=[job.token])).status_code == 404
     for action in ("save", "keep-valid", "cancel"):
         response = other.post(
-            reverse("resources:import_action", args=[job.token, action]),
+            reverse("imports:action", args=[job.token, action]),
             {"replace_confirmed": "1"},
         )
         assert response.status_code == 404
     with pytest.raises(PermissionDenied):
-        imports.import_confirm(
+        tableimport.job_confirm(
             actor=enterprise_b_user, job=job, keep_valid_only=False, replace_confirmed=True
         )
     job.refresh_from_db()

@@ -5,8 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from benvung.conftest import client_for, make_enterprise, make_site, make_user
+from benvung.core import tableimport
+from benvung.core.models import TableImportJob
 from benvung.resources import excel
-from benvung.resources.models import ImportJob, SiteYear
+from benvung.resources.imports import KIND
+from benvung.resources.models import SiteYear
 from benvung.resources.tests.test_excel import (
     YEAR,
     brewery_rows,
@@ -31,13 +34,13 @@ def owner(brewery):
 
 def _upload(client, data, name="so-lieu.xlsx", year=YEAR):
     return client.post(
-        reverse("resources:import_new"), {"file": SimpleUploadedFile(name, data), "year": year}
+        reverse("imports:new", args=[KIND]), {"file": SimpleUploadedFile(name, data), "year": year}
     )
 
 
 def _page(client):
-    job = ImportJob.objects.latest("created_at")
-    return client.get(reverse("resources:import_detail", args=[job.token])).content.decode()
+    job = TableImportJob.objects.latest("created_at")
+    return client.get(reverse("imports:detail", args=[job.token])).content.decode()
 
 
 def test_a_good_file_is_read_previewed_and_saved_only_when_confirmed(
@@ -49,12 +52,12 @@ def test_a_good_file_is_read_previewed_and_saved_only_when_confirmed(
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, xlsx(workbook))
     body = _page(client)
-    job = ImportJob.objects.get()
+    job = TableImportJob.objects.get()
     assert job.state == "preview" and job.preview["problem_count"] == 0
     assert "Nhà máy bia Demo" in body and "Lưu số liệu" in body
     assert not SiteYear.objects.filter(site=brewery).exists()  # nothing saved yet
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("resources:import_action", args=[job.token, "save"]))
+        client.post(reverse("imports:action", args=[job.token, "save"]))
     job.refresh_from_db()
     assert job.state == "saved"
     site_year = SiteYear.objects.get(site=brewery, year=YEAR)
@@ -73,10 +76,8 @@ def test_problems_are_listed_by_sheet_row_and_column_and_block_saving(
     body = _page(client)
     assert "Năng lượng" in body and f'<td class="num">{row}</td>' in body
     assert "Lưu số liệu</button>" not in body
-    job = ImportJob.objects.get()
-    response = client.post(
-        reverse("resources:import_action", args=[job.token, "save"]), follow=True
-    )
+    job = TableImportJob.objects.get()
+    response = client.post(reverse("imports:action", args=[job.token, "save"]), follow=True)
     assert "Tệp có lỗi" in response.content.decode() or job.state == "preview"
     assert not SiteYear.objects.exists()
 
@@ -90,7 +91,7 @@ def test_a_file_that_is_not_a_workbook_or_too_large_is_refused_clearly(
     assert ".xlsx" in _page(client) and not SiteYear.objects.exists()
     monkeypatch.setattr("benvung.core.xlsx.MAX_BYTES", 100)
     body = _upload(client, b"x" * 200).content.decode()
-    assert "MB" in body and ImportJob.objects.count() == 1  # the big one was not even stored
+    assert "MB" in body and TableImportJob.objects.count() == 1  # the big one was not even stored
 
 
 def test_another_user_cannot_see_or_confirm_an_import(
@@ -100,45 +101,104 @@ def test_another_user_cannot_see_or_confirm_an_import(
     brewery_rows(workbook, brewery)
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client_for(owner), xlsx(workbook))
-    job = ImportJob.objects.get()
+    job = TableImportJob.objects.get()
     other = client_for(enterprise_b_user)
-    assert other.get(reverse("resources:import_detail", args=[job.token])).status_code == 404
-    assert (
-        other.post(reverse("resources:import_action", args=[job.token, "save"])).status_code == 404
-    )
+    assert other.get(reverse("imports:detail", args=[job.token])).status_code == 404
+    assert other.post(reverse("imports:action", args=[job.token, "save"])).status_code == 404
     job.refresh_from_db()
     assert job.state == "preview" and not SiteYear.objects.exists()
 
 
 def test_the_template_downloads_for_signed_in_users(owner):
-    response = client_for(owner).get(reverse("resources:template_xlsx") + "?year=2025")
+    response = client_for(owner).get(reverse("imports:template", args=[KIND]) + "?year=2025")
     assert response.status_code == 200 and response.content[:2] == b"PK"
 
 
 def test_reading_reports_its_progress_sheet_by_sheet(brewery, owner, monkeypatch):
-    from benvung.resources import imports
-    from benvung.resources.models import ImportJob
-
     seen = []
-    original = imports._reporter
+    original = tableimport._reporter
 
     def spy(job, start, end):
         report = original(job, start, end)
 
         def record(fraction):
             report(fraction)
-            seen.append(ImportJob.objects.get(pk=job.pk).progress)
+            seen.append(TableImportJob.objects.get(pk=job.pk).progress)
 
         return record
 
-    monkeypatch.setattr(imports, "_reporter", spy)
+    monkeypatch.setattr(tableimport, "_reporter", spy)
     workbook = template()
     brewery_rows(workbook, brewery)
-    job = imports.import_start(
-        actor=owner, upload=SimpleUploadedFile("a.xlsx", xlsx(workbook)), year=YEAR
+    job = tableimport.job_start(
+        actor=owner,
+        kind=KIND,
+        upload=SimpleUploadedFile("a.xlsx", xlsx(workbook)),
+        options={"year": YEAR},
     )
-    imports.import_read(job)
+    tableimport.job_read(job)
     # One step per sheet between 10 % and 95 %, then 100 % when the preview is ready.
     assert seen == sorted(seen) and len(seen) == 4 and seen[0] > 10 and seen[-1] == 95
     job.refresh_from_db()
     assert job.progress == 100 and job.state == "preview"
+
+
+def test_the_old_addresses_of_the_consumption_import_lead_to_the_shared_pages(
+    brewery, owner, django_capture_on_commit_callbacks
+):
+    client = client_for(owner)
+    response = client.get("/resources/template.xlsx?year=2025")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:template", args=[KIND]) + "?year=2025"
+    response = client.get("/resources/import/")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "imports:new", args=[KIND]
+    )
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, xlsx(workbook))
+    job = TableImportJob.objects.get()
+    response = client.get(f"/resources/import/{job.token}/")
+    assert response["Location"] == reverse("imports:detail", args=[job.token])
+    # A page opened before the move: its button still posts, and is kept a POST (307).
+    response = client.post(f"/resources/import/{job.token}/cancel/")
+    assert response.status_code == 307
+    assert response["Location"] == reverse("imports:action", args=[job.token, "cancel"])
+
+
+def test_cancelling_a_consumption_import_saves_nothing_and_is_audited(
+    brewery, owner, django_capture_on_commit_callbacks
+):
+    from benvung.core.models import AuditEvent
+
+    client = client_for(owner)
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, xlsx(workbook))
+    job = TableImportJob.objects.get()
+    body = client.post(reverse("imports:action", args=[job.token, "cancel"]), follow=True)
+    assert "chưa lưu số liệu nào" in body.content.decode()
+    job.refresh_from_db()
+    assert job.state == "cancelled" and not SiteYear.objects.exists()
+    assert AuditEvent.objects.filter(action="table_import.cancel", target_id=str(job.pk)).exists()
+    response = client.post(reverse("imports:action", args=[job.token, "save"]), follow=True)
+    assert not SiteYear.objects.exists() and "đã hủy" in response.content.decode()
+
+
+def test_the_coordinator_oversees_every_consumption_import_and_an_agency_none(
+    brewery, owner, coordinator, agency_reporter, django_capture_on_commit_callbacks
+):
+    workbook = template()
+    brewery_rows(workbook, brewery)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client_for(owner), xlsx(workbook))
+    job = TableImportJob.objects.get()
+    assert job.kind == KIND and job.options == {"year": YEAR}
+    url = reverse("imports:detail", args=[job.token])
+    assert client_for(coordinator).get(url).status_code == 200
+    assert client_for(agency_reporter).get(url).status_code == 404
+    assert client_for(agency_reporter).get(reverse("imports:new", args=[KIND])).status_code == 403
+    assert list(tableimport.job_list(viewer=agency_reporter)) == []
+    assert list(tableimport.job_list(viewer=coordinator, kind=KIND)) == [job]

@@ -91,7 +91,9 @@ class Command(BaseCommand):
         if options["no_table"]:
             return
         rows = options["rows"]
-        importer = ti.importer_class("outreach_activity")(user)  # type: ignore[misc]
+        table = ti.table_importer("outreach_activity")
+        assert table is not None
+        importer = table(user)
         workbook = load_workbook(io.BytesIO(ti.template(importer)))
         sheet = workbook[str(importer.sheet_title)]
         for i in range(rows):
