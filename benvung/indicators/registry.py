@@ -1,7 +1,9 @@
 """The indicators the plan file names, each with its definition and the function computing it.
 
 A target in the plan file says `indicator: <code>`; the loader and `benvung check` refuse a code
-that is not registered here. Measures register themselves in `measures.py`.
+that is not registered here. Each app computes the measures of its own data (`<app>/measures.py`)
+and registers their definitions from its `hooks.py`; the registry is filled by discovering those
+modules the first time it is read (`benvung.core.registry`), so indicators imports no domain app.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
+
+from benvung.core.registry import Registry
 
 
 def note(message: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -120,14 +124,13 @@ class Definition:
     compute_with_drafts: Callable[[int, int], list[Computed]] | None = None
 
 
-_REGISTRY: dict[str, Definition] = {}
+# Filled from the apps' hooks.py; read through the functions below (they discover it first).
+MEASURES: Registry[Definition] = Registry("indicator")
 
 
 def register(definition: Definition) -> Definition:
-    if definition.code in _REGISTRY:
-        raise ValueError(f"indicator {definition.code} is registered twice")
-    _REGISTRY[definition.code] = definition
-    return definition
+    """Called from an app's hooks.py: `registry.register(measures.SOME_DEFINITION)`."""
+    return MEASURES.register(definition.code, definition)
 
 
 def coverage_note(rule: CoverageRule, coverage: Coverage, *, short: bool = False) -> dict[str, Any]:
@@ -171,26 +174,18 @@ def shortfall(rule: CoverageRule, coverage: Coverage) -> dict[str, Any] | None:
     return coverage_note(rule, coverage, short=True)
 
 
-def _load() -> None:
-    from . import measures  # noqa: F401  (registers on import)
-
-
 def get(code: str) -> Definition:
-    _load()
-    return _REGISTRY[code]
+    return MEASURES.get(code)
 
 
 def known(code: str) -> bool:
-    _load()
-    return code in _REGISTRY
+    return code in MEASURES
 
 
 def all_definitions() -> list[Definition]:
-    _load()
-    return list(_REGISTRY.values())
+    return MEASURES.values()
 
 
 def affected_by(model_label: str) -> list[str]:
     """Codes of the indicators computed from rows of `model_label`."""
-    _load()
-    return [d.code for d in _REGISTRY.values() if model_label in d.inputs]
+    return [d.code for d in MEASURES.values() if model_label in d.inputs]

@@ -1,5 +1,5 @@
-"""What outreach brings to the shared parts of the site:
-audit labels, menu entries, table importers."""
+"""What outreach brings to the shared parts of the site; imported once by
+`benvung.core.registry.autodiscover` (see docs/adding-a-domain.md)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +7,11 @@ from benvung.accounts import permissions
 from benvung.core import audit_labels, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
+from benvung.indicators import registry as indicators
+from benvung.reporting import recorded
+from benvung.reports import sections
 
-from . import demo
+from . import demo, measures, report_sections, selectors
 from .imports import ActivityImporter, SCPModelImporter
 
 audit_labels.register(
@@ -51,3 +54,24 @@ core_demo.register(
 # /imports/scp_model/.
 tableimport.register(ActivityImporter)
 tableimport.register(SCPModelImporter)
+
+for definition in measures.DEFINITIONS:
+    indicators.register(definition)
+
+sections.RECORDED.register("outreach", sections.Part(order=10, build=report_sections.recorded))
+
+# What the agency recorded, listed on its yearly report (the page and the document).
+recorded.KINDS.register(
+    "activities",
+    recorded.Recorded(
+        of=selectors.activities_recorded_by, template="outreach/_recorded_activities.html"
+    ),
+)
+recorded.KINDS.register(
+    "scp_models",
+    recorded.Recorded(
+        of=selectors.scp_models_recorded_by, template="outreach/_recorded_scp_models.html"
+    ),
+)
+sections.AGENCY_RECORDS.register("activities", report_sections.activities_clause)
+sections.AGENCY_RECORDS.register("scp_models", report_sections.scp_models_clause)

@@ -1,4 +1,5 @@
-"""What plans brings to the shared parts of the site: audit labels, menu entries."""
+"""What plans brings to the shared parts of the site; imported once by
+`benvung.core.registry.autodiscover` (see docs/adding-a-domain.md)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -17,6 +17,7 @@ from benvung.directory.models import Agency, Organisation
 from benvung.plans import selectors as plans
 from benvung.plans.models import Task
 
+from . import recorded
 from .models import AgencyReport, ReportingCycle, TaskReport
 
 
@@ -203,21 +204,16 @@ def accepted_narratives(cycle: ReportingCycle, content_area_id: int) -> list[Tas
 
 def records_of(agency: Organisation, year: int) -> dict[str, Any]:
     """What the agency recorded for the year elsewhere in the system (outreach activities, SCP
-    models, retail packaging surveys), listed on its report so it need not retype them."""
-    from benvung.outreach import selectors as outreach
+    models, retail packaging surveys: whatever the installed apps register in
+    `recorded.KINDS`), by kind, listed on its report so it need not retype them."""
+    return {key: kind.of(organisation=agency, year=year) for key, kind in recorded.KINDS.items()}
 
-    surveys: Any = None
-    try:  # written by another part of the project; the report works without it
-        from benvung.retail.selectors import surveys_recorded_by
-    except ImportError:
-        pass
-    else:
-        surveys = surveys_recorded_by(organisation=agency, year=year)
-    return {
-        "activities": outreach.activities_recorded_by(organisation=agency, year=year),
-        "scp_models": outreach.scp_models_recorded_by(organisation=agency, year=year),
-        "surveys": surveys,
-    }
+
+def records_shown(agency: Organisation, year: int) -> list[tuple[str, Any]]:
+    """The same, as the report page shows it: each kind's template with its records."""
+    return [
+        (recorded.KINDS.get(key).template, items) for key, items in records_of(agency, year).items()
+    ]
 
 
 # --- Whether a year's figures are in ------------------------------------------------------------

@@ -258,7 +258,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": report.attachments.select_related("task_report__task"),
             "status": selectors.status_of(report, report.cycle, timezone.now()),
             "labels": selectors.STATUS_LABELS,
-            "records": selectors.records_of(report.agency, report.cycle.year),
+            "records": selectors.records_shown(report.agency, report.cycle.year),
         },
     )
 

@@ -22,7 +22,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benvung.directory.models import Agency, Organisation
-from benvung.indicators import registry
 from benvung.indicators import selectors as indicators
 from benvung.indicators.models import IndicatorResult
 from benvung.plans import selectors as plans
@@ -31,10 +30,9 @@ from benvung.reporting import consolidation, exports
 from benvung.reporting import selectors as reporting
 from benvung.reporting.models import AgencyReport, ReportingCycle, Synthesis, TaskReport
 
-from . import readiness
+from . import readiness, sections
 from .content import (
     Appendix,
-    Chart,
     Issuer,
     OfficialDocument,
     Paragraph,
@@ -42,11 +40,10 @@ from .content import (
     Signature,
     Table,
 )
-from .models import AnnualReportText
+from .sections import Annual
 
 LANGUAGE = "vi"  # the language of the documents sent to the authorities
-RESOURCE_INDICATOR = "resource_consumption_reduction"
-AGENCIES_APPENDIX = "IV"  # the agencies' own reports, after the targets, tasks and efficiency
+AGENCIES = "agencies"  # the key of the agencies' own reports among the appendices
 
 
 # --- Formatting ------------------------------------------------------------------------------
@@ -311,715 +308,481 @@ def annual_report_and_gaps(
 ) -> tuple[OfficialDocument, list[readiness.Gap]]:
     """The annual report, and what its data lack (read once, from the same figures)."""
     with translation.override(LANGUAGE):
-        annual = _Annual(cycle, number, issued_on)
-        document = annual.build()
-        return document, annual.gaps()
+        annual = Annual.read(cycle, number, issued_on)
+        document = _annual_document(annual)
+        gaps = readiness.annual_gaps(cycle, progress=annual.progress, annual=annual)
+        return document, gaps
 
 
-class _Annual:
-    def __init__(self, cycle: ReportingCycle, number: str, issued_on: dt.date) -> None:
-        self.cycle = cycle
-        self.plan = Plan.objects.select_related("issuer", "coordinator").get(pk=cycle.plan_id)
-        self.coordinator = self.plan.coordinator
-        self.number = number
-        self.issued_on = issued_on
-        self.year = cycle.year
-        self.read_at = timezone.now()
-        self.progress = indicators.progress_list(plan=self.plan, year=self.year)
-        self.reports = list(cycle.reports.select_related("agency").order_by("agency__name"))
-        self.accepted = [r for r in self.reports if r.state == AgencyReport.State.ACCEPTED]
-        self.text = AnnualReportText.objects.filter(cycle=cycle).first()
-        self.results_used: dict[int, IndicatorResult] = {}
-        self.provenance: dict[str, Any] = {}
-        self._efficiency: Any = None
-        self._withheld: dict[str, str] | None = None
-
-    @property
-    def efficiency(self) -> Any:
-        """The year's energy and materials per unit of product (computed once: it is long)."""
-        if self._efficiency is None:
-            from benvung.resources import efficiency
-
-            # Submitted figures only; the statuses settle (achieved or not) once the year's
-            # cycle is closed, as on the portal.
-            self._efficiency = efficiency.compute(
-                self.year, final=reporting.figures_final(self.year)
-            )
-        return self._efficiency
-
-    def gaps(self) -> list[readiness.Gap]:
-        return readiness.annual_gaps(self.cycle, progress=self.progress, efficiency=self.efficiency)
-
-    def build(self) -> OfficialDocument:
-        plan = self.plan
-        issuer = issuer_of(self.coordinator, plan.place)
-        agency = short_name(self.coordinator)
-        document = OfficialDocument(
-            issuer=issuer,
-            number=self.number,
-            issued_on=self.issued_on,
-            doc_type=_("REPORT").upper(),
-            doc_type_symbol="BC",
-            summary=_(
-                "Results of implementing Plan No. %(number)s of %(date)s of the Provincial "
-                "People's Committee in %(year)s"
-            )
-            % {"number": plan.number, "date": short_date(plan.issued_on), "year": self.year},
-            addressees=[plan.issuer.name],
-            introduction=[
-                Paragraph(
-                    _(
-                        "Implementing %(plan)s “%(title)s”, the %(agency)s reports the results "
-                        "of %(year)s as follows:"
-                    )
-                    % {
-                        "plan": plan_reference(plan),
-                        "title": plan_title(plan),
-                        "agency": agency,
-                        "year": self.year,
-                    }
-                )
-            ],
-            sections=[
-                self.results(),
-                self.assessment(),
-                self.next_year(),
-                self.proposals(),
-            ],
-            closing=[
-                Paragraph(
-                    _(
-                        "Above is the report of the %(agency)s on the results of implementing "
-                        "Plan No. %(number)s in %(year)s, respectfully submitted to the "
-                        "%(addressee)s for consideration and direction./."
-                    )
-                    % {
-                        "agency": agency,
-                        "number": plan.number,
-                        "year": self.year,
-                        "addressee": plan.issuer.name,
-                    }
-                )
-            ],
-            signature=self.signature(),
-            recipients=recipients_list(
-                self.text.recipients
-                if self.text and self.text.recipients.strip()
-                else self.defaults["recipients"],
-                self.text.drafting_unit if self.text else "",
-            ),
-            appendices=[
-                self.targets_appendix(),
-                self.tasks_appendix(),
-                self.efficiency_appendix(),
-                *self.agencies_appendix(),
-            ],
+def _annual_document(annual: Annual) -> OfficialDocument:
+    """The document laid out, its parts asked of the registries (`sections`) in their order."""
+    plan = annual.plan
+    coordinator = plan.coordinator
+    issuer = issuer_of(coordinator, plan.place)
+    agency = short_name(coordinator)
+    # The appendices first: section I refers to the agencies' appendix by its numeral, and
+    # appendices are numbered as they are printed (one a domain leaves out takes none).
+    appendices: list[Appendix] = []
+    for key, part in sections.in_order(sections.APPENDICES):
+        appendix = part.build(annual)
+        if appendix is not None:
+            appendix.numeral = sections.numeral(len(appendices) + 1)
+            annual.numerals[key] = appendix.numeral
+            appendices.append(appendix)
+    # What the parts note of their data is kept in the order they are printed.
+    noted = dict(annual.provenance)
+    annual.provenance.clear()
+    numbered = [part.build(annual) for _key, part in sections.in_order(sections.SECTIONS)]
+    annual.provenance.update(noted)
+    document = OfficialDocument(
+        issuer=issuer,
+        number=annual.number,
+        issued_on=annual.issued_on,
+        doc_type=_("REPORT").upper(),
+        doc_type_symbol="BC",
+        summary=_(
+            "Results of implementing Plan No. %(number)s of %(date)s of the Provincial "
+            "People's Committee in %(year)s"
         )
-        document.provenance = self.collect_provenance()
-        return document
-
-    # -- I. Results by content area
-
-    @property
-    def defaults(self) -> dict[str, str]:
-        if not hasattr(self, "_defaults"):
-            self._defaults = _annual_text_defaults(self.cycle)
-        return self._defaults
-
-    def counts(self) -> list[Paragraph]:
-        from benvung.outreach.models import OutreachActivity, SCPModel
-
-        status = reporting.cycle_status(self.cycle, now=self.read_at)
-        received = sum(1 for r in self.reports if r.state != AgencyReport.State.DRAFT)
-        activities = OutreachActivity.objects.filter(start_date__year=self.year)
-        participants = sum(a.participants or 0 for a in activities)
-        # An official document counts what was reviewed: verified models only (a proposal
-        # waiting for the Department's check is not yet a model of the plan).
-        models = SCPModel.objects.filter(year=self.year, state=SCPModel.State.VERIFIED)
-        surveys = _surveys_of(self.year)
-        self.provenance["counts"] = {
-            "expected": status.expected,
-            "received": received,
-            "accepted": len(self.accepted),
-            "activities": sorted(activities.values_list("pk", flat=True)),
-            "scp_models": sorted(models.values_list("pk", flat=True)),
-            "surveys": sorted(surveys.values_list("pk", flat=True)) if surveys is not None else [],
-        }
-        if received:
-            reported = _(
-                "In %(year)s, %(received)s of the %(expected)s agencies expected to report sent "
-                "their report to the Department; %(accepted)s reports were accepted."
-            ) % {
-                "year": self.year,
-                "received": number(received),
-                "expected": number(status.expected),
-                "accepted": number(len(self.accepted)),
-            }
-        else:
-            reported = _(
-                "In %(year)s, none of the %(expected)s agencies expected to report has sent its "
-                "report to the Department yet."
-            ) % {"year": self.year, "expected": number(status.expected)}
-        lines = [reported]
-        # What was recorded, said only of what there is: a year without records says so in a
-        # sentence, not with a row of zeros.
-        recorded = {
-            "activities": number(activities.count()),
-            "participants": number(participants),
-            "models": number(models.count()),
-        }
-        if activities.exists() and models.exists():
-            lines.append(
+        % {"number": plan.number, "date": short_date(plan.issued_on), "year": annual.year},
+        addressees=[plan.issuer.name],
+        introduction=[
+            Paragraph(
                 _(
-                    "The agencies recorded %(activities)s outreach activities with "
-                    "%(participants)s participants, and %(models)s sustainable production and "
-                    "consumption models were verified."
+                    "Implementing %(plan)s “%(title)s”, the %(agency)s reports the results "
+                    "of %(year)s as follows:"
                 )
-                % recorded
+                % {
+                    "plan": plan_reference(plan),
+                    "title": plan_title(plan),
+                    "agency": agency,
+                    "year": annual.year,
+                }
             )
-        elif activities.exists():
-            lines.append(
+        ],
+        sections=numbered,
+        closing=[
+            Paragraph(
                 _(
-                    "The agencies recorded %(activities)s outreach activities with "
-                    "%(participants)s participants."
+                    "Above is the report of the %(agency)s on the results of implementing "
+                    "Plan No. %(number)s in %(year)s, respectfully submitted to the "
+                    "%(addressee)s for consideration and direction./."
                 )
-                % recorded
+                % {
+                    "agency": agency,
+                    "number": plan.number,
+                    "year": annual.year,
+                    "addressee": plan.issuer.name,
+                }
             )
-        elif models.exists():
-            lines.append(
-                _("%(models)s sustainable production and consumption models were verified.")
-                % recorded
-            )
-        survey_count = surveys.count() if surveys is not None else 0
-        if survey_count:
-            lines.append(
-                _("%(surveys)s packaging surveys of supermarkets and trade centres were recorded.")
-                % {"surveys": number(survey_count)}
-            )
-        if not (activities.exists() or models.exists() or survey_count):
-            lines.append(
-                _(
-                    "No outreach activity, sustainable production and consumption model or "
-                    "packaging survey was recorded in the system for %(year)s."
-                )
-                % {"year": self.year}
-            )
-        return [Paragraph(line) for line in lines]
+        ],
+        signature=_annual_signature(annual),
+        recipients=recipients_list(
+            annual.text.recipients
+            if annual.text and annual.text.recipients.strip()
+            else _defaults(annual)["recipients"],
+            annual.text.drafting_unit if annual.text else "",
+        ),
+        appendices=appendices,
+    )
+    document.provenance = _annual_provenance(annual)
+    return document
 
-    def results(self) -> Section:
-        syntheses = {
-            s.content_area_id: s
-            for s in Synthesis.objects.filter(cycle=self.cycle).select_related("content_area")
-        }
-        self.provenance["syntheses"] = [
-            {"id": s.pk, "area": s.content_area.number, "version": s.version}
-            for s in syntheses.values()
-        ]
-        by_area: dict[int, list[indicators.Progress]] = defaultdict(list)
-        for progress in self._current_targets():
-            definition = progress.definition
-            for area_number in definition.content_areas if definition else ():
-                by_area[area_number].append(progress)
-        clauses = []
-        suggested = []
-        for area in self.plan.content_areas.filter(retired_at__isnull=True).order_by("number"):
-            synthesis = syntheses.get(area.pk)
-            body = paragraphs(synthesis.text) if synthesis else []
-            if not body:
-                # No consolidated text: a short synthesis of the accepted reports (the full
-                # texts go to the agencies' appendix), as the consolidation editor suggests.
-                body = paragraphs(
-                    consolidation.suggestion(
-                        consolidation.entries_of(self.cycle, area), year=self.year
-                    )
-                )
-                if body:
-                    suggested.append(area.number)
-            body += [self._figure(p) for p in by_area.get(area.number, [])]
-            if not body:
-                body = [
-                    Paragraph(
-                        _("No result was reported on this content area in %(year)s.")
-                        % {"year": self.year}
-                    )
-                ]
-            clauses.append(Section(heading=area.title, paragraphs=body))
-        self.provenance["suggested_areas"] = suggested
-        counts = self.counts()
-        if self._narratives():
-            counts.append(
-                Paragraph(
-                    _(
-                        "What each agency reported on each task is in Appendix %(numeral)s; "
-                        "this section sums it up by content area of the plan."
-                    )
-                    % {"numeral": AGENCIES_APPENDIX}
-                )
-            )
-        return Section(
-            heading=_("Results of implementation in %(year)s") % {"year": self.year},
-            paragraphs=counts,
-            clauses=clauses,
-        )
 
-    def _narratives(self) -> bool:
-        """Whether an accepted report says anything of a task (then the agencies' appendix
-        holds it)."""
-        return (
-            TaskReport.objects.filter(
-                report__cycle=self.cycle, report__state=AgencyReport.State.ACCEPTED
-            )
-            .exclude(narrative="")
-            .exists()
-        )
+def _defaults(annual: Annual) -> dict[str, str]:
+    return annual.cached("reports.defaults", lambda: _annual_text_defaults(annual.cycle))
 
-    def _current_targets(self) -> list[indicators.Progress]:
-        """Per indicator, the target whose milestone is the nearest still ahead (or the last)."""
-        return readiness.current_targets(self.progress, self.year)
 
-    def _figure(self, p: indicators.Progress) -> Paragraph:
-        if p.result is not None:
-            self.results_used[p.result.pk] = p.result
-        target = p.target
-        name = p.definition.name if p.definition else target.indicator_code
-        if p.value is None:
-            value = _("no value could be computed yet")
-        else:
-            shown = _with_unit(number(abs(p.value) if p.value < 0 else p.value), p)
-            if p.value < 0 and p.definition is not None and p.definition.negative_phrase:
-                # "Giảm ...: không giảm mà tăng 0,19 %", never "giảm -0,19 %".
-                shown = str(p.definition.negative_phrase) % {"value": shown}
-            elif p.value < 0:
-                shown = _with_unit(number(p.value), p)
-            value = _("%(value)s in %(year)s") % {"value": shown, "year": p.value_year}
-        text = _(
-            "Key figure — %(name)s: %(value)s (target %(target)s by %(milestone)s); "
-            "assessment: %(status)s."
+# -- I. Results by content area
+
+
+def _counts(annual: Annual) -> list[Paragraph]:
+    """How many agencies reported, then what each domain app says was recorded in the year."""
+    status = reporting.cycle_status(annual.cycle, now=annual.read_at)
+    received = sum(1 for r in annual.reports if r.state != AgencyReport.State.DRAFT)
+    accepted = len(annual.accepted)
+    annual.provenance["counts"] = {
+        "expected": status.expected,
+        "received": received,
+        "accepted": accepted,
+    }
+    if received:
+        reported = _(
+            "In %(year)s, %(received)s of the %(expected)s agencies expected to report sent "
+            "their report to the Department; %(accepted)s reports were accepted."
         ) % {
-            "name": name,
-            "value": value,
-            "target": p.target_label,
-            "milestone": p.milestone_year,
-            "status": p.status_label,
+            "year": annual.year,
+            "received": number(received),
+            "expected": number(status.expected),
+            "accepted": number(accepted),
         }
-        if p.withheld_note:
-            # The year's own figure is below its coverage rule: the value is an earlier year's.
-            text = f"{text} {p.withheld_note}"
-        return Paragraph(text, "italic")
-
-    # -- II-IV. The coordinator's texts
-
-    def _text(self, field: str) -> list[Paragraph]:
-        written = getattr(self.text, field, "") if self.text else ""
-        return paragraphs(written) or paragraphs(self.defaults[field]) or [Paragraph(_("None."))]
-
-    def assessment(self) -> Section:
-        return Section(
-            heading=_("General assessment"),
-            clauses=[
-                Section(heading=_("Achievements"), paragraphs=self._text("achievements")),
-                Section(
-                    heading=_("Limitations and their causes"),
-                    paragraphs=self._text("limitations"),
-                ),
-            ],
+    else:
+        reported = _(
+            "In %(year)s, none of the %(expected)s agencies expected to report has sent its "
+            "report to the Department yet."
+        ) % {"year": annual.year, "expected": number(status.expected)}
+    lines = [reported]
+    # What was recorded, said only of what there is: a year without records says so in a
+    # sentence, not with a row of zeros.
+    recorded = [
+        line for _key, part in sections.in_order(sections.RECORDED) for line in part.build(annual)
+    ]
+    lines += recorded
+    if not recorded:
+        # The sentence names what the domain apps count today (outreach, retail): a domain
+        # that adds its own count extends it.
+        lines.append(
+            _(
+                "No outreach activity, sustainable production and consumption model or "
+                "packaging survey was recorded in the system for %(year)s."
+            )
+            % {"year": annual.year}
         )
+    return [Paragraph(line) for line in lines]
 
-    def next_year(self) -> Section:
-        return Section(
-            heading=_("Main tasks for %(year)s") % {"year": self.year + 1},
-            paragraphs=self._text("next_year_tasks"),
-        )
 
-    def proposals(self) -> Section:
-        return Section(heading=_("Proposals"), paragraphs=self._text("proposals"))
-
-    def signature(self) -> Signature:
-        text = self.text
-        if text and (text.signer_title or text.signer_name):
-            return Signature(
-                authority=text.signer_authority.upper(),
-                title=text.signer_title.upper(),
-                name=text.signer_name,
-            )
-        # The plan's signer signs for the plan's issuer: only the issuer's own reports use it.
-        if self.plan.issuer_id == self.coordinator.pk and self.plan.signer_name:
-            return Signature(
-                authority="", title=self.plan.signer_title.upper(), name=self.plan.signer_name
-            )
-        return head_signature(self.coordinator)
-
-    # -- Appendices
-
-    def targets_appendix(self) -> Appendix:
-        rows = []
-        for index, p in enumerate(sorted(self.progress, key=lambda p: p.target.position), 1):
-            if p.result is not None:
-                self.results_used[p.result.pk] = p.result
-            baseline = (
-                _("%(value)s (%(year)s)")
-                % {"value": _with_unit(number(p.baseline_value), p), "year": p.baseline_year}
-                if p.baseline_value is not None
-                else "—"
-            )
-            latest = (
-                _("%(value)s (%(year)s)")
-                % {"value": _with_unit(number(p.value), p), "year": p.value_year}
-                if p.value is not None
-                else "—"
-            )
-            rows.append(
-                [
-                    str(index),
-                    p.target.text,
-                    baseline,
-                    latest,
-                    _("%(band)s by %(year)s") % {"band": p.target_label, "year": p.milestone_year},
-                    p.status_label,
-                ]
-            )
-        return Appendix(
-            numeral="I",
-            title=_("Progress towards the targets of the plan up to %(year)s")
-            % {"year": self.year},
-            tables=[
-                Table(
-                    caption=_("Targets of Plan No. %(number)s") % {"number": self.plan.number},
-                    columns=[
-                        _("No."),
-                        _("Target"),
-                        _("Baseline"),
-                        _("Latest value"),
-                        _("Target value"),
-                        _("Status"),
-                    ],
-                    rows=rows,
-                    widths_cm=[1.3, 6.2, 2.3, 2.3, 2.3, 2.4],
-                    numeric=[False, False, True, True, False, False],
+def results_section(annual: Annual) -> Section:
+    syntheses = {
+        s.content_area_id: s
+        for s in Synthesis.objects.filter(cycle=annual.cycle).select_related("content_area")
+    }
+    annual.provenance["syntheses"] = [
+        {"id": s.pk, "area": s.content_area.number, "version": s.version}
+        for s in syntheses.values()
+    ]
+    by_area: dict[int, list[indicators.Progress]] = defaultdict(list)
+    for progress in readiness.current_targets(annual.progress, annual.year):
+        definition = progress.definition
+        for area_number in definition.content_areas if definition else ():
+            by_area[area_number].append(progress)
+    clauses = []
+    suggested = []
+    for area in annual.plan.content_areas.filter(retired_at__isnull=True).order_by("number"):
+        synthesis = syntheses.get(area.pk)
+        body = paragraphs(synthesis.text) if synthesis else []
+        if not body:
+            # No consolidated text: a short synthesis of the accepted reports (the full
+            # texts go to the agencies' appendix), as the consolidation editor suggests.
+            body = paragraphs(
+                consolidation.suggestion(
+                    consolidation.entries_of(annual.cycle, area), year=annual.year
                 )
-            ],
-        )
-
-    def tasks_appendix(self) -> Appendix:
-        """One row per task of the plan: its agencies and period, and this year's status and
-        results from the accepted reports (the lead agencies' words; co-agencies counted)."""
-        on = self.cycle.report_deadline
-        entries: dict[int, list[TaskReport]] = defaultdict(list)
-        for entry in (
-            TaskReport.objects.filter(
-                report__cycle=self.cycle, report__state=AgencyReport.State.ACCEPTED
             )
-            .select_related("report__agency", "task")
-            .order_by("report__agency__name")
-        ):
-            entries[entry.task_id].append(entry)
-        memo: plans.Memo = {}
-        rows = []
-        for group in plans.task_groups(self.plan):
-            for task in group.tasks.all():
-                people = plans.assignees(task, on, memo)
-                leads = {o.pk for a in people if a.role == "lead" for o in a.responsible}
-                status, results = exports._year_summary(
-                    task, entries.get(task.pk, []), self.cycle, leads
-                )
-                rows.append(
-                    [
-                        task.code,
-                        task.content,
-                        task.lead_text + exports._changed_note(people, "lead"),
-                        task.co_text,
-                        _period(task),
-                        status,
-                        results,
-                    ]
-                )
-        self.provenance["tasks"] = sum(1 for _row in rows)
-        return Appendix(
-            numeral="II",
-            title=_("Tasks of the plan and their implementation in %(year)s") % {"year": self.year},
-            landscape=True,
-            tables=[
-                Table(
-                    caption=_("Tasks of Plan No. %(number)s") % {"number": self.plan.number},
-                    columns=[
-                        _("No."),
-                        _("Task"),
-                        _("Lead agency"),
-                        _("Co-agencies"),
-                        _("Period"),
-                        _("Status in %(year)s") % {"year": self.year},
-                        _("Results in %(year)s") % {"year": self.year},
-                    ],
-                    rows=rows,
-                    # The No. column holds "VIII.1" on one line.
-                    widths_cm=[1.7, 6.3, 3.0, 3.5, 2.2, 3.5, 6.3],
-                )
-            ],
-        )
-
-    def efficiency_appendix(self) -> Appendix:
-        """Energy and materials per unit of product by focus sector. A year no enterprise has
-        submitted figures for says so in a sentence: no table of zeros, no empty chart."""
-        from benvung.resources import efficiency
-
-        result = self.efficiency
-        self.provenance["efficiency"] = {
-            "year": result.year,
-            "baseline_setting": result.baseline_setting,
-            "site_years": sorted({p.site_year_id for p in result.products}),
-            "submitted_enterprises": readiness.submitted_enterprises(result),
-        }
-        title = _("Energy and materials per unit of product in the focus industries, %(year)s") % {
-            "year": self.year
-        }
-        if readiness.submitted_enterprises(result) == 0:
-            return Appendix(
-                numeral="III",
-                title=title,
-                intro=[
-                    Paragraph(
-                        _(
-                            "No enterprise has submitted its energy and production figures for "
-                            "%(year)s yet: the reduction of energy and materials per unit of "
-                            "product cannot be computed for the year."
-                        )
-                        % {"year": self.year}
-                    )
-                ],
-                charts=self.efficiency_charts(result, sectors=False),
-            )
-        rows = []
-        withheld = self.withheld_sectors()
-        for sector in [*result.sectors, result.province]:
-            band = sector.band
-            why = withheld.get(sector.key)
-            rows.append(
-                [
-                    sector.name if sector.key != "*" else _("Whole province"),
-                    number(sector.enterprises),
-                    # Below the indicator's coverage rule the figure is not given, as on the
-                    # portal: the cell says why instead.
-                    why or _percent(sector.energy.improvement),
-                    "—" if why else _percent(sector.materials.improvement),
-                    _("%(low)s–%(high)s %% by %(year)s")
-                    % {
-                        "low": number(100 * band[0]),
-                        "high": number(100 * band[1]),
-                        "year": sector.milestone_year,
-                    }
-                    if band
-                    else "—",
-                    str(
-                        efficiency.STATUS_LABELS[
-                            efficiency.calc.INSUFFICIENT if why else sector.status
-                        ]
-                    ),
-                ]
-            )
-        return Appendix(
-            numeral="III",
-            title=title,
-            intro=[
+            if body:
+                suggested.append(area.number)
+        body += [_figure(annual, p) for p in by_area.get(area.number, [])]
+        if not body:
+            body = [
                 Paragraph(
-                    _(
-                        "Reduction of the energy used per unit of product compared with the "
-                        "baseline year %(baseline)s, weighted by production."
-                    )
-                    % {"baseline": result.baseline_setting},
-                    "italic",
+                    _("No result was reported on this content area in %(year)s.")
+                    % {"year": annual.year}
                 )
-            ],
-            tables=[
-                Table(
-                    caption=_("Reduction by sector"),
-                    columns=[
-                        _("Sector"),
-                        _("Enterprises"),
-                        _("Energy per unit of product"),
-                        _("Materials per unit of product"),
-                        _("Target reduction"),
-                        _("Status"),
-                    ],
-                    rows=rows,
-                    widths_cm=[4.5, 2.0, 2.5, 2.5, 2.8, 2.5],
-                    numeric=[False, True, True, True, False, False],
-                )
-            ],
-            charts=self.efficiency_charts(result, sectors=True),
-        )
-
-    def withheld_sectors(self) -> dict[str, str]:
-        """Sector keys ("*" for the province) whose figure of the year is below the coverage
-        rule of the indicator, with why ("Chưa đủ số liệu: 1/4 doanh nghiệp đã gửi.")."""
-        from benvung.resources import selectors as resources
-
-        if self._withheld is None:
-            rule = registry.get(RESOURCE_INDICATOR).coverage_rule
-            coverage = resources.reporting_coverage(self.year)
-            found: dict[str, str] = {}
-            keys = ["*", *coverage.expected]
-            for key in keys:
-                counted, expected = coverage.of(key)
-                why = rule and registry.shortfall(rule, registry.Coverage(counted, expected))
-                if why:
-                    found[key] = registry.note_text(why)
-            self._withheld = found
-        return self._withheld
-
-    def efficiency_charts(self, result: Any, *, sectors: bool) -> list[Chart]:
-        """The province's reduction by year (line) and, when `sectors`, the year's reduction by
-        sector (bars). A chart without any value is left out; figures are numbered as they
-        are printed."""
-        rows = [
-            r
-            for r in indicators.series(indicator=RESOURCE_INDICATOR)
-            if r.year <= self.year and r.year >= self.plan.period_start
-        ]
-        for row in rows:
-            self.results_used[row.pk] = row
-        by_year = {r.year: r for r in rows}
-        years = list(range(self.plan.period_start, self.year + 1))
-        band = next((s.band for s in [result.province] if s.band), None)
-        shaded = (round(100 * band[0], 2), round(100 * band[1], 2)) if band else None
-        line = Chart(
-            caption=_("Reduction of energy per unit of product in the province, by year (%)"),
-            kind="line",
-            labels=[str(y) for y in years],
-            series=[
-                (
-                    _("Whole province"),
-                    [
-                        None
-                        if by_year.get(y) is None or by_year[y].value is None
-                        else round(float(by_year[y].value), 2)  # type: ignore[arg-type]
-                        for y in years
-                    ],
-                )
-            ],
-            unit="%",
-            band=shaded,
-        )
-        charts = [line]
-        if sectors:
-            charts.append(
-                Chart(
-                    caption=_("Reduction of energy per unit of product by sector, %(year)s (%%)")
-                    % {"year": self.year},
-                    kind="bar",
-                    labels=[s.name for s in result.sectors],
-                    series=[
-                        (
-                            str(self.year),
-                            [
-                                None
-                                if s.energy.improvement is None or s.key in self.withheld_sectors()
-                                else round(100 * s.energy.improvement, 2)
-                                for s in result.sectors
-                            ],
-                        )
-                    ],
-                    unit="%",
-                    band=shaded,
-                )
-            )
-        drawn = [chart for chart in charts if chart.has_values()]
-        for n, chart in enumerate(drawn, start=1):
-            chart.caption = _("Figure %(n)s. %(caption)s") % {"n": n, "caption": chart.caption}
-        return drawn
-
-    def agencies_appendix(self) -> list[Appendix]:
-        """The accepted reports' full texts, by content area and task (lead agencies first):
-        what section I sums up. None when no accepted report says anything."""
-        parts = []
-        memo: plans.Memo = {}
-        for area in self.plan.content_areas.filter(retired_at__isnull=True).order_by("number"):
-            entries = [
-                e for e in reporting.accepted_narratives(self.cycle, area.pk) if e.narrative.strip()
             ]
-            if not entries:
-                continue
-            by_task: dict[int, list[TaskReport]] = defaultdict(list)
-            for entry in entries:
-                by_task[entry.task_id].append(entry)
-            points = []
-            for task_entries in by_task.values():
-                task = task_entries[0].task
-                leads = {
-                    o.pk
-                    for a in plans.assignees(task, self.cycle.report_deadline, memo)
-                    if a.role == "lead"
-                    for o in a.responsible
-                }
-                ordered = sorted(task_entries, key=lambda e: e.report.agency_id not in leads)
-                items = []
-                for entry in ordered:
-                    name = short_name(entry.report.agency)
-                    if entry.report.agency_id in leads:
-                        name = _("%(agency)s (lead agency)") % {"agency": name}
-                    items.append((name, _sentence(" ".join(entry.narrative.split()))))
-                points.append(
-                    Section(
-                        heading=f"{task.code}. {task.content}",
-                        paragraphs=[
-                            Paragraph(f"{', '.join(names)}: {text}", "bullet")
-                            for names, text in consolidation.grouped(items)
-                        ],
-                    )
+        clauses.append(Section(heading=area.title, paragraphs=body))
+    annual.provenance["suggested_areas"] = suggested
+    counts = _counts(annual)
+    if _narratives(annual):
+        # Printed when an accepted report says anything of a task; the appendix is the
+        # agencies' (the next numeral should it be left out, as it was always printed).
+        appendix = annual.numerals.get(AGENCIES) or sections.numeral(len(annual.numerals) + 1)
+        counts.append(
+            Paragraph(
+                _(
+                    "What each agency reported on each task is in Appendix %(numeral)s; "
+                    "this section sums it up by content area of the plan."
                 )
-            parts.append(Section(heading=area.title, clauses=points))
-        if not parts:
-            return []
-        return [
-            Appendix(
-                numeral=AGENCIES_APPENDIX,
-                title=_("Summary of the reports of the agencies and units, %(year)s")
-                % {"year": self.year},
-                intro=[
-                    Paragraph(
-                        _(
-                            "What the accepted reports of the agencies say of the tasks of each "
-                            "content area, as they wrote it."
-                        ),
-                        "italic",
-                    )
-                ],
-                sections=parts,
+                % {"numeral": appendix}
             )
-        ]
+        )
+    return Section(
+        heading=_("Results of implementation in %(year)s") % {"year": annual.year},
+        paragraphs=counts,
+        clauses=clauses,
+    )
 
-    def collect_provenance(self) -> dict[str, Any]:
-        cycle = self.cycle
-        text = self.text
-        return {
-            **self.provenance,
-            "kind": "annual",
-            "plan": {
-                "id": self.plan.pk,
-                "number": self.plan.number,
-                "source_sha256": self.plan.source_sha256,
-            },
-            "cycle": {"id": cycle.pk, "year": cycle.year, "state": cycle.state},
-            "issuer": {"id": self.coordinator.pk, "key": self.coordinator.key},
-            "agency_reports": [
-                {
-                    "id": r.pk,
-                    "agency": r.agency.key or r.agency_id,
-                    "state": r.state,
-                    "version": r.version,
-                }
-                for r in self.reports
-            ],
-            "annual_text": {"id": text.pk, "version": text.version} if text else None,
-            "targets": [
-                {"id": p.target.pk, "code": p.target.code, "status": p.status}
-                for p in self.progress
-            ],
-            "indicator_results": [
-                _provenance_result(r) for r in sorted(self.results_used.values(), key=_key)
-            ],
-            "computed_at": _latest_computation(self.results_used.values()),
-            "read_at": self.read_at.isoformat(),
-        }
+
+def _narratives(annual: Annual) -> bool:
+    """Whether an accepted report says anything of a task (then the agencies' appendix
+    holds it)."""
+    return (
+        TaskReport.objects.filter(
+            report__cycle=annual.cycle, report__state=AgencyReport.State.ACCEPTED
+        )
+        .exclude(narrative="")
+        .exists()
+    )
+
+
+def _figure(annual: Annual, p: indicators.Progress) -> Paragraph:
+    annual.quote(p.result)
+    target = p.target
+    name = p.definition.name if p.definition else target.indicator_code
+    if p.value is None:
+        value = _("no value could be computed yet")
+    else:
+        shown = _with_unit(number(abs(p.value) if p.value < 0 else p.value), p)
+        if p.value < 0 and p.definition is not None and p.definition.negative_phrase:
+            # "Giảm ...: không giảm mà tăng 0,19 %", never "giảm -0,19 %".
+            shown = str(p.definition.negative_phrase) % {"value": shown}
+        elif p.value < 0:
+            shown = _with_unit(number(p.value), p)
+        value = _("%(value)s in %(year)s") % {"value": shown, "year": p.value_year}
+    text = _(
+        "Key figure — %(name)s: %(value)s (target %(target)s by %(milestone)s); "
+        "assessment: %(status)s."
+    ) % {
+        "name": name,
+        "value": value,
+        "target": p.target_label,
+        "milestone": p.milestone_year,
+        "status": p.status_label,
+    }
+    if p.withheld_note:
+        # The year's own figure is below its coverage rule: the value is an earlier year's.
+        text = f"{text} {p.withheld_note}"
+    return Paragraph(text, "italic")
+
+
+# -- II-IV. The coordinator's texts
+
+
+def _text(annual: Annual, field: str) -> list[Paragraph]:
+    written = getattr(annual.text, field, "") if annual.text else ""
+    return paragraphs(written) or paragraphs(_defaults(annual)[field]) or [Paragraph(_("None."))]
+
+
+def assessment_section(annual: Annual) -> Section:
+    return Section(
+        heading=_("General assessment"),
+        clauses=[
+            Section(heading=_("Achievements"), paragraphs=_text(annual, "achievements")),
+            Section(
+                heading=_("Limitations and their causes"),
+                paragraphs=_text(annual, "limitations"),
+            ),
+        ],
+    )
+
+
+def next_year_section(annual: Annual) -> Section:
+    return Section(
+        heading=_("Main tasks for %(year)s") % {"year": annual.year + 1},
+        paragraphs=_text(annual, "next_year_tasks"),
+    )
+
+
+def proposals_section(annual: Annual) -> Section:
+    return Section(heading=_("Proposals"), paragraphs=_text(annual, "proposals"))
+
+
+def _annual_signature(annual: Annual) -> Signature:
+    text = annual.text
+    plan = annual.plan
+    if text and (text.signer_title or text.signer_name):
+        return Signature(
+            authority=text.signer_authority.upper(),
+            title=text.signer_title.upper(),
+            name=text.signer_name,
+        )
+    # The plan's signer signs for the plan's issuer: only the issuer's own reports use it.
+    if plan.issuer_id == plan.coordinator.pk and plan.signer_name:
+        return Signature(authority="", title=plan.signer_title.upper(), name=plan.signer_name)
+    return head_signature(plan.coordinator)
+
+
+# -- Appendices
+
+
+def targets_appendix(annual: Annual) -> Appendix:
+    rows = []
+    for index, p in enumerate(sorted(annual.progress, key=lambda p: p.target.position), 1):
+        annual.quote(p.result)
+        baseline = (
+            _("%(value)s (%(year)s)")
+            % {"value": _with_unit(number(p.baseline_value), p), "year": p.baseline_year}
+            if p.baseline_value is not None
+            else "—"
+        )
+        latest = (
+            _("%(value)s (%(year)s)")
+            % {"value": _with_unit(number(p.value), p), "year": p.value_year}
+            if p.value is not None
+            else "—"
+        )
+        rows.append(
+            [
+                str(index),
+                p.target.text,
+                baseline,
+                latest,
+                _("%(band)s by %(year)s") % {"band": p.target_label, "year": p.milestone_year},
+                p.status_label,
+            ]
+        )
+    return Appendix(
+        numeral="",
+        title=_("Progress towards the targets of the plan up to %(year)s") % {"year": annual.year},
+        tables=[
+            Table(
+                caption=_("Targets of Plan No. %(number)s") % {"number": annual.plan.number},
+                columns=[
+                    _("No."),
+                    _("Target"),
+                    _("Baseline"),
+                    _("Latest value"),
+                    _("Target value"),
+                    _("Status"),
+                ],
+                rows=rows,
+                widths_cm=[1.3, 6.2, 2.3, 2.3, 2.3, 2.4],
+                numeric=[False, False, True, True, False, False],
+            )
+        ],
+    )
+
+
+def tasks_appendix(annual: Annual) -> Appendix:
+    """One row per task of the plan: its agencies and period, and this year's status and
+    results from the accepted reports (the lead agencies' words; co-agencies counted)."""
+    cycle = annual.cycle
+    on = cycle.report_deadline
+    entries: dict[int, list[TaskReport]] = defaultdict(list)
+    for entry in (
+        TaskReport.objects.filter(report__cycle=cycle, report__state=AgencyReport.State.ACCEPTED)
+        .select_related("report__agency", "task")
+        .order_by("report__agency__name")
+    ):
+        entries[entry.task_id].append(entry)
+    memo: plans.Memo = {}
+    rows = []
+    for group in plans.task_groups(annual.plan):
+        for task in group.tasks.all():
+            people = plans.assignees(task, on, memo)
+            leads = {o.pk for a in people if a.role == "lead" for o in a.responsible}
+            status, results = exports._year_summary(task, entries.get(task.pk, []), cycle, leads)
+            rows.append(
+                [
+                    task.code,
+                    task.content,
+                    task.lead_text + exports._changed_note(people, "lead"),
+                    task.co_text,
+                    _period(task),
+                    status,
+                    results,
+                ]
+            )
+    annual.provenance["tasks"] = sum(1 for _row in rows)
+    return Appendix(
+        numeral="",
+        title=_("Tasks of the plan and their implementation in %(year)s") % {"year": annual.year},
+        landscape=True,
+        tables=[
+            Table(
+                caption=_("Tasks of Plan No. %(number)s") % {"number": annual.plan.number},
+                columns=[
+                    _("No."),
+                    _("Task"),
+                    _("Lead agency"),
+                    _("Co-agencies"),
+                    _("Period"),
+                    _("Status in %(year)s") % {"year": annual.year},
+                    _("Results in %(year)s") % {"year": annual.year},
+                ],
+                rows=rows,
+                # The No. column holds "VIII.1" on one line.
+                widths_cm=[1.7, 6.3, 3.0, 3.5, 2.2, 3.5, 6.3],
+            )
+        ],
+    )
+
+
+def agencies_appendix(annual: Annual) -> Appendix | None:
+    """The accepted reports' full texts, by content area and task (lead agencies first):
+    what section I sums up. None when no accepted report says anything."""
+    cycle = annual.cycle
+    parts = []
+    memo: plans.Memo = {}
+    for area in annual.plan.content_areas.filter(retired_at__isnull=True).order_by("number"):
+        entries = [e for e in reporting.accepted_narratives(cycle, area.pk) if e.narrative.strip()]
+        if not entries:
+            continue
+        by_task: dict[int, list[TaskReport]] = defaultdict(list)
+        for entry in entries:
+            by_task[entry.task_id].append(entry)
+        points = []
+        for task_entries in by_task.values():
+            task = task_entries[0].task
+            leads = {
+                o.pk
+                for a in plans.assignees(task, cycle.report_deadline, memo)
+                if a.role == "lead"
+                for o in a.responsible
+            }
+            ordered = sorted(task_entries, key=lambda e: e.report.agency_id not in leads)
+            items = []
+            for entry in ordered:
+                name = short_name(entry.report.agency)
+                if entry.report.agency_id in leads:
+                    name = _("%(agency)s (lead agency)") % {"agency": name}
+                items.append((name, _sentence(" ".join(entry.narrative.split()))))
+            points.append(
+                Section(
+                    heading=f"{task.code}. {task.content}",
+                    paragraphs=[
+                        Paragraph(f"{', '.join(names)}: {text}", "bullet")
+                        for names, text in consolidation.grouped(items)
+                    ],
+                )
+            )
+        parts.append(Section(heading=area.title, clauses=points))
+    if not parts:
+        return None
+    return Appendix(
+        numeral="",
+        title=_("Summary of the reports of the agencies and units, %(year)s")
+        % {"year": annual.year},
+        intro=[
+            Paragraph(
+                _(
+                    "What the accepted reports of the agencies say of the tasks of each "
+                    "content area, as they wrote it."
+                ),
+                "italic",
+            )
+        ],
+        sections=parts,
+    )
+
+
+def _annual_provenance(annual: Annual) -> dict[str, Any]:
+    cycle = annual.cycle
+    plan = annual.plan
+    text = annual.text
+    return {
+        **annual.provenance,
+        "kind": "annual",
+        "plan": {"id": plan.pk, "number": plan.number, "source_sha256": plan.source_sha256},
+        "cycle": {"id": cycle.pk, "year": cycle.year, "state": cycle.state},
+        "issuer": {"id": plan.coordinator.pk, "key": plan.coordinator.key},
+        "agency_reports": [
+            {
+                "id": r.pk,
+                "agency": r.agency.key or r.agency_id,
+                "state": r.state,
+                "version": r.version,
+            }
+            for r in annual.reports
+        ],
+        "annual_text": {"id": text.pk, "version": text.version} if text else None,
+        "targets": [
+            {"id": p.target.pk, "code": p.target.code, "status": p.status} for p in annual.progress
+        ],
+        "indicator_results": [
+            _provenance_result(r) for r in sorted(annual.results_used.values(), key=_key)
+        ],
+        "computed_at": _latest_computation(annual.results_used.values()),
+        "read_at": annual.read_at.isoformat(),
+    }
 
 
 def _key(row: IndicatorResult) -> tuple[str, int, str, str]:
@@ -1029,14 +792,6 @@ def _key(row: IndicatorResult) -> tuple[str, int, str, str]:
 def _latest_computation(rows: Iterable[IndicatorResult]) -> str | None:
     times = [r.computed_at for r in rows]
     return max(times).isoformat() if times else None
-
-
-def _surveys_of(year: int) -> Any:
-    try:
-        from benvung.retail.models import PackagingSurvey
-    except ImportError:  # pragma: no cover - the retail app is optional in this report
-        return None
-    return PackagingSurvey.objects.filter(year=year)
 
 
 def _with_unit(value: str, p: indicators.Progress) -> str:
@@ -1049,10 +804,6 @@ def _with_unit(value: str, p: indicators.Progress) -> str:
     if not unit:
         return value
     return f"{value} {unit}"
-
-
-def _percent(fraction: float | None) -> str:
-    return "—" if fraction is None else f"{number(100 * fraction, 1)} %"
 
 
 def _period(task: Task) -> str:
@@ -1278,52 +1029,16 @@ def _task_figures(entry: TaskReport) -> list[str]:
 
 
 def _records(records: dict[str, Any]) -> tuple[list[Section], dict[str, list[int]]]:
+    """A clause per kind of records the agency has for the year, written by the app that keeps
+    them (`sections.AGENCY_RECORDS`), with the records' ids by kind."""
     clauses = []
     ids: dict[str, list[int]] = {}
-    activities = list(records.get("activities") or [])
-    if activities:
-        ids["activities"] = [a.pk for a in activities]
-        items = []
-        for a in activities:
-            line = f"{a.title} ({a.start_date:%d/%m/%Y}"
-            if a.participants is not None:
-                line += ", " + _("%(n)s participants") % {"n": number(a.participants)}
-            items.append(Paragraph(line + ").", "bullet"))
-        clauses.append(
-            Section(
-                heading=_("Outreach activities: %(n)s") % {"n": number(len(activities))},
-                paragraphs=items,
-            )
-        )
-    models = list(records.get("scp_models") or [])
-    if models:
-        ids["scp_models"] = [m.pk for m in models]
-        clauses.append(
-            Section(
-                heading=_("Sustainable production and consumption models: %(n)s")
-                % {"n": number(len(models))},
-                paragraphs=[
-                    Paragraph(
-                        f"{m.title} ({m.organisation.name}; {m.get_state_display()}).", "bullet"
-                    )
-                    for m in models
-                ],
-            )
-        )
-    surveys = records.get("surveys")
-    surveys = list(surveys) if surveys is not None else []
-    if surveys:
-        ids["surveys"] = [s.pk for s in surveys]
-        clauses.append(
-            Section(
-                heading=_("Packaging surveys of retail outlets: %(n)s")
-                % {"n": number(len(surveys))},
-                paragraphs=[
-                    Paragraph(f"{s.outlet.name} ({s.get_eco_packaging_display()}).", "bullet")
-                    for s in surveys
-                ],
-            )
-        )
+    for key, found in records.items():
+        items = list(found) if found is not None else []
+        if not items or key not in sections.AGENCY_RECORDS:
+            continue
+        ids[key] = [item.pk for item in items]
+        clauses.append(sections.AGENCY_RECORDS.get(key)(items))
     return clauses, ids
 
 

@@ -1,11 +1,12 @@
-"""What reports brings to the shared parts of the site: audit labels, menu entries."""
+"""What reports brings to the shared parts of the site; imported once by
+`benvung.core.registry.autodiscover` (see docs/adding-a-domain.md)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core import audit_labels, navigation
 from benvung.core.navigation import MenuEntry
 
-from . import permissions
+from . import assemble, permissions, sections
 
 audit_labels.register(
     {
@@ -28,3 +29,19 @@ navigation.register(
         permissions.can_list_documents,
     )
 )
+
+for order, key, section in (
+    (10, "results", assemble.results_section),
+    (20, "assessment", assemble.assessment_section),
+    (30, "next_year", assemble.next_year_section),
+    (40, "proposals", assemble.proposals_section),
+):
+    sections.SECTIONS.register(key, sections.Part(order=order, build=section))
+
+for order, key, appendix in (
+    (10, "targets", assemble.targets_appendix),
+    (20, "tasks", assemble.tasks_appendix),
+    # The agencies' own words come last, after the figures.
+    (90, assemble.AGENCIES, assemble.agencies_appendix),
+):
+    sections.APPENDICES.register(key, sections.Part(order=order, build=appendix))

@@ -12,16 +12,20 @@ command (`message`), so a document's list reads in English on an English page to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from benvung.core.registry import Registry
 from benvung.indicators import selectors as indicators
 from benvung.plans import selectors as plans
 from benvung.reporting import selectors as reporting
 from benvung.reporting.models import AgencyReport, ReportingCycle, Synthesis, TaskReport
+
+if TYPE_CHECKING:
+    from .sections import Annual
 
 # Names listed in a message before "and N others".
 NAMES_SHOWN = 12
@@ -38,6 +42,21 @@ class Gap:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Gap:
         return cls(str(data.get("code", "")), dict(data.get("params") or {}))
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the data of one app's part of the annual report can lack: `find` reads the cycle
+    (and the report's `Annual`, when the report is being built, to reuse its figures);
+    `messages` words each gap code it gives."""
+
+    order: int
+    find: Callable[[ReportingCycle, Annual | None], list[Gap]]
+    messages: Mapping[str, Callable[[dict[str, Any]], str]]
+
+
+# Filled from the domain apps' hooks.py (resources: no enterprise figures).
+CHECKS: Registry[Check] = Registry("annual report check")
 
 
 def _names(names: Sequence[str]) -> str:
@@ -72,11 +91,6 @@ def message(gap: Gap) -> str:
             "%(count)s reports were sent but are not accepted yet, so they are not in the "
             "document: %(names)s."
         ) % {"count": p.get("count"), "names": _names(p.get("names", []))}
-    if gap.code == "no_enterprise_figures":
-        return _(
-            "No enterprise has submitted its energy and production figures for %(year)s: the "
-            "appendix on energy and materials per unit of product has no figures."
-        ) % {"year": p.get("year")}
     if gap.code == "targets_without_figures":
         return _("Targets without a figure: %(targets)s.") % {
             "targets": _names(p.get("targets", []))
@@ -95,6 +109,9 @@ def message(gap: Gap) -> str:
         return _("Tasks reported without any result (no text, no figure): %(tasks)s.") % {
             "tasks": _names(p.get("tasks", []))
         }
+    for check in CHECKS.values():
+        if gap.code in check.messages:
+            return check.messages[gap.code](p)
     return gap.code
 
 
@@ -116,20 +133,14 @@ def current_targets(
     return sorted(chosen.values(), key=lambda p: p.target.position)
 
 
-def submitted_enterprises(result: Any) -> int:
-    """How many enterprises submitted (not only entered) the figures behind an
-    `efficiency.compute` result."""
-    return len({p.site.enterprise_id for p in result.products if p.submitted})
-
-
 def annual_gaps(
     cycle: ReportingCycle,
     *,
     progress: Sequence[indicators.Progress] | None = None,
-    efficiency: Any = None,
+    annual: Annual | None = None,
 ) -> list[Gap]:
-    """What the annual report of `cycle` lacks. `progress` and `efficiency` (the year's
-    `efficiency.compute`) may be given when the caller has them already."""
+    """What the annual report of `cycle` lacks. `progress` and `annual` (the report being
+    built, with the figures its parts read) may be given when the caller has them already."""
     gaps: list[Gap] = []
     if cycle.state != ReportingCycle.State.CLOSED:
         gaps.append(
@@ -152,18 +163,9 @@ def annual_gaps(
     ]
     if waiting:
         gaps.append(Gap("reports_not_accepted", {"count": len(waiting), "names": waiting}))
-    if efficiency is not None:
-        submitted = submitted_enterprises(efficiency) > 0
-    else:
-        # Without the year's figures at hand (a page about to make a draft), the register of
-        # site years says it, in a query instead of the seconds `efficiency.compute` takes.
-        from benvung.resources.models import SiteYear
-
-        submitted = SiteYear.objects.filter(
-            year=cycle.year, state=SiteYear.State.SUBMITTED
-        ).exists()
-    if not submitted:
-        gaps.append(Gap("no_enterprise_figures", {"year": cycle.year}))
+    # The domains' own data, before the figures computed from them.
+    for check in sorted(CHECKS.values(), key=lambda check: check.order):
+        gaps += check.find(cycle, annual)
     if progress is None:
         progress = indicators.progress_list(plan=cycle.plan, year=cycle.year)
     current = current_targets(progress, cycle.year)

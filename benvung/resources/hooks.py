@@ -1,13 +1,15 @@
-"""What resources brings to the shared parts of the site:
-audit labels, menu entries, table importers."""
+"""What resources brings to the shared parts of the site; imported once by
+`benvung.core.registry.autodiscover` (see docs/adding-a-domain.md)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from benvung.core import audit_labels, loading, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
+from benvung.indicators import registry as indicators
+from benvung.reports import readiness, sections
 
-from . import demo, permissions
+from . import demo, measures, permissions, report_sections
 from .imports import ConsumptionImporter
 from .loaders import load_resource_reference
 
@@ -37,3 +39,19 @@ core_demo.register(
 
 # The enterprises' consumption workbook, at /imports/consumption/.
 tableimport.register(ConsumptionImporter)
+
+for definition in measures.DEFINITIONS:
+    indicators.register(definition)
+
+# Appendix III of the annual report, after the plan's targets (I) and tasks (II).
+sections.APPENDICES.register(
+    "efficiency", sections.Part(order=30, build=report_sections.efficiency_appendix)
+)
+readiness.CHECKS.register(
+    "resources",
+    readiness.Check(
+        order=10,
+        find=report_sections.gaps,
+        messages={report_sections.NO_FIGURES: report_sections.gap_message},
+    ),
+)

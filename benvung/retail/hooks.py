@@ -1,5 +1,5 @@
-"""What retail brings to the shared parts of the site:
-audit labels, menu entries, table importers."""
+"""What retail brings to the shared parts of the site; imported once by
+`benvung.core.registry.autodiscover` (see docs/adding-a-domain.md)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +7,11 @@ from benvung.accounts import permissions
 from benvung.core import audit_labels, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
+from benvung.indicators import registry as indicators
+from benvung.reporting import recorded
+from benvung.reports import sections
 
-from . import demo
+from . import demo, measures, report_sections, selectors
 from .imports import SurveyImporter
 
 audit_labels.register(
@@ -33,3 +36,15 @@ core_demo.register(core_demo.DemoBuilder("retail", demo.generate, after=("direct
 
 # The packaging surveys as an Excel table, at /imports/retail_survey/.
 tableimport.register(SurveyImporter)
+
+for definition in measures.DEFINITIONS:
+    indicators.register(definition)
+
+sections.RECORDED.register("retail", sections.Part(order=20, build=report_sections.recorded))
+
+# What the agency recorded, listed on its yearly report (the page and the document).
+recorded.KINDS.register(
+    "surveys",
+    recorded.Recorded(of=selectors.surveys_recorded_by, template="retail/_recorded_surveys.html"),
+)
+sections.AGENCY_RECORDS.register("surveys", report_sections.surveys_clause)

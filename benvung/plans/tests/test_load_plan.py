@@ -158,6 +158,24 @@ def test_a_bad_file_names_line_and_field_and_changes_nothing(
     assert _state() == before
 
 
+def test_an_indicator_no_app_computes_is_refused_naming_those_the_apps_registered(plan, plan_copy):
+    # The measures are registered by the apps that hold their data (resources, outreach,
+    # retail): the loader sees them all, and nothing else.
+    _replace(plan_copy, "indicator: scp_models_count", "indicator: so_mo_hinh")
+    with pytest.raises(PlanFileError) as excinfo:
+        load_plan(plan_copy)
+    [problem] = [p for p in excinfo.value.problems if "so_mo_hinh" in p]
+    assert "chỉ số “so_mo_hinh” không xác định" in problem
+    for code in (
+        "resource_consumption_reduction",
+        "scp_models_count",
+        "district_campaign_share",
+        "retail_ecopackaging_share",
+        "scp_in_education",
+    ):
+        assert code in problem
+
+
 def test_the_command_reports_every_problem_and_fails(plan_copy):
     _replace(plan_copy, "lead: [skhdt]", "lead: [khong-co]")
     _replace(plan_copy, "    target: 70\n", "    target: 70-60\n")

@@ -458,3 +458,33 @@ def test_an_agency_report_lacks_the_tasks_it_left_empty(accepted_report):
     entry.status = "not_applicable"  # nothing to report on a task that does not apply
     entry.save()
     assert readiness.agency_gaps(accepted_report) == []
+
+
+def test_a_part_an_app_registers_is_printed_in_its_place_and_appendices_renumbered(cycle_2025):
+    from benvung.reports import sections
+
+    sections.RECORDED.register(
+        "throwaway", sections.Part(order=15, build=lambda annual: ["Đã ghi nhận 3 lượt thử."])
+    )
+    sections.APPENDICES.register(
+        "throwaway",
+        sections.Part(
+            order=25, build=lambda annual: content.Appendix(numeral="", title="Phụ lục thử")
+        ),
+    )
+    try:
+        document = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    finally:
+        sections.RECORDED.unregister("throwaway")
+        sections.APPENDICES.unregister("throwaway")
+    assert [(a.numeral, a.title) for a in document.appendices][1:3] == [
+        ("II", document.appendices[1].title),
+        ("III", "Phụ lục thử"),
+    ]
+    # The efficiency appendix (resources) follows, numbered IV.
+    assert document.appendices[3].numeral == "IV"
+    assert "Đã ghi nhận 3 lượt thử." in [p.text for p in document.sections[0].paragraphs]
+    # Without it the document is as before: three appendices, I to III.
+    again = assemble.annual_report(cycle=cycle_2025, number="", issued_on=ISSUED)
+    assert [a.numeral for a in again.appendices] == ["I", "II", "III"]
+    assert "Đã ghi nhận 3 lượt thử." not in [p.text for p in again.sections[0].paragraphs]
