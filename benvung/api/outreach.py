@@ -14,8 +14,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from benvung.accounts import permissions
-from benvung.accounts.models import Role
 from benvung.directory.models import (
     AdministrativeUnit,
     Enterprise,
@@ -23,7 +21,7 @@ from benvung.directory.models import (
     Organisation,
     Site,
 )
-from benvung.outreach import selectors, services
+from benvung.outreach import permissions, selectors, services
 from benvung.outreach.models import OutreachActivity, SCPModel
 from benvung.plans.models import ContentArea
 
@@ -236,7 +234,7 @@ def _activity_data(payload: ActivityIn) -> tuple[services.ActivityData, Organisa
 
 def _own_enterprise(user: Any) -> Organisation | None:
     """An enterprise user's models are always its own enterprise's (as on the page)."""
-    if permissions.is_coordinator(user) or getattr(user, "role", None) != Role.ENTERPRISE_USER:
+    if not permissions.records_own_scp_models_only(user):
         return None
     return user.organisation
 

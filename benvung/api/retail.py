@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from benvung.accounts import permissions
 from benvung.directory.models import Organisation
-from benvung.retail import selectors, services
+from benvung.retail import permissions, selectors, services
 from benvung.retail.models import PackagingSurvey
 
 from .common import MAX_OFFSET, Id, Int, Text, answers, iso, paged

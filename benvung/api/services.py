@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 
+from . import permissions
 from .models import PREFIX_LENGTH, READ, SCOPES, WRITE, ApiToken, digest, new_raw_token
 
 MAX_DAYS = 3660  # ten years: longer is "never", which new tokens may not be
@@ -30,7 +30,7 @@ def token_issue(
 ) -> tuple[ApiToken, str]:
     """A new token for `user`, valid `days` (API_TOKEN_DAYS by default); returns it with the raw
     value, which is never stored. Reading only unless `scopes` says "write" too."""
-    if not (permissions.is_coordinator(actor) or getattr(actor, "pk", None) == user.pk):
+    if not permissions.can_issue_token(actor, user):
         raise PermissionDenied(_("You are not allowed to do this."))
     problems: dict[str, list[str]] = {}
     if not (name or "").strip():
@@ -72,7 +72,7 @@ def token_issue(
 
 
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    if not (permissions.is_coordinator(actor) or getattr(actor, "pk", None) == token.user_id):
+    if not permissions.can_revoke_token(actor, token):
         raise PermissionDenied(_("You are not allowed to do this."))
     with transaction.atomic():
         token.revoked_at = timezone.now()

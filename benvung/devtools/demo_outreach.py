@@ -42,7 +42,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core import audit
 from benvung.core.loading import LoadReport
 from benvung.core.models import AuditEvent
@@ -63,6 +64,7 @@ from benvung.resources import calculations as calc
 from benvung.resources import selectors as resource_selectors
 from benvung.resources.models import EnergyUse, MaterialUse, SiteYear
 from benvung.retail.models import PackagingSurvey
+from benvung.retail.roles import RETAIL_REPORTER
 
 YEARS = (2022, 2023, 2024, 2025)
 MERGER = dt.date(2025, 7, 1)  # Bình Phước joins Đồng Nai; districts end the day before
@@ -404,17 +406,18 @@ class Personas:
 def _personas() -> Personas:
     def first(role: str) -> User | None:
         return (
-            User.objects.filter(is_demo=True, role=role, is_active=True)
+            User.objects.with_role(role)
+            .filter(is_demo=True, is_active=True)
             .select_related("organisation")
             .order_by("pk")
             .first()
         )
 
     return Personas(
-        first(Role.COORDINATOR),
-        first(Role.AGENCY_REPORTER),
-        first(Role.RETAIL_REPORTER),
-        first(Role.ENTERPRISE_USER),
+        first(roles.COORDINATOR),
+        first(roles.AGENCY_REPORTER),
+        first(RETAIL_REPORTER),
+        first(roles.ENTERPRISE_USER),
     )
 
 

@@ -42,7 +42,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core import audit, units
 from benvung.core.loading import LoadReport
 from benvung.directory.models import EnterpriseSector, FocusSector, Sector, Site
@@ -859,7 +860,8 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
 
 def _demo_coordinator() -> User:
     user = (
-        User.objects.filter(is_demo=True, role=Role.COORDINATOR, is_active=True)
+        User.objects.with_role(roles.COORDINATOR)
+        .filter(is_demo=True, is_active=True)
         .order_by("pk")
         .first()
     )

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.core.text import search_key
 
-from . import geography
+from . import geography, permissions
 from .models import (
     AdministrativeUnit,
     Enterprise,
@@ -41,10 +41,10 @@ def organisation_list(
     focus_sector: str | None = None,
     is_demo: bool | None = None,
 ) -> QuerySet[Organisation]:
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_organisation(viewer):
         qs = Organisation.objects.all()
-    elif permissions._role(viewer) is not None:
-        qs = Organisation.objects.filter(pk=viewer.organisation_id)
+    elif (user := active_user(viewer)) is not None:
+        qs = Organisation.objects.filter(pk=user.organisation_id)
     else:
         return Organisation.objects.none()
     if kind:
@@ -107,10 +107,10 @@ def enterprise_sectors(enterprise: Enterprise) -> list[EnterpriseSector]:
 
 
 def site_list(*, viewer: Any, enterprise: Enterprise | None = None) -> QuerySet[Site]:
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_organisation(viewer):
         qs = Site.objects.all()
-    elif permissions._role(viewer) is not None:
-        qs = Site.objects.filter(enterprise_id=viewer.organisation_id)
+    elif (user := active_user(viewer)) is not None:
+        qs = Site.objects.filter(enterprise_id=user.organisation_id)
     else:
         return Site.objects.none()
     if enterprise is not None:

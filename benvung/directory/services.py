@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.core.concurrency import lock_for_edit
 from benvung.core.models import SuccessionKind, SuccessionLink, SuccessionStatus
 from benvung.core.succession import creates_cycle, successor_ids_of
 
-from . import selectors
+from . import permissions, selectors
 from .models import (
     AdministrativeUnit,
     Agency,

@@ -12,14 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
+from benvung.accounts import permissions as account_permissions
 from benvung.accounts import selectors as account_selectors
 from benvung.accounts import services as account_services
 from benvung.accounts.forms import InvitationForm
 from benvung.accounts.views import invitation_roles_for
 from benvung.core.views import paginate, run_service, signed_in_user
 
-from . import address_lookup, selectors, services
+from . import address_lookup, permissions, selectors, services
 from .forms import (
     FORM_OF_KIND,
     AddressLookupForm,
@@ -57,7 +57,7 @@ def _service_fields(form: Any) -> dict[str, Any]:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_coordinator(request.user):
+    if not permissions.can_view_every_organisation(request.user):
         # Everyone else has exactly one organisation: their own.
         own = signed_in_user(request).organisation_id
         return redirect("directory:organisation_detail", pk=own)
@@ -88,14 +88,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "can_manage": permissions.can_manage_organisations(request.user),
         "can_edit": permissions.can_edit_organisation_profile(request.user, org),
-        "can_invite": permissions.can_invite_users(request.user, org) and org.is_current,
+        "can_invite": account_permissions.can_invite_users(request.user, org) and org.is_current,
     }
     if org.kind == Organisation.Kind.ENTERPRISE:
         # `specific` gives an enterprise-kind organisation as its Enterprise row.
         enterprise = cast(Enterprise, org)
         context["sectors"] = selectors.enterprise_sectors(enterprise)
         context["sites"] = selectors.site_list(viewer=request.user, enterprise=enterprise)
-        context["can_manage_sites"] = permissions.can_manage_sites(request.user, org)
+        context["can_manage_sites"] = permissions.can_manage_sites(request.user, enterprise)
     return render(request, "directory/organisation_detail.html", context)
 
 
@@ -234,7 +234,7 @@ def succession_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
     org = _visible_organisation(request, pk)
-    if not permissions.can_invite_users(request.user, org):
+    if not account_permissions.can_invite_users(request.user, org):
         raise PermissionDenied
     roles = invitation_roles_for(org, request.user)
     form = InvitationForm(request.POST or None, roles=roles)
@@ -242,7 +242,7 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: account_services.invitation_create(
-            actor=request.user, organisation=org, **data
+            actor=signed_in_user(request), organisation=org, **data
         ),
     )
     if created is not None:

@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.plans.models import Plan, Target
 from benvung.reporting import selectors as reporting
 
-from . import calculations, registry
+from . import calculations, permissions, registry
 from .models import IndicatorResult, Status, StatusOverride
 from .services import active_overrides, coverage_json
 
@@ -358,7 +357,7 @@ def result_get(*, indicator: str, year: int, scope_kind: str, scope_key: str) ->
 
 def result_inputs(*, viewer: Any, result: IndicatorResult) -> list[dict[str, Any]]:
     """The records a figure came from (names of enterprises, outlets...): coordinators only."""
-    if not permissions.is_coordinator(viewer):
+    if not permissions.can_view_result_inputs(viewer):
         raise PermissionDenied
     return list(result.inputs)
 

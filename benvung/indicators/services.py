@@ -15,11 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.plans.models import Plan, Target
 
-from . import registry
+from . import permissions, registry
 from .models import OVERRIDE_STATUSES, IndicatorResult, StatusOverride
 
 logger = logging.getLogger(__name__)
@@ -266,7 +265,7 @@ def status_override_set(
     *, actor: Any, target: Target, year: int, status: str, reason: str
 ) -> StatusOverride:
     """The coordinator's status for a target and year replaces the computed one (audited)."""
-    if not permissions.is_coordinator(actor):
+    if not permissions.can_override_status(actor):
         raise PermissionDenied(_("Only the coordinator may override a status."))
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
@@ -305,7 +304,7 @@ def status_override_set(
 
 
 def status_override_withdraw(*, actor: Any, override: StatusOverride) -> StatusOverride:
-    if not permissions.is_coordinator(actor):
+    if not permissions.can_override_status(actor):
         raise PermissionDenied(_("Only the coordinator may override a status."))
     with transaction.atomic():
         override = StatusOverride.objects.select_for_update().get(pk=override.pk)

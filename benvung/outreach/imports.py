@@ -15,7 +15,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benvung.accounts import permissions
 from benvung.core import tableimport as ti
 from benvung.directory import selectors as directory_selectors
 from benvung.directory.models import (
@@ -30,7 +29,7 @@ from benvung.directory.validators import clean_tax_code
 from benvung.plans.models import ContentArea
 from benvung.resources.excel import _as_text, _norm
 
-from . import services
+from . import permissions, services
 from .models import OutreachActivity, SCPModel
 
 SEPARATOR_HINT = gettext_lazy("Several may be written, separated by semicolons (;).")

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.core.models import AuditEvent
 from benvung.directory.models import Organisation
 
+from . import permissions
 from .models import OutreachActivity, SCPModel
 
 
@@ -23,11 +24,11 @@ def activity_list(
     """Activities the viewer may read: coordinators all, others those their organisation
     recorded."""
     qs = OutreachActivity.objects.select_related("owner", "organiser")
-    if not permissions.is_coordinator(viewer):
-        organisation_id = getattr(viewer, "organisation_id", None)
-        if organisation_id is None or not getattr(viewer, "is_authenticated", False):
+    if not permissions.can_view_every_record(viewer):
+        user = active_user(viewer)
+        if user is None:
             return qs.none()
-        qs = qs.filter(owner_id=organisation_id)
+        qs = qs.filter(owner_id=user.organisation_id)
     if year:
         qs = qs.filter(start_date__year=year)
     if kind:
@@ -60,11 +61,11 @@ def scp_model_list(
     """Models the viewer may read: coordinators all; others those their organisation recorded,
     and an enterprise also the models recorded about it."""
     qs = SCPModel.objects.select_related("owner", "organisation", "site")
-    if not permissions.is_coordinator(viewer):
-        organisation_id = getattr(viewer, "organisation_id", None)
-        if organisation_id is None or not getattr(viewer, "is_authenticated", False):
+    if not permissions.can_view_every_record(viewer):
+        user = active_user(viewer)
+        if user is None:
             return qs.none()
-        qs = qs.filter(Q(owner_id=organisation_id) | Q(organisation_id=organisation_id))
+        qs = qs.filter(Q(owner_id=user.organisation_id) | Q(organisation_id=user.organisation_id))
     if year:
         qs = qs.filter(year=year)
     if kind:

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.core.concurrency import lock_for_edit, mark_saved
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
 from benvung.reporting import attachments
 
+from . import permissions
 from .models import OutreachActivity, SCPModel
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # what the database constraint on SCPModel.year allows
@@ -610,7 +610,9 @@ def scp_model_update(
         elif remove_evidence_file and locked.evidence_file:
             old_file = locked.evidence_file.name or ""
             locked.evidence_file = ""
-        if locked.state != SCPModel.State.PROPOSED and not permissions.is_coordinator(actor):
+        if locked.state != SCPModel.State.PROPOSED and not permissions.can_review_scp_model(
+            actor, locked
+        ):
             locked.state = SCPModel.State.PROPOSED
         locked.save()
         _delete_file_on_commit(locked, old_file)
@@ -692,6 +694,6 @@ def _owner(actor: Any, owner: Organisation | None) -> Organisation:
         if own is None:
             raise PermissionDenied(_("Your account belongs to no organisation."))
         return own
-    if not permissions.is_coordinator(actor):
+    if not permissions.can_record_for_another_organisation(actor):
         raise PermissionDenied(_("You may only record on behalf of your own organisation."))
     return owner

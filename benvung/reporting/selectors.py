@@ -12,20 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.directory.models import Agency, Organisation
 from benvung.plans import selectors as plans
 from benvung.plans.models import Task
 
+from . import permissions
 from .models import AgencyReport, ReportingCycle, TaskReport
 
 
 def cycle_list(*, viewer: Any) -> QuerySet[ReportingCycle]:
     """Coordinators see every cycle; agencies the cycles that are not in preparation."""
     qs = ReportingCycle.objects.select_related("plan")
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_report(viewer):
         return qs
-    if permissions._role(viewer) is None:
+    if active_user(viewer) is None:
         return qs.none()
     return qs.exclude(state=ReportingCycle.State.DRAFT)
 
@@ -34,11 +35,11 @@ def report_list(*, viewer: Any, cycle: ReportingCycle | None = None) -> QuerySet
     qs = AgencyReport.objects.select_related("cycle__plan", "agency")
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_report(viewer):
         return qs
-    if permissions._role(viewer) is None:
+    if (user := active_user(viewer)) is None:
         return qs.none()
-    return qs.filter(agency_id=viewer.organisation_id)
+    return qs.filter(agency_id=user.organisation_id)
 
 
 def expected_reporters(cycle: ReportingCycle) -> dict[int, list[Task]]:

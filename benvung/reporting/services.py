@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Organisation
 from benvung.plans.models import ContentArea, FundingSource, Plan
 
-from . import attachments, selectors
+from . import attachments, permissions, selectors
 from .models import (
     AgencyReport,
     Attachment,

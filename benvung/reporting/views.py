@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
 from benvung.core.views import apply_service_errors, run_service, signed_in_user
 from benvung.plans.models import ContentArea
 
-from . import exports, selectors, services
+from . import exports, permissions, selectors, services
 from .consolidation import suggested_text
 from .forms import (
     AttachmentForm,

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions as accounts
 from benvung.core import audit
 from benvung.directory.models import Agency, Organisation
 from benvung.reporting.models import AgencyReport, ReportingCycle
@@ -155,9 +154,7 @@ def number_reserve(
     if doc_type not in DocumentType.values:
         message = _("Unknown document type %(code)s.") % {"code": doc_type}
         raise ValidationError({"doc_type": message})
-    _require(
-        _is_system(actor) or accounts.is_coordinator(actor) or accounts.belongs_to(actor, issuer)
-    )
+    _require(_is_system(actor) or permissions.can_take_number(actor, issuer))
     symbol = Agency.objects.filter(pk=issuer.pk).values_list("symbol", flat=True).first() or ""
     if not symbol:
         raise ValidationError(

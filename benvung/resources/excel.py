@@ -38,15 +38,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from benvung.accounts import permissions
 from benvung.core import units, xlsx, years
 from benvung.core.concurrency import StaleEdit
 from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.core.spreadsheet import workbook_bytes
+from benvung.directory import permissions as directory_permissions
 from benvung.directory.models import Enterprise, Site
 from benvung.directory.validators import clean_tax_code
 
-from . import changes, selectors, services
+from . import changes, permissions, selectors, services
 from .models import AllocationRule, Carrier, ProductCategory
 
 TEMPLATE_ROWS = 2_000  # rows of a fresh template that carry the drop-down lists
@@ -284,7 +284,7 @@ class SiteYearData:
     def label(self, actor: Any = None) -> str:
         """The site-year as a message names it; to a user who may not write the site, by the
         tax code they wrote, never by the enterprise's name."""
-        if actor is not None and not permissions.can_manage_sites(actor, self.site.enterprise):
+        if actor is not None and not permissions.can_write_site(actor, self.site):
             return f"{self.site.enterprise.tax_code} – {self.site.name}, {self.year}"
         return f"{self.site.enterprise.name} – {self.site.name}, {self.year}"
 
@@ -875,7 +875,9 @@ class _Reader:
         enterprise = self.enterprise(spec, number, columns["tax_code"], raw.get("tax_code"))
         year_hint = _whole(raw.get("year")) or self.year
         if enterprise is not None:
-            if self.actor is not None and not permissions.can_manage_sites(self.actor, enterprise):
+            if self.actor is not None and not directory_permissions.can_manage_sites(
+                self.actor, enterprise
+            ):
                 # Never the enterprise's name: the user is not entitled to learn it.
                 self.add(
                     not_yours(enterprise.tax_code),

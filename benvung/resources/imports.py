@@ -20,30 +20,24 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from benvung.accounts import permissions
-from benvung.accounts.models import Role
 from benvung.core import jobs, units
 from benvung.core.templatetags.benvung import number
 
-from . import changes, excel
+from . import changes, excel, permissions
 from .models import AllocationRule, Carrier, ImportJob, ProductCategory
-
-
-def can_import(user: Any) -> bool:
-    return permissions.is_coordinator(user) or getattr(user, "role", None) == Role.ENTERPRISE_USER
 
 
 def import_list(*, viewer: Any) -> QuerySet[ImportJob]:
     """The viewer's own imports (coordinators see every import)."""
     qs = ImportJob.objects.select_related("uploaded_by")
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_import(viewer):
         return qs
     return qs.filter(uploaded_by_id=getattr(viewer, "pk", None))
 
 
 def import_start(*, actor: Any, upload: UploadedFile, year: int | None) -> ImportJob:
     """Keep the file and queue its reading. Too large a file is refused before it is stored."""
-    if not can_import(actor):
+    if not permissions.can_import_consumption(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
     return _FLOW.start(actor=actor, upload=upload, year=year)
 

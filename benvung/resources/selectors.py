@@ -11,12 +11,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.core import units
 from benvung.directory.models import Site
 
 from . import calculations as calc
-from . import changes
+from . import changes, permissions
 from .models import (
     ConversionFactor,
     Driver,
@@ -92,24 +92,24 @@ def needs_capacity(norms: list[EnergyNorm]) -> bool:
 def site_year_list(*, viewer: Any) -> QuerySet[SiteYear]:
     """Site years the viewer may read: its own enterprise's, or all for coordinators."""
     qs = SiteYear.objects.select_related("site__enterprise")
-    if permissions.is_coordinator(viewer) or permissions.is_system_admin(viewer):
+    if permissions.can_view_every_site_year(viewer):
         return qs
-    organisation_id = getattr(viewer, "organisation_id", None)
-    if organisation_id is None:
+    user = active_user(viewer)
+    if user is None:
         return qs.none()
-    return qs.filter(Q(site__enterprise_id=organisation_id))
+    return qs.filter(Q(site__enterprise_id=user.organisation_id))
 
 
 def site_list(*, viewer: Any) -> QuerySet[Site]:
     """Sites whose resource data the viewer may read: its own enterprise's, or all for the
     coordinators."""
     qs = Site.objects.select_related("enterprise").order_by("enterprise__name", "name")
-    if permissions.is_coordinator(viewer) or permissions.is_system_admin(viewer):
+    if permissions.can_view_every_site_year(viewer):
         return qs
-    organisation_id = getattr(viewer, "organisation_id", None)
-    if organisation_id is None:
+    user = active_user(viewer)
+    if user is None:
         return qs.none()
-    return qs.filter(enterprise_id=organisation_id)
+    return qs.filter(enterprise_id=user.organisation_id)
 
 
 def latest_year() -> int | None:

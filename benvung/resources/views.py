@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
 from benvung.core import charts, units
 from benvung.core.concurrency import StaleEdit
 from benvung.core.forms import carry_version
@@ -23,7 +22,7 @@ from benvung.core.import_views import job_action, upload_page
 from benvung.core.numbers import for_input
 from benvung.core.views import apply_service_errors, signed_in_user
 
-from . import efficiency, excel, exports, imports, selectors, services
+from . import efficiency, excel, exports, imports, permissions, selectors, services
 from .forms import (
     ConfirmForm,
     CorrectionForm,
@@ -83,7 +82,7 @@ def _figures(request: HttpRequest, year: int) -> tuple[efficiency.EfficiencyResu
 
 
 def _coordinator(request: HttpRequest) -> None:
-    if not permissions.is_coordinator(request.user):
+    if not permissions.can_view_efficiency(request.user):
         raise PermissionDenied
 
 
@@ -98,7 +97,7 @@ def _labels() -> dict[str, Any]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if permissions.is_coordinator(user):
+    if permissions.can_view_efficiency(user):
         year = _year(request)
         result, drafts = _figures(request, year)
         return render(
@@ -152,7 +151,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "products": by_product,
             "charts": charts,
             "flags": flags,
-            "can_edit": services.can_write_site(request.user, site),
+            "can_edit": permissions.can_write_site(request.user, site),
             "next_year": (site_years[-1].year + 1) if site_years else dt.date.today().year - 1,
             **_labels(),
         },
@@ -229,7 +228,7 @@ def _initial(site_year: SiteYear | None) -> dict[str, Any]:
 def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Enter or correct a year's data; then check it and submit."""
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
-    if not services.can_write_site(request.user, site):
+    if not permissions.can_write_site(request.user, site):
         raise PermissionDenied
     if not services.MIN_YEAR <= year <= services.MAX_YEAR:
         raise Http404
@@ -417,7 +416,7 @@ def template_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_new(request: HttpRequest) -> HttpResponse:
-    if not imports.can_import(request.user):
+    if not permissions.can_import_consumption(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
 
@@ -475,14 +474,14 @@ def reference(request: HttpRequest) -> HttpResponse:
                 "capacity_min",
                 "valid_from",
             ),
-            "can_correct": permissions.can_confirm_reference_data(request.user),
+            "can_correct": permissions.can_correct_factors_and_norms(request.user),
         },
     )
 
 
 @login_required
 def reference_correct(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if not permissions.can_confirm_reference_data(request.user):
+    if not permissions.can_correct_factors_and_norms(request.user):
         raise PermissionDenied
     model: Any = {"factor": ConversionFactor, "norm": EnergyNorm}.get(kind)
     if model is None:

@@ -11,13 +11,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benvung.accounts import permissions
 from benvung.core import tableimport as ti
 from benvung.core.text import search_key
 from benvung.directory.models import RetailOutlet
 from benvung.resources.excel import _norm
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import PackagingSurvey
 
 # The answers as Vietnamese surveys write them, whatever the language of the template.

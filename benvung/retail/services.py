@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit, years
 from benvung.core.concurrency import check_version, mark_saved
 from benvung.directory.models import Organisation, RetailOutlet
 
+from . import permissions
 from .models import PackagingSurvey
 
 MIN_YEAR, MAX_YEAR = 2015, 2035
@@ -132,7 +132,7 @@ def _owner(actor: Any, owner: Organisation | None) -> Organisation:
         if own is None:
             raise PermissionDenied(_("You are not allowed to do this."))
         return own
-    if not permissions.is_coordinator(actor):
+    if not permissions.can_record_for_another_organisation(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
     return owner
 

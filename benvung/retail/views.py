@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core.concurrency import StaleEdit
 from benvung.core.views import apply_service_errors, paginate, show_stale
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import SurveyFilterForm, SurveyForm
 from .models import PackagingSurvey
 

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         out(f"zip bomb ({len(bomb) / 1e6:.2f} MB file, 200 MB sharedStrings)")
         out(f"  refused in {seconds * 1000:.1f} ms, peak {peak:.2f} MB: {problem}")
 
-        user = User.objects.filter(role="coordinator").first()
+        user = User.objects.with_role("coordinator").first()
         if user is None:
             out("no coordinator: run `make prepare` first")
             return
