@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
 from benvung.core.concurrency import StaleEdit
+from benvung.core.views import signed_in_user
 from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
 from benvung.resources import changes, efficiency, permissions, selectors, services
@@ -207,7 +208,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                     continue
                 try:
                     written = services.site_year_write(
-                        actor=request.user,
+                        actor=signed_in_user(request),
                         site=site,
                         year=item.year,
                         allocation_rule=item.allocation_rule,

@@ -780,7 +780,7 @@ def _generated(site_year: SiteYear) -> bool:
 # --- Loading ----------------------------------------------------------------------------------
 
 
-def _submit_checked(actor: Any) -> None:
+def _submit_checked(actor: User) -> None:
     """The demo enterprises submit the years their checks pass; a year with something to
     check (the three deliberate mistakes among them) stays a draft, as it would."""
     from benvung.resources import efficiency
@@ -836,6 +836,7 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
         if bulk:
             bulk_write(create, replace, ref)
         else:
+            assert actor is not None  # not bulk: the demo coordinator writes, as a user would
             for plan, year, payload in create:
                 services.site_year_save(
                     actor=actor, site=plan.site, year=year, is_demo=True, **payload
@@ -845,7 +846,7 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
                     actor=actor, site=site_year.site, year=site_year.year, is_demo=True, **payload
                 )
         report.created, report.updated = len(create), len(replace)
-        if not bulk and (report.created or report.updated):
+        if actor is not None and (report.created or report.updated):
             _submit_checked(actor)
         if report.created or report.updated:
             audit.record(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -26,6 +26,11 @@ from .models import (
     Site,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
+
 Unit = AdministrativeUnit
 
 
@@ -34,7 +39,7 @@ Unit = AdministrativeUnit
 
 def organisation_list(
     *,
-    viewer: Any,
+    viewer: User | AnonymousUser,
     kind: str | None = None,
     query: str = "",
     state: str = "current",
@@ -67,7 +72,7 @@ def organisation_list(
     ).order_by("kind", "name")
 
 
-def organisation_detail(*, viewer: Any, pk: int) -> Organisation:
+def organisation_detail(*, viewer: User | AnonymousUser, pk: int) -> Organisation:
     """The organisation if the viewer may see it; Organisation.DoesNotExist otherwise."""
     org = (
         organisation_list(viewer=viewer, state="all")
@@ -86,7 +91,7 @@ def organisation_detail(*, viewer: Any, pk: int) -> Organisation:
     return org
 
 
-def organisation_counts(*, viewer: Any) -> dict[str, int]:
+def organisation_counts(*, viewer: User | AnonymousUser) -> dict[str, int]:
     rows = organisation_list(viewer=viewer).order_by().values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
 
@@ -106,7 +111,9 @@ def enterprise_sectors(enterprise: Enterprise) -> list[EnterpriseSector]:
     )
 
 
-def site_list(*, viewer: Any, enterprise: Enterprise | None = None) -> QuerySet[Site]:
+def site_list(
+    *, viewer: User | AnonymousUser, enterprise: Enterprise | None = None
+) -> QuerySet[Site]:
     if permissions.can_view_every_organisation(viewer):
         qs = Site.objects.all()
     elif (user := active_user(viewer)) is not None:

@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.core.views import apply_service_errors
+from benvung.core.views import apply_service_errors, signed_in_user
 from benvung.plans.models import Plan, Target
 from benvung.portal import selectors as portal
 
@@ -118,7 +118,7 @@ def override_set(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.status_override_set(
-                actor=request.user,
+                actor=signed_in_user(request),
                 target=target,
                 year=year,
                 status=form.cleaned_data["status"],
@@ -142,7 +142,7 @@ def override_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require(permissions.can_override_status(request.user))
     override = get_object_or_404(StatusOverride.objects.select_related("target"), pk=pk)
     try:
-        services.status_override_withdraw(actor=request.user, override=override)
+        services.status_override_withdraw(actor=signed_in_user(request), override=override)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

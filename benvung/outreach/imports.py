@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
@@ -31,6 +31,11 @@ from benvung.resources.excel import _as_text, _norm
 
 from . import permissions, services
 from .models import OutreachActivity, SCPModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 SEPARATOR_HINT = gettext_lazy("Several may be written, separated by semicolons (;).")
 
@@ -163,7 +168,7 @@ class ActivityImporter(ti.Importer):
     )
 
     @classmethod
-    def can_use(cls, user: Any) -> bool:
+    def can_use(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_record_activities(user)
 
     def instructions(self) -> list[str]:
@@ -336,7 +341,7 @@ class SCPModelImporter(ti.Importer):
     )
 
     @classmethod
-    def can_use(cls, user: Any) -> bool:
+    def can_use(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_record_scp_models(user)
 
     def instructions(self) -> list[str]:

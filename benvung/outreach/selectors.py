@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -13,10 +13,15 @@ from benvung.directory.models import Organisation
 from . import permissions
 from .models import OutreachActivity, SCPModel
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
+
 
 def activity_list(
     *,
-    viewer: Any,
+    viewer: User | AnonymousUser,
     year: int | None = None,
     kind: str = "",
     organiser: Organisation | int | None = None,
@@ -38,14 +43,14 @@ def activity_list(
     return qs
 
 
-def activity_years(*, viewer: Any) -> list[int]:
+def activity_years(*, viewer: User | AnonymousUser) -> list[int]:
     return sorted(
         {d.year for d in activity_list(viewer=viewer).values_list("start_date", flat=True)},
         reverse=True,
     )
 
 
-def activity_organisers(*, viewer: Any) -> QuerySet[Organisation]:
+def activity_organisers(*, viewer: User | AnonymousUser) -> QuerySet[Organisation]:
     """The organisers of the activities the viewer may read (for the list's filter)."""
     ids = activity_list(viewer=viewer).values("organiser_id")
     return Organisation.objects.filter(pk__in=ids).order_by("name")
@@ -53,7 +58,7 @@ def activity_organisers(*, viewer: Any) -> QuerySet[Organisation]:
 
 def scp_model_list(
     *,
-    viewer: Any,
+    viewer: User | AnonymousUser,
     year: int | None = None,
     kind: str = "",
     state: str = "",
@@ -75,7 +80,7 @@ def scp_model_list(
     return qs
 
 
-def scp_model_years(*, viewer: Any) -> list[int]:
+def scp_model_years(*, viewer: User | AnonymousUser) -> list[int]:
     return sorted(set(scp_model_list(viewer=viewer).values_list("year", flat=True)), reverse=True)
 
 

@@ -195,7 +195,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _editable_activity(request, pk)
     if request.method == "POST":
-        services.activity_delete(actor=request.user, activity=activity)
+        services.activity_delete(actor=signed_in_user(request), activity=activity)
         messages.success(request, _("The activity was deleted."))
         return redirect("outreach:activity_list")
     return render(
@@ -396,7 +396,7 @@ def scp_model_review(request: HttpRequest, pk: int) -> HttpResponse:
 def scp_model_delete(request: HttpRequest, pk: int) -> HttpResponse:
     model = _editable_model(request, pk)
     if request.method == "POST":
-        services.scp_model_delete(actor=request.user, model=model)
+        services.scp_model_delete(actor=signed_in_user(request), model=model)
         messages.success(request, _("The model was deleted."))
         return redirect("outreach:scp_model_list")
     from django.urls import reverse

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,8 +20,13 @@ from benvung.plans.models import Task
 from . import permissions
 from .models import AgencyReport, ReportingCycle, TaskReport
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def cycle_list(*, viewer: Any) -> QuerySet[ReportingCycle]:
+    from benvung.accounts.models import User
+
+
+def cycle_list(*, viewer: User | AnonymousUser) -> QuerySet[ReportingCycle]:
     """Coordinators see every cycle; agencies the cycles that are not in preparation."""
     qs = ReportingCycle.objects.select_related("plan")
     if permissions.can_view_every_report(viewer):
@@ -31,7 +36,9 @@ def cycle_list(*, viewer: Any) -> QuerySet[ReportingCycle]:
     return qs.exclude(state=ReportingCycle.State.DRAFT)
 
 
-def report_list(*, viewer: Any, cycle: ReportingCycle | None = None) -> QuerySet[AgencyReport]:
+def report_list(
+    *, viewer: User | AnonymousUser, cycle: ReportingCycle | None = None
+) -> QuerySet[AgencyReport]:
     qs = AgencyReport.objects.select_related("cycle__plan", "agency")
     if cycle is not None:
         qs = qs.filter(cycle=cycle)

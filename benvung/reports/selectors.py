@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -16,8 +16,13 @@ from benvung.reporting.models import AgencyReport
 from . import permissions
 from .models import AnnualReportText, GeneratedDocument, RegisteredNumber
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def document_list(*, viewer: Any) -> QuerySet[GeneratedDocument]:
+    from benvung.accounts.models import User
+
+
+def document_list(*, viewer: User | AnonymousUser) -> QuerySet[GeneratedDocument]:
     """Coordinators see every document; others those their organisation issued."""
     qs = GeneratedDocument.objects.select_related(
         "number", "cycle__plan", "issuer", "author", "agency_report"
@@ -29,7 +34,7 @@ def document_list(*, viewer: Any) -> QuerySet[GeneratedDocument]:
     return qs.filter(issuer_id=user.organisation_id)
 
 
-def register_list(*, viewer: Any) -> QuerySet[RegisteredNumber]:
+def register_list(*, viewer: User | AnonymousUser) -> QuerySet[RegisteredNumber]:
     qs = RegisteredNumber.objects.select_related("issuer", "reserved_by")
     if permissions.can_view_every_document(viewer):
         return qs
@@ -38,7 +43,7 @@ def register_list(*, viewer: Any) -> QuerySet[RegisteredNumber]:
     return qs.filter(issuer_id=user.organisation_id)
 
 
-def reports_to_generate(*, viewer: Any) -> QuerySet[AgencyReport]:
+def reports_to_generate(*, viewer: User | AnonymousUser) -> QuerySet[AgencyReport]:
     """Accepted reports the viewer may turn into its agency's document."""
     qs = AgencyReport.objects.filter(state=AgencyReport.State.ACCEPTED).select_related(
         "cycle__plan", "agency"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,8 +26,13 @@ from benvung.core.templatetags.benvung import number
 from . import changes, excel, permissions
 from .models import AllocationRule, Carrier, ImportJob, ProductCategory
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def import_list(*, viewer: Any) -> QuerySet[ImportJob]:
+    from benvung.accounts.models import User
+
+
+def import_list(*, viewer: User | AnonymousUser) -> QuerySet[ImportJob]:
     """The viewer's own imports (coordinators see every import)."""
     qs = ImportJob.objects.select_related("uploaded_by")
     if permissions.can_view_every_import(viewer):
@@ -35,7 +40,7 @@ def import_list(*, viewer: Any) -> QuerySet[ImportJob]:
     return qs.filter(uploaded_by_id=getattr(viewer, "pk", None))
 
 
-def import_start(*, actor: Any, upload: UploadedFile, year: int | None) -> ImportJob:
+def import_start(*, actor: User, upload: UploadedFile, year: int | None) -> ImportJob:
     """Keep the file and queue its reading. Too large a file is refused before it is stored."""
     if not permissions.can_import_consumption(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -159,7 +164,7 @@ def import_save(job: ImportJob) -> ImportJob:
 
 
 def import_confirm(
-    *, actor: Any, job: ImportJob, keep_valid_only: bool, replace_confirmed: bool = False
+    *, actor: User, job: ImportJob, keep_valid_only: bool, replace_confirmed: bool = False
 ) -> ImportJob:
     """The uploader has seen the preview: save (in the background). Site-years whose data
     were submitted are replaced only with `replace_confirmed`."""
@@ -168,7 +173,7 @@ def import_confirm(
     )
 
 
-def import_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
+def import_cancel(*, actor: User, job: ImportJob) -> ImportJob:
     return _FLOW.cancel(actor=actor, job=job)
 
 

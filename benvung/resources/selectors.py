@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -27,6 +27,11 @@ from .models import (
     ProductCategory,
     SiteYear,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 
 def factors_on(day: dt.date) -> list[calc.Factor]:
@@ -89,7 +94,7 @@ def needs_capacity(norms: list[EnergyNorm]) -> bool:
     return any(n.capacity_min is not None or n.capacity_max is not None for n in norms)
 
 
-def site_year_list(*, viewer: Any) -> QuerySet[SiteYear]:
+def site_year_list(*, viewer: User | AnonymousUser) -> QuerySet[SiteYear]:
     """Site years the viewer may read: its own enterprise's, or all for coordinators."""
     qs = SiteYear.objects.select_related("site__enterprise")
     if permissions.can_view_every_site_year(viewer):
@@ -100,7 +105,7 @@ def site_year_list(*, viewer: Any) -> QuerySet[SiteYear]:
     return qs.filter(Q(site__enterprise_id=user.organisation_id))
 
 
-def site_list(*, viewer: Any) -> QuerySet[Site]:
+def site_list(*, viewer: User | AnonymousUser) -> QuerySet[Site]:
     """Sites whose resource data the viewer may read: its own enterprise's, or all for the
     coordinators."""
     qs = Site.objects.select_related("enterprise").order_by("enterprise__name", "name")
@@ -225,7 +230,7 @@ class StoredYear:
 
 
 def stored_years(
-    *, viewer: Any, keys: Iterable[tuple[int, int]]
+    *, viewer: User | AnonymousUser, keys: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], StoredYear]:
     """The stored site-years among (site id, year) `keys` that the viewer may read."""
     wanted = set(keys)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +33,9 @@ from .models import (
     QualityConfirmation,
     SiteYear,
 )
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 MIN_YEAR, MAX_YEAR = 2015, 2035
 STORED = Decimal("0.0001")
@@ -328,7 +331,7 @@ def site_year_check(
 
 def site_year_save(
     *,
-    actor: Any,
+    actor: User,
     site: Site,
     year: int,
     allocation_rule: str = AllocationRule.MASS,
@@ -359,7 +362,7 @@ def site_year_save(
 
 def site_year_write(
     *,
-    actor: Any,
+    actor: User,
     site: Site,
     year: int,
     allocation_rule: str = AllocationRule.MASS,
@@ -545,7 +548,7 @@ def open_flags(site_year: SiteYear) -> list[Any]:
     return [f for f in result.flags_of(site_year.pk) if f.code not in confirmed]
 
 
-def quality_confirm(*, actor: Any, site_year: SiteYear, code: str, note: str) -> None:
+def quality_confirm(*, actor: User, site_year: SiteYear, code: str, note: str) -> None:
     """Record that a flagged figure is right, with the enterprise's explanation."""
     if not permissions.can_write_site(actor, site_year.site):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -574,7 +577,7 @@ def quality_confirm(*, actor: Any, site_year: SiteYear, code: str, note: str) ->
         )
 
 
-def site_year_submit(*, actor: Any, site_year: SiteYear) -> SiteYear:
+def site_year_submit(*, actor: User, site_year: SiteYear) -> SiteYear:
     """Submit the year's data; refused while a flag is neither corrected nor confirmed."""
     if not permissions.can_write_site(actor, site_year.site):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -607,7 +610,7 @@ def site_year_submit(*, actor: Any, site_year: SiteYear) -> SiteYear:
 
 def reference_correct(
     *,
-    actor: Any,
+    actor: User,
     row: ConversionFactor | EnergyNorm,
     value: Decimal | None,
     valid_from: dt.date,

@@ -244,7 +244,7 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         if all(f.is_valid() for f in (form, outputs, energy, materials)):
             try:
                 services.site_year_save(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     site=site,
                     year=year,
                     allocation_rule=form.cleaned_data["allocation_rule"],
@@ -310,7 +310,7 @@ def site_year_confirm(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.quality_confirm(
-                actor=request.user,
+                actor=signed_in_user(request),
                 site_year=site_year,
                 code=form.cleaned_data["code"],
                 note=form.cleaned_data["note"],
@@ -330,7 +330,7 @@ def site_year_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
     site_year = get_object_or_404(SiteYear, site=site, year=year)
     try:
-        services.site_year_submit(actor=request.user, site_year=site_year)
+        services.site_year_submit(actor=signed_in_user(request), site_year=site_year)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -421,7 +421,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
 
     def start(data: dict[str, Any]) -> ImportJob:
-        return imports.import_start(actor=request.user, upload=data["file"], year=data["year"])
+        return imports.import_start(
+            actor=signed_in_user(request), upload=data["file"], year=data["year"]
+        )
 
     jobs = imports.import_list(viewer=request.user)[:10]
     return upload_page(
@@ -498,7 +500,7 @@ def reference_correct(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.reference_correct(actor=request.user, row=row, **form.cleaned_data)
+            services.reference_correct(actor=signed_in_user(request), row=row, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

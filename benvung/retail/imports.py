@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,11 @@ from benvung.resources.excel import _norm
 
 from . import permissions, selectors, services
 from .models import PackagingSurvey
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 # The answers as Vietnamese surveys write them, whatever the language of the template.
 PRACTICE_ALIASES = {
@@ -128,7 +133,7 @@ class SurveyImporter(ti.Importer):
     )
 
     @classmethod
-    def can_use(cls, user: Any) -> bool:
+    def can_use(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_use_retail(user)
 
     def instructions(self) -> list[str]:

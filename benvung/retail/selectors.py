@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -12,9 +12,14 @@ from benvung.directory.models import Organisation, RetailOutlet
 from . import permissions
 from .models import PackagingSurvey
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
+
 
 def survey_list(
-    *, viewer: Any, year: int | None = None, outlet_type: str | None = None
+    *, viewer: User | AnonymousUser, year: int | None = None, outlet_type: str | None = None
 ) -> QuerySet[PackagingSurvey]:
     """Surveys the viewer may read: coordinators all; others those their organisation
     recorded, and a retail outlet also the surveys of itself (whoever recorded them)."""
@@ -36,7 +41,7 @@ def surveys_recorded_by(*, organisation: Organisation, year: int) -> QuerySet[Pa
     return PackagingSurvey.objects.filter(owner=organisation, year=year).select_related("outlet")
 
 
-def outlets_for(*, viewer: Any) -> QuerySet[RetailOutlet]:
+def outlets_for(*, viewer: User | AnonymousUser) -> QuerySet[RetailOutlet]:
     """The outlets whose survey the viewer may record."""
     qs = RetailOutlet.objects.order_by("name")
     if permissions.can_survey_every_outlet(viewer):
@@ -49,5 +54,5 @@ def outlets_for(*, viewer: Any) -> QuerySet[RetailOutlet]:
     return qs.filter(pk=own.pk) if own and permissions.can_record_survey(user, own) else qs.none()
 
 
-def survey_years(*, viewer: Any) -> list[int]:
+def survey_years(*, viewer: User | AnonymousUser) -> list[int]:
     return sorted(set(survey_list(viewer=viewer).values_list("year", flat=True)), reverse=True)
