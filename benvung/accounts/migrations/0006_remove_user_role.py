@@ -1,6 +1,7 @@
-# The roles a user holds are its RoleGrants now (0005 copied them).
+# The roles a user holds are its RoleGrants now (0005 copied them). The column gets a default
+# first so that going back can add it again to a table that has rows (0005 then fills it).
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -10,6 +11,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='user',
+            name='role',
+            field=models.CharField(default='', max_length=20, verbose_name='role'),
+        ),
         migrations.RemoveField(
             model_name='user',
             name='role',
