@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "user.create": _("account created"),
     "user.deactivate": _("account deactivated"),
     "user.reactivate": _("account reactivated"),
+    "user.grant_role": _("role granted"),
+    "user.revoke_role": _("role taken back"),
     "user.sign_in": _("signed in"),
     "user.locked_out": _("account locked after failed sign-ins"),
     "user.password_reset": _("password reset"),
