@@ -17,7 +17,8 @@ from django.test import Client
 from django.utils import translation
 from stdnum.vn import mst
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.directory import selectors
 from benvung.directory.models import (
     Agency,
@@ -27,6 +28,7 @@ from benvung.directory.models import (
     Sector,
     Site,
 )
+from benvung.retail.roles import RETAIL_REPORTER
 
 PASSWORD = "Mật-khẩu-thử-2025"
 
@@ -88,7 +90,7 @@ def make_user(organisation: Any, role: str, email: str) -> User:
         full_name=email.split("@")[0].title(),
         organisation=organisation,
         role=role,
-        is_superuser=role == Role.SYSTEM_ADMIN,
+        is_superuser=role == roles.SYSTEM_ADMIN,
     )
 
 
@@ -140,32 +142,32 @@ def supermarket(db: Any) -> RetailOutlet:
 
 @pytest.fixture
 def coordinator(doit: Agency) -> User:
-    return make_user(doit, Role.COORDINATOR, "dieuphoi@test.example")
+    return make_user(doit, roles.COORDINATOR, "dieuphoi@test.example")
 
 
 @pytest.fixture
 def sysadmin(doit: Agency) -> User:
-    return make_user(doit, Role.SYSTEM_ADMIN, "quantri@test.example")
+    return make_user(doit, roles.SYSTEM_ADMIN, "quantri@test.example")
 
 
 @pytest.fixture
 def agency_reporter(db: Any) -> User:
-    return make_user(Agency.objects.get(key="snnmt"), Role.AGENCY_REPORTER, "coquan@test.example")
+    return make_user(Agency.objects.get(key="snnmt"), roles.AGENCY_REPORTER, "coquan@test.example")
 
 
 @pytest.fixture
 def enterprise_a_user(enterprise_a: Enterprise) -> User:
-    return make_user(enterprise_a, Role.ENTERPRISE_USER, "dn.a@test.example")
+    return make_user(enterprise_a, roles.ENTERPRISE_USER, "dn.a@test.example")
 
 
 @pytest.fixture
 def enterprise_b_user(enterprise_b: Enterprise) -> User:
-    return make_user(enterprise_b, Role.ENTERPRISE_USER, "dn.b@test.example")
+    return make_user(enterprise_b, roles.ENTERPRISE_USER, "dn.b@test.example")
 
 
 @pytest.fixture
 def retail_reporter(supermarket: RetailOutlet) -> User:
-    return make_user(supermarket, Role.RETAIL_REPORTER, "banle@test.example")
+    return make_user(supermarket, RETAIL_REPORTER, "banle@test.example")
 
 
 def client_for(user: User) -> Client:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.core.forms import choice_field
 
-from .models import Role
+from . import roles
 
 
 class SignInForm(AuthenticationForm):
@@ -60,7 +60,7 @@ class EmailPasswordResetForm(PasswordResetForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=roles.choices)
 
     def __init__(
         self, *args: Any, roles: list[tuple[str, str | Promise]] | None = None, **kwargs: Any

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from benvung.core import audit_labels, navigation
 from benvung.core.navigation import MenuEntry
 
-from . import permissions
+from . import permissions, roles
 
 audit_labels.register(
     {
@@ -16,6 +16,8 @@ audit_labels.register(
         "user.create": _("account created"),
         "user.deactivate": _("account deactivated"),
         "user.reactivate": _("account reactivated"),
+        "user.grant_role": _("role granted"),
+        "user.revoke_role": _("role taken back"),
         "user.sign_in": _("signed in"),
         "user.locked_out": _("account locked after failed sign-ins"),
         "user.password_reset": _("password reset"),
@@ -51,3 +53,6 @@ navigation.register(
         section=navigation.END,
     )
 )
+
+for _role in roles.generic_roles():
+    roles.register(_role)

@@ -1,4 +1,4 @@
-"""Accounts: e-mail sign-in, one organisation and one role per user, invitations."""
+"""Accounts: e-mail sign-in, one organisation and one or more roles per user, invitations."""
 
 from __future__ import annotations
 
@@ -13,40 +13,38 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    SYSTEM_ADMIN = "system_admin", _("system administrator")
-    COORDINATOR = "coordinator", _("coordinator")
-    AGENCY_REPORTER = "agency_reporter", _("agency reporter")
-    ENTERPRISE_USER = "enterprise_user", _("enterprise user")
-    RETAIL_REPORTER = "retail_reporter", _("retail reporter")
-
-
-# Which kind of organisation each role belongs to (Organisation.Kind values).
-ROLE_ORGANISATION_KIND: dict[str, str] = {
-    Role.SYSTEM_ADMIN: "agency",
-    Role.COORDINATOR: "agency",
-    Role.AGENCY_REPORTER: "agency",
-    Role.ENTERPRISE_USER: "enterprise",
-    Role.RETAIL_REPORTER: "retail_outlet",
-}
+from . import roles
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+    def create_user(
+        self,
+        email: str,
+        password: str | None = None,
+        *,
+        role: str | None = None,
+        granted_by: User | None = None,
+        **extra: Any,
+    ) -> User:
+        """`role`: the first role granted (more can be granted later, see RoleGrant)."""
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        if role:
+            RoleGrant.objects.using(self._db).create(user=user, role=role, granted_by=granted_by)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
-        extra["role"] = Role.SYSTEM_ADMIN
         extra.setdefault("is_superuser", True)
-        return self.create_user(email, password, **extra)
+        return self.create_user(email, password, role=roles.SYSTEM_ADMIN, **extra)
+
+    def with_role(self, key: str) -> models.QuerySet[User]:
+        """Users holding this role (among others)."""
+        return self.filter(role_grants__role=key).distinct()
 
     def get_by_natural_key(self, username: str | None) -> User:
         # Sign-in is case-insensitive on the e-mail address.
@@ -64,7 +62,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(_("demo account"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -98,13 +95,76 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split()[-1] if self.full_name else self.email
 
     @property
+    def roles(self) -> frozenset[str]:
+        """The keys of the roles this user holds (read once per instance; a prefetch of
+        `role_grants` is used when there is one)."""
+        cached: frozenset[str] | None = self.__dict__.get("_role_keys")
+        if cached is None:
+            cached = (
+                frozenset(grant.role for grant in self.role_grants.all())
+                if self.pk is not None
+                else frozenset()
+            )
+            self.__dict__["_role_keys"] = cached
+        return cached
+
+    def has_role(self, *keys: str) -> bool:
+        """Holds at least one of these roles."""
+        return not self.roles.isdisjoint(keys)
+
+    def forget_roles(self) -> None:
+        """After a grant changes: the next read of `roles` asks the database again."""
+        self.__dict__.pop("_role_keys", None)
+        prefetched = getattr(self, "_prefetched_objects_cache", None)
+        if prefetched:
+            prefetched.pop("role_grants", None)
+
+    @property
+    def role_list(self) -> list[str]:
+        """The role keys from the highest rank down."""
+        return roles.ordered(self.roles)
+
+    def get_roles_display(self) -> str:
+        return ", ".join(str(roles.label(key)) for key in self.role_list)
+
+    @property
     def is_staff(self) -> bool:
         # Django admin is for system administrators only.
-        return self.is_active and self.role == Role.SYSTEM_ADMIN
+        return self.is_active and self.has_role(roles.SYSTEM_ADMIN)
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role in (Role.COORDINATOR, Role.SYSTEM_ADMIN)
+        return self.has_role(roles.COORDINATOR, roles.SYSTEM_ADMIN)
+
+
+class RoleGrant(models.Model):
+    """One role held by one user. A user may hold several (what each allows adds up)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    # Choices come from the role registry, so an app that adds a role needs no migration here.
+    role = models.CharField(_("role"), max_length=40, choices=roles.choices)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["user", "granted_at", "role"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "role"], name="accounts_rolegrant_unique"),
+        ]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+
+    def __str__(self) -> str:
+        return f"{self.user.email}: {roles.label(self.role)}"
 
 
 class Invitation(models.Model):
@@ -118,7 +178,8 @@ class Invitation(models.Model):
         on_delete=models.CASCADE,
         related_name="invitations",
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # The one role the new user is granted on accepting.
+    role = models.CharField(_("role"), max_length=40, choices=roles.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,24 +16,29 @@ from benvung.directory.models import (
     Site,
 )
 
-from . import permissions
-from .models import Invitation, Role, User
+from . import permissions, roles
+from .models import Invitation, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
-def user_list(*, viewer: Any, organisation: Any = None) -> QuerySet[User]:
+def user_list(*, viewer: User | AnonymousUser, organisation: Any = None) -> QuerySet[User]:
     """Coordinators see every account; others see the accounts of their own organisation."""
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_user(viewer):
         qs = User.objects.all()
-    elif permissions._role(viewer) is not None:
-        qs = User.objects.filter(organisation_id=viewer.organisation_id)
+    elif (user := permissions.active_user(viewer)) is not None:
+        qs = User.objects.filter(organisation_id=user.organisation_id)
     else:
         return User.objects.none()
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
-    return qs.select_related("organisation")
+    return qs.select_related("organisation").prefetch_related("role_grants")
 
 
-def invitation_list(*, viewer: Any, organisation: Any = None) -> QuerySet[Invitation]:
+def invitation_list(
+    *, viewer: User | AnonymousUser, organisation: Any = None
+) -> QuerySet[Invitation]:
     if not permissions.can_invite_users(viewer):
         return Invitation.objects.none()
     qs = Invitation.objects.select_related("organisation", "invited_by")
@@ -63,14 +68,14 @@ def home_context(*, viewer: User) -> dict[str, Any]:
             focus_sectors=directory.enterprise_count_by_focus_sector(),
             recent_events=AuditEvent.objects.select_related("actor")[:8],
         )
-    if viewer.role == Role.ENTERPRISE_USER:
-        # An enterprise user's organisation is an enterprise (ROLE_ORGANISATION_KIND).
+    if viewer.has_role(roles.ENTERPRISE_USER):
+        # An enterprise user's organisation is an enterprise (the role's organisation kind).
         enterprise = cast(Enterprise, org)
         context.update(
             sites=directory.site_list(viewer=viewer, enterprise=enterprise),
             sectors=directory.enterprise_sectors(enterprise),
         )
-    if viewer.role in (Role.AGENCY_REPORTER, Role.COORDINATOR, Role.SYSTEM_ADMIN):
+    if viewer.has_role(roles.AGENCY_REPORTER, roles.COORDINATOR, roles.SYSTEM_ADMIN):
         context.update(predecessors=directory.predecessors_of(org))
     from benvung.reporting.models import AgencyReport, ReportingCycle
 

@@ -1,10 +1,10 @@
-"""Writes to accounts: invitations, accepting them, (de)activating users. All audited."""
+"""Writes to accounts: invitations, accepting them, (de)activating users, granting roles.
+All audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,34 +19,38 @@ from benvung.core import audit
 from benvung.core.tasks import send_email_after_commit
 from benvung.directory.models import Organisation
 
-from . import permissions
-from .models import ROLE_ORGANISATION_KIND, Invitation, Role, User
+from . import permissions, roles
+from .models import Invitation, RoleGrant, User
 
 
-def check_role_fits(role: str, organisation: Organisation, errors: dict[str, list[str]]) -> None:
+def check_role_fits(
+    role: str, organisation: Organisation, errors: dict[str, list[str]], field: str = "role"
+) -> None:
     """Is the role one that members of this kind of organisation can have?"""
-    wanted = ROLE_ORGANISATION_KIND.get(role)
-    if wanted is None:
-        errors.setdefault("role", []).append(_("Choose a role."))
-    elif organisation.kind != wanted:
-        errors.setdefault("role", []).append(
+    definition = roles.get(role)
+    if definition is None:
+        errors.setdefault(field, []).append(_("Choose a role."))
+    elif organisation.kind != definition.organisation_kind:
+        errors.setdefault(field, []).append(
             _("The role %(role)s is for %(kind)s, but %(org)s is %(org_kind)s.")
             % {
-                "role": Role(role).label,
-                "kind": Organisation.Kind(wanted).label,
+                "role": definition.label,
+                "kind": Organisation.Kind(definition.organisation_kind).label,
                 "org": organisation.name,
                 "org_kind": organisation.get_kind_display(),
             }
         )
-    elif role == Role.COORDINATOR and not getattr(organisation.specific, "is_coordinator", False):
-        errors.setdefault("role", []).append(
+    elif definition.coordinating_agency_only and not getattr(
+        organisation.specific, "is_coordinator", False
+    ):
+        errors.setdefault(field, []).append(
             _("Coordinators belong to the agency that coordinates the plan.")
         )
 
 
 def invitation_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     email: str,
     role: str,
@@ -60,7 +64,7 @@ def invitation_create(
     if role and not permissions.can_grant_role(actor, role):
         errors["role"] = [
             _("Only a system administrator can give the role %(role)s.")
-            % {"role": Role(role).label}
+            % {"role": roles.label(role)}
         ]
     if not email:
         errors["email"] = [_("Enter the e-mail address.")]
@@ -153,7 +157,8 @@ def invitation_accept(
             phone=phone.strip(),
             organisation=invitation.organisation,
             role=invitation.role,
-            is_superuser=invitation.role == Role.SYSTEM_ADMIN,
+            granted_by=invitation.invited_by,
+            is_superuser=invitation.role == roles.SYSTEM_ADMIN,
         )
         invitation.accepted_at = timezone.now()
         invitation.accepted_user = user
@@ -162,12 +167,18 @@ def invitation_accept(
             actor=user,
             action="user.accept_invitation",
             target=user,
-            after=audit.snapshot(user, exclude=["last_login"]),
+            after=_user_snapshot(user),
         )
     return user
 
 
-def _revoke(actor: Any, invitation: Invitation, summary: str = "") -> None:
+def _user_snapshot(user: User) -> dict[str, object]:
+    """The user's fields and the roles it holds, for the audit trail."""
+    user.forget_roles()
+    return {**(audit.snapshot(user, exclude=["last_login"]) or {}), "roles": user.role_list}
+
+
+def _revoke(actor: User, invitation: Invitation, summary: str = "") -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(
@@ -179,7 +190,7 @@ def _revoke(actor: Any, invitation: Invitation, summary: str = "") -> None:
     )
 
 
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     if not permissions.can_invite_users(actor, invitation.organisation):
         raise PermissionDenied(_("You are not allowed to do this."))
     if invitation.state != "pending":
@@ -189,7 +200,7 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitations_revoke_for(*, actor: Any, organisation: Organisation) -> int:
+def invitations_revoke_for(*, actor: User, organisation: Organisation) -> int:
     """Pending invitations to an organisation that has just ended can no longer be used."""
     pending = [
         inv
@@ -204,7 +215,7 @@ def invitations_revoke_for(*, actor: Any, organisation: Organisation) -> int:
     return len(pending)
 
 
-def user_set_active(*, actor: Any, user: User, active: bool) -> User:
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
     if not permissions.can_manage_user(actor, user):
         raise PermissionDenied(_("You are not allowed to do this."))
     if user.is_active == active:
@@ -225,7 +236,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
 
 def user_create(
     *,
-    actor: Any,
+    actor: User | None,
     email: str,
     password: str,
     full_name: str,
@@ -245,13 +256,82 @@ def user_create(
             full_name=full_name,
             organisation=organisation,
             role=role,
+            granted_by=actor,
             is_demo=is_demo,
-            is_superuser=role == Role.SYSTEM_ADMIN,
+            is_superuser=role == roles.SYSTEM_ADMIN,
         )
+        audit.record(actor=actor, action="user.create", target=user, after=_user_snapshot(user))
+    return user
+
+
+def role_grant(*, actor: User | None, user: User, role: str) -> RoleGrant:
+    """Give `user` one more role (what it allows adds to what the others allow). `actor` None:
+    a command run on the server."""
+    if actor is not None and not (
+        permissions.can_change_roles_of(actor, user) and permissions.can_grant_role(actor, role)
+    ):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    errors: dict[str, list[str]] = {}
+    check_role_fits(role, user.organisation, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.get_or_create(
+            user=user, role=role, defaults={"granted_by": actor}
+        )
+        if created:
+            before = user.role_list
+            _after_roles_changed(user)
+            audit.record(
+                actor=actor,
+                action="user.grant_role",
+                target=user,
+                before={"roles": before},
+                after={"roles": user.role_list},
+            )
+    return grant
+
+
+def role_revoke(*, actor: User | None, user: User, role: str) -> bool:
+    """Take one role back; a user keeps at least one. Returns whether it held the role."""
+    if actor is not None and not (
+        permissions.can_change_roles_of(actor, user) and permissions.can_grant_role(actor, role)
+    ):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    with transaction.atomic():
+        grants = RoleGrant.objects.select_for_update().filter(user=user)
+        held = {g.role for g in grants}
+        if role not in held:
+            return False
+        if held == {role}:
+            raise ValidationError({"role": [_("A user keeps at least one role.")]})
+        before = user.role_list
+        RoleGrant.objects.filter(user=user, role=role).delete()
+        _after_roles_changed(user)
         audit.record(
             actor=actor,
-            action="user.create",
+            action="user.revoke_role",
             target=user,
-            after=audit.snapshot(user, exclude=["last_login"]),
+            before={"roles": before},
+            after={"roles": user.role_list},
         )
-    return user
+    return True
+
+
+def user_set_roles(*, actor: User | None, user: User, keys: list[str]) -> None:
+    """Make `user` hold exactly these roles (the admin's form): grants the missing ones, takes
+    back the others."""
+    for key in keys:
+        if key not in user.roles:
+            role_grant(actor=actor, user=user, role=key)
+    for key in sorted(user.roles - set(keys)):
+        role_revoke(actor=actor, user=user, role=key)
+
+
+def _after_roles_changed(user: User) -> None:
+    """Re-read the roles; system administrators are Django superusers (and only they)."""
+    user.forget_roles()
+    superuser = user.has_role(roles.SYSTEM_ADMIN)
+    if user.is_superuser != superuser:
+        user.is_superuser = superuser
+        user.save(update_fields=["is_superuser"])

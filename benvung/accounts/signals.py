@@ -1,6 +1,8 @@
 """Sign-ins and lock-outs go into the audit trail."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
@@ -8,9 +10,12 @@ from django.dispatch import receiver
 
 from benvung.core import audit
 
+if TYPE_CHECKING:
+    from .models import User
+
 
 @receiver(user_logged_in)
-def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def record_sign_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     audit.record(actor=user, action="user.sign_in", target=user)
 
 

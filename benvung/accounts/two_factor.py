@@ -10,10 +10,11 @@ The writes here are services in the house sense: keyword-only, one transaction, 
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,6 +25,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benvung.core import audit
 
+if TYPE_CHECKING:
+    from .models import User
+
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery"
@@ -32,23 +36,24 @@ RECOVERY_DEVICE_NAME = "recovery"
 # --- Who, and in what state ----------------------------------------------------------------
 
 
-def must_use_two_factor(user: Any) -> bool:
+def must_use_two_factor(user: User | AnonymousUser) -> bool:
     """Administrators and coordinators: the roles listed in TWO_FACTOR_REQUIRED_ROLES."""
     return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "role", None) in settings.TWO_FACTOR_REQUIRED_ROLES
+        user.is_authenticated
+        and not isinstance(user, AnonymousUser)
+        and user.has_role(*settings.TWO_FACTOR_REQUIRED_ROLES)
     )
 
 
-def app_device(user: Any, *, confirmed: bool = True) -> TOTPDevice | None:
+def app_device(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
 
 
-def has_two_factor(user: Any) -> bool:
+def has_two_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def recovery_codes_left(user: Any) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
@@ -95,7 +100,7 @@ def _clean_code(token: str) -> str:
 # --- Writes ----------------------------------------------------------------------------------
 
 
-def enrolment_device(*, user: Any) -> TOTPDevice:
+def enrolment_device(*, user: User) -> TOTPDevice:
     """The unconfirmed device being enrolled: the same key until confirmed, so a QR code
     scanned before a page reload stays valid."""
     device = app_device(user, confirmed=False)
@@ -104,7 +109,7 @@ def enrolment_device(*, user: Any) -> TOTPDevice:
     return device
 
 
-def _new_recovery_codes(user: Any) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
@@ -114,7 +119,7 @@ def _new_recovery_codes(user: Any) -> list[str]:
     return codes
 
 
-def two_factor_enrol(*, user: Any, device: TOTPDevice, token: str) -> list[str]:
+def two_factor_enrol(*, user: User, device: TOTPDevice, token: str) -> list[str]:
     """Confirm the app with its first code; returns the new recovery codes (shown once)."""
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
@@ -130,7 +135,7 @@ def two_factor_enrol(*, user: Any, device: TOTPDevice, token: str) -> list[str]:
     return codes
 
 
-def recovery_codes_regenerate(*, user: Any) -> list[str]:
+def recovery_codes_regenerate(*, user: User) -> list[str]:
     """New recovery codes; the old ones stop working."""
     if not has_two_factor(user):
         raise PermissionDenied(_("Set up two-step sign-in first."))
@@ -140,7 +145,7 @@ def recovery_codes_regenerate(*, user: Any) -> list[str]:
     return codes
 
 
-def two_factor_verify(*, user: Any, token: str) -> Device | None:
+def two_factor_verify(*, user: User, token: str) -> Device | None:
     """The device that accepts this code (the app's code or a recovery code), or None.
 
     A recovery code is used up and the use audited. django-otp throttles each device after a
@@ -171,7 +176,7 @@ def two_factor_verify(*, user: Any, token: str) -> Device | None:
     return None
 
 
-def two_factor_remove(*, user: Any) -> bool:
+def two_factor_remove(*, user: User) -> bool:
     """Remove the app and the recovery codes (the caller audits); True if there were any.
     For the demo accounts, put back as printed so the next visitor enrols their own phone."""
     removed_app, _ = TOTPDevice.objects.filter(user=user).delete()
@@ -179,7 +184,7 @@ def two_factor_remove(*, user: Any) -> bool:
     return bool(removed_app or removed_codes)
 
 
-def two_factor_disable(*, user: Any, token: str) -> None:
+def two_factor_disable(*, user: User, token: str) -> None:
     """Turn two-step sign-in off, on a current code; never for those who must use it."""
     if must_use_two_factor(user):
         raise PermissionDenied(_("Your role must use two-step sign-in; it cannot be turned off."))

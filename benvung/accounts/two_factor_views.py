@@ -4,7 +4,7 @@ user's own account page. Each acts on the signed-in user only (nothing in the UR
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
@@ -27,6 +27,9 @@ from benvung.core.views import apply_service_errors, signed_in_user
 from . import two_factor
 from .forms import TwoFactorCodeForm, TwoFactorEnrolForm
 from .lockout import forgive_account
+
+if TYPE_CHECKING:
+    from .models import User
 
 # New recovery codes wait in the session until the user says they have kept them: shown (and
 # downloadable) until then, never again after.
@@ -175,7 +178,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:recovery_codes")
 
 
-def _account_context(user: Any, disable_form: TwoFactorCodeForm | None = None) -> dict[str, Any]:
+def _account_context(user: User, disable_form: TwoFactorCodeForm | None = None) -> dict[str, Any]:
     enrolled = two_factor.has_two_factor(user)
     return {
         "enrolled": enrolled,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,9 +19,13 @@ from django.views.decorators.http import require_POST
 from benvung.core import audit
 from benvung.core.views import run_service, signed_in_user
 
-from . import permissions, selectors, services
+from . import permissions, roles, selectors, services
 from .forms import AcceptInvitationForm, EmailPasswordResetForm, SignInForm
-from .models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
 
 
 class SignInView(auth_views.LoginView):
@@ -72,13 +76,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-ROLE_HOME_TEMPLATES = {
-    Role.SYSTEM_ADMIN: "accounts/home_system_admin.html",
-    Role.COORDINATOR: "accounts/home_coordinator.html",
-    Role.AGENCY_REPORTER: "accounts/home_agency.html",
-    Role.ENTERPRISE_USER: "accounts/home_enterprise.html",
-    Role.RETAIL_REPORTER: "accounts/home_retail.html",
-}
+def home_template(user: User) -> str:
+    """The home page of the user's highest-ranked role (each role declares its own)."""
+    for key in user.role_list:
+        role = roles.get(key)
+        if role is not None:
+            return role.home_template
+    raise PermissionDenied(_("Your account has no role. Contact the coordinator."))
 
 
 @login_required
@@ -86,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page after signing in."""
     user = signed_in_user(request)
     context = selectors.home_context(viewer=user)
-    return render(request, ROLE_HOME_TEMPLATES[Role(user.role)], context)
+    return render(request, home_template(user), context)
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -118,7 +122,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def revoke_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(selectors.invitation_list(viewer=request.user), pk=pk)
-    services.invitation_revoke(actor=request.user, invitation=invitation)
+    services.invitation_revoke(actor=signed_in_user(request), invitation=invitation)
     messages.success(
         request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
     )
@@ -132,7 +136,7 @@ def set_user_active(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_user(request.user, other):
         raise PermissionDenied
     active = request.POST.get("active") == "1"
-    services.user_set_active(actor=request.user, user=other, active=active)
+    services.user_set_active(actor=signed_in_user(request), user=other, active=active)
     if active:
         messages.success(request, _("%(name)s can sign in again.") % {"name": other.full_name})
     else:
@@ -140,16 +144,15 @@ def set_user_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("directory:organisation_detail", pk=other.organisation_id)
 
 
-def invitation_roles_for(organisation: Any, actor: Any) -> list[tuple[str, str | Promise]]:
+def invitation_roles_for(
+    organisation: Any, actor: User | AnonymousUser
+) -> list[tuple[str, str | Promise]]:
     """The roles this actor can give to a user of this organisation."""
-    from .models import ROLE_ORGANISATION_KIND
-
-    roles: list[tuple[str, str | Promise]] = [
-        (value, label)
-        for value, label in Role.choices
-        if ROLE_ORGANISATION_KIND[value] == organisation.kind
-        and permissions.can_grant_role(actor, value)
+    coordinating = getattr(organisation.specific, "is_coordinator", False)
+    return [
+        (role.key, role.label)
+        for role in roles.registry.values()
+        if role.organisation_kind == organisation.kind
+        and (coordinating or not role.coordinating_agency_only)
+        and permissions.can_grant_role(actor, role.key)
     ]
-    if not getattr(organisation.specific, "is_coordinator", False):
-        roles = [r for r in roles if r[0] != Role.COORDINATOR]
-    return roles

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -14,8 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from benvung.accounts import permissions
-from benvung.accounts.models import Role
+from benvung.core.views import signed_in_user
 from benvung.directory.models import (
     AdministrativeUnit,
     Enterprise,
@@ -23,11 +22,14 @@ from benvung.directory.models import (
     Organisation,
     Site,
 )
-from benvung.outreach import selectors, services
+from benvung.outreach import permissions, selectors, services
 from benvung.outreach.models import OutreachActivity, SCPModel
 from benvung.plans.models import ContentArea
 
 from .common import MAX_OFFSET, Id, Int, Text, answers, iso, paged
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 router = Router(tags=["outreach"])
 
@@ -234,16 +236,16 @@ def _activity_data(payload: ActivityIn) -> tuple[services.ActivityData, Organisa
     return data, owner
 
 
-def _own_enterprise(user: Any) -> Organisation | None:
+def _own_enterprise(user: User) -> Organisation | None:
     """An enterprise user's models are always its own enterprise's (as on the page)."""
-    if permissions.is_coordinator(user) or getattr(user, "role", None) != Role.ENTERPRISE_USER:
+    if not permissions.records_own_scp_models_only(user):
         return None
     return user.organisation
 
 
 def _model_data(request: HttpRequest, payload: SCPModelIn) -> services.SCPModelData:
     problems: dict[str, list[str]] = {}
-    organisation = _own_enterprise(request.user) or _one(
+    organisation = _own_enterprise(signed_in_user(request)) or _one(
         Enterprise, payload.organisation_id, "organisation_id", problems
     )
     data = services.SCPModelData(
@@ -295,7 +297,9 @@ def activity_detail(request: HttpRequest, activity_id: Id) -> dict[str, Any]:
 def activity_create(request: HttpRequest, payload: ActivityIn) -> dict[str, Any]:
     _require(permissions.can_record_activities(request.user))
     data, owner = _activity_data(payload)
-    return _activity(services.activity_create(actor=request.user, data=data, owner=owner))
+    return _activity(
+        services.activity_create(actor=signed_in_user(request), data=data, owner=owner)
+    )
 
 
 @router.put(
@@ -309,7 +313,10 @@ def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityIn) 
     data, _owner = _activity_data(payload)
     return _activity(
         services.activity_update(
-            actor=request.user, activity=activity, data=data, expected_version=payload.version
+            actor=signed_in_user(request),
+            activity=activity,
+            data=data,
+            expected_version=payload.version,
         )
     )
 
@@ -344,7 +351,7 @@ def scp_model_detail(request: HttpRequest, model_id: Id) -> dict[str, Any]:
 def scp_model_create(request: HttpRequest, payload: SCPModelIn) -> dict[str, Any]:
     _require(permissions.can_record_scp_models(request.user))
     data = _model_data(request, payload)
-    return _model(services.scp_model_create(actor=request.user, data=data))
+    return _model(services.scp_model_create(actor=signed_in_user(request), data=data))
 
 
 @router.put(
@@ -358,6 +365,6 @@ def scp_model_update(request: HttpRequest, model_id: Id, payload: SCPModelIn) ->
     data = _model_data(request, payload)
     return _model(
         services.scp_model_update(
-            actor=request.user, model=model, data=data, expected_version=payload.version
+            actor=signed_in_user(request), model=model, data=data, expected_version=payload.version
         )
     )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from benvung.core.views import signed_in_user
 from benvung.reporting import selectors, services
 from benvung.reporting.forms import MAX_BUDGET_VND, MAX_COUNT
 from benvung.reporting.models import AgencyReport, ReportingCycle, TaskReport
@@ -153,7 +154,7 @@ def _report(request: HttpRequest, report: AgencyReport) -> dict[str, Any]:
     )
     return {
         **_summary(report),
-        "editable": services.report_is_editable(request.user, report),
+        "editable": services.report_is_editable(signed_in_user(request), report),
         "summary": report.summary,
         "difficulties": report.difficulties,
         "proposals": report.proposals,
@@ -238,7 +239,7 @@ def report_start(request: HttpRequest, cycle_id: Id) -> dict[str, Any]:
     agency = getattr(request.user, "organisation", None)
     if agency is None:
         raise PermissionDenied(_("You are not allowed to do this."))
-    report = services.report_start(actor=request.user, cycle=cycle, agency=agency)
+    report = services.report_start(actor=signed_in_user(request), cycle=cycle, agency=agency)
     return _report(request, report)
 
 
@@ -276,7 +277,7 @@ def report_save(request: HttpRequest, report_id: Id, payload: ReportIn) -> dict[
         for task in payload.tasks
     ]
     saved = services.report_save(
-        actor=request.user,
+        actor=signed_in_user(request),
         report=report,
         version=payload.version,
         fields=fields,
@@ -292,5 +293,7 @@ def report_save(request: HttpRequest, report_id: Id, payload: ReportIn) -> dict[
 )
 def report_submit(request: HttpRequest, report_id: Id, payload: SubmitIn) -> dict[str, Any]:
     report = _visible(request, report_id)
-    submitted = services.report_submit(actor=request.user, report=report, version=payload.version)
+    submitted = services.report_submit(
+        actor=signed_in_user(request), report=report, version=payload.version
+    )
     return _report(request, submitted)

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
-from benvung.accounts import permissions
 from benvung.core.concurrency import StaleEdit
+from benvung.core.views import signed_in_user
 from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
-from benvung.resources import changes, efficiency, selectors, services
+from benvung.resources import changes, efficiency, permissions, selectors, services
 
 from .common import Conflict, Id, Int, Invalid, Text, answers
 
@@ -208,7 +208,7 @@ def submit_site_years(request: HttpRequest, payload: Bulk) -> Status:
                     continue
                 try:
                     written = services.site_year_write(
-                        actor=request.user,
+                        actor=signed_in_user(request),
                         site=site,
                         year=item.year,
                         allocation_rule=item.allocation_rule,
@@ -312,7 +312,7 @@ def efficiency_of_year(
 ) -> dict[str, Any]:
     """Every enterprise's and sector's figures for the year (coordinators only): submitted
     site years only, unless `include_drafts` counts the drafts too (`drafts_counted` says so)."""
-    if not permissions.is_coordinator(request.user):
+    if not permissions.can_view_efficiency(request.user):
         raise PermissionDenied
     for value in (year, baseline):
         if value is not None and not services.MIN_YEAR <= value <= services.MAX_YEAR:

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from benvung.accounts import permissions
+from benvung.core.views import signed_in_user
 from benvung.directory.models import Organisation
-from benvung.retail import selectors, services
+from benvung.retail import permissions, selectors, services
 from benvung.retail.models import PackagingSurvey
 
 from .common import MAX_OFFSET, Id, Int, Text, answers, iso, paged
@@ -144,7 +144,7 @@ def survey_create(request: HttpRequest, payload: SurveyIn) -> dict[str, Any]:
     # A create never replaces a survey recorded meanwhile for the same outlet and year
     # (version 0: "there was none when I read"); that answers 409, as on the page.
     saved = services.survey_save(
-        actor=request.user,
+        actor=signed_in_user(request),
         data=_data(payload, outlet, payload.year),
         owner=owner,
         expected_version=payload.version if payload.version is not None else 0,
@@ -163,7 +163,7 @@ def survey_update(request: HttpRequest, survey_id: Id, payload: SurveyFields) ->
     if not permissions.can_edit_survey(request.user, survey):
         raise PermissionDenied(_("You are not allowed to do this."))
     saved = services.survey_save(
-        actor=request.user,
+        actor=signed_in_user(request),
         data=_data(payload, survey.outlet, survey.year),
         expected_version=payload.version,
     )

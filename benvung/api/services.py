@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,25 +12,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 
+from . import permissions
 from .models import PREFIX_LENGTH, READ, SCOPES, WRITE, ApiToken, digest, new_raw_token
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 MAX_DAYS = 3660  # ten years: longer is "never", which new tokens may not be
 
 
 def token_issue(
     *,
-    actor: Any,
-    user: Any,
+    actor: User,
+    user: User,
     name: str,
     scopes: Iterable[str] = (READ,),
     days: int | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`, valid `days` (API_TOKEN_DAYS by default); returns it with the raw
     value, which is never stored. Reading only unless `scopes` says "write" too."""
-    if not (permissions.is_coordinator(actor) or getattr(actor, "pk", None) == user.pk):
+    if not permissions.can_issue_token(actor, user):
         raise PermissionDenied(_("You are not allowed to do this."))
     problems: dict[str, list[str]] = {}
     if not (name or "").strip():
@@ -71,8 +74,8 @@ def token_issue(
     return token, raw
 
 
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    if not (permissions.is_coordinator(actor) or getattr(actor, "pk", None) == token.user_id):
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if not permissions.can_revoke_token(actor, token):
         raise PermissionDenied(_("You are not allowed to do this."))
     with transaction.atomic():
         token.revoked_at = timezone.now()
@@ -81,7 +84,7 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     return token
 
 
-def tokens_revoke_all(*, user: Any, reason: str) -> int:
+def tokens_revoke_all(*, user: User, reason: str) -> int:
     """Revoke every active token of `user` (their password changed: whoever knew the old one
     may have issued tokens). Returns how many were revoked."""
     with transaction.atomic():

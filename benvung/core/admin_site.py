@@ -14,9 +14,8 @@ def restrict_admin_to_system_administrators(
 
     def has_permission(request: HttpRequest) -> bool:
         user = request.user
-        return bool(
-            user.is_active and getattr(user, "role", None) == "system_admin" and also(request)
-        )
+        # The user model's is_staff: an active system administrator.
+        return bool(user.is_active and user.is_staff and also(request))
 
     site.has_permission = has_permission  # type: ignore[method-assign]
     site.site_header = "Bền Vững"

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from stdnum.vn import mst
 
-from benvung.accounts import two_factor
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles, two_factor
+from benvung.accounts.models import RoleGrant, User
 from benvung.core import audit
 from benvung.core.demo import DEFAULT_SEED
 from benvung.core.loading import LoadReport, Upserter
+from benvung.core.registry import Registry
 from benvung.directory import loaders, selectors
 from benvung.directory.models import (
     AdministrativeUnit,
@@ -372,27 +373,30 @@ def focus_sector_sites() -> list[tuple[Site, str]]:
     return result
 
 
+# The demo accounts of the roles that other apps add (retail's reporter), registered from their
+# hooks.py: the directory knows only the generic roles.
+ACCOUNTS: Registry[DemoAccount] = Registry("demo account")
+
+
 def demo_accounts() -> list[DemoAccount]:
     """One account per role; the organisations they belong to are looked up at load time."""
     return [
         DemoAccount(
-            f"quantri@{DEMO_EMAIL_DOMAIN}", "Nguyễn Văn Quản (mẫu)", Role.SYSTEM_ADMIN, "sct"
+            f"quantri@{DEMO_EMAIL_DOMAIN}", "Nguyễn Văn Quản (mẫu)", roles.SYSTEM_ADMIN, "sct"
         ),
         DemoAccount(
-            f"dieuphoi@{DEMO_EMAIL_DOMAIN}", "Trần Thị Điều (mẫu)", Role.COORDINATOR, "sct"
+            f"dieuphoi@{DEMO_EMAIL_DOMAIN}", "Trần Thị Điều (mẫu)", roles.COORDINATOR, "sct"
         ),
         DemoAccount(
-            f"coquan@{DEMO_EMAIL_DOMAIN}", "Lê Văn Cơ (mẫu)", Role.AGENCY_REPORTER, "snnmt"
+            f"coquan@{DEMO_EMAIL_DOMAIN}", "Lê Văn Cơ (mẫu)", roles.AGENCY_REPORTER, "snnmt"
         ),
         DemoAccount(
             f"doanhnghiep@{DEMO_EMAIL_DOMAIN}",
             "Phạm Thị Doanh (mẫu)",
-            Role.ENTERPRISE_USER,
+            roles.ENTERPRISE_USER,
             "enterprise",
         ),
-        DemoAccount(
-            f"banle@{DEMO_EMAIL_DOMAIN}", "Hoàng Văn Lẻ (mẫu)", Role.RETAIL_REPORTER, "retail"
-        ),
+        *ACCOUNTS.values(),
     ]
 
 
@@ -412,6 +416,11 @@ def _organisation_for(label: str) -> Organisation:
     return Agency.objects.get(key=label)
 
 
+def _snapshot(user: User) -> dict[str, Any]:
+    """The account as the audit trail records it, with the roles it holds."""
+    return {**(audit.snapshot(user, exclude=["last_login"]) or {}), "roles": user.role_list}
+
+
 def _accounts() -> LoadReport:
     report = LoadReport(_("demo accounts"))
     for account in demo_accounts():
@@ -425,22 +434,27 @@ def _accounts() -> LoadReport:
                 organisation=organisation,
                 role=account.role,
                 is_demo=True,
-                is_superuser=account.role == Role.SYSTEM_ADMIN,
+                is_superuser=account.role == roles.SYSTEM_ADMIN,
             )
-            audit.record(actor=None, action="user.create", target=user, after=audit.snapshot(user))
+            audit.record(actor=None, action="user.create", target=user, after=_snapshot(user))
             report.created += 1
             continue
         # Demo accounts are put back as printed: their organisation, role and published password.
-        before = audit.snapshot(user, exclude=["last_login"])
+        before = _snapshot(user)
         user.organisation_id = organisation.pk
-        user.role = account.role
         user.is_active = True
+        user.is_superuser = account.role == roles.SYSTEM_ADMIN
+        roles_reset = user.roles != {account.role}
+        if roles_reset:
+            RoleGrant.objects.filter(user=user).exclude(role=account.role).delete()
+            RoleGrant.objects.get_or_create(user=user, role=account.role)
+            user.forget_roles()
         password_reset = not user.check_password(DEMO_PASSWORD)
         if password_reset:
             user.set_password(DEMO_PASSWORD)
         # ... without the authenticator app a visitor set up: the next one enrols their own.
         two_factor_reset = two_factor.two_factor_remove(user=user)
-        after = audit.snapshot(user, exclude=["last_login"])
+        after = _snapshot(user)
         if after != before or password_reset or two_factor_reset:
             user.save()
             audit.record(
@@ -461,7 +475,8 @@ def demo_user(role: str) -> User | None:
     """The first active demo account of `role` (who records what the other apps' demo rows
     say a user recorded)."""
     return (
-        User.objects.filter(is_demo=True, role=role, is_active=True)
+        User.objects.with_role(role)
+        .filter(is_demo=True, is_active=True)
         .select_related("organisation")
         .order_by("pk")
         .first()
@@ -476,7 +491,7 @@ def signins() -> list[dict[str, Any]]:
         if user is not None:
             rows.append(
                 {
-                    "role": Role(account.role).label,
+                    "role": roles.label(account.role),
                     "email": account.email,
                     "password": DEMO_PASSWORD,
                     "organisation": user.organisation.name,

@@ -3,7 +3,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts import permissions as account_permissions
 from benvung.core import audit_labels, loading, navigation
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
@@ -56,7 +55,7 @@ navigation.register(
         _("Organisations"),
         "directory:organisation_list",
         80,
-        account_permissions.can_manage_organisations,
+        permissions.can_manage_organisations,
     )
 )
 navigation.register(
@@ -65,7 +64,7 @@ navigation.register(
         _("Successions"),
         "directory:succession_list",
         90,
-        account_permissions.can_manage_organisations,
+        permissions.can_manage_organisations,
     )
 )
 navigation.register(

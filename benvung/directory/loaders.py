@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +38,9 @@ from .models import (
     OrganisationSuccession,
     Sector,
 )
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 Unit = AdministrativeUnit
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -68,14 +71,14 @@ def _decimal(value: Any, places: int = 6) -> Decimal | None:
 # --- Administrative units --------------------------------------------------------------------
 
 
-def load_administrative_units(*, actor: Any = None) -> list[LoadReport]:
+def load_administrative_units(*, actor: User | None = None) -> list[LoadReport]:
     with transaction.atomic():
         current = _load_current_map(actor)
         former, successions = _load_former_map(actor)
     return [current.report, former.report, successions.report]
 
 
-def _load_current_map(actor: Any) -> Upserter[Unit]:
+def _load_current_map(actor: User | None) -> Upserter[Unit]:
     from vietnam_provinces import Province, VietNamDivisionType, Ward
     from vietnamadminunits.database import query
 
@@ -155,7 +158,9 @@ def _load_current_map(actor: Any) -> Upserter[Unit]:
     return units
 
 
-def _load_former_map(actor: Any) -> tuple[Upserter[Unit], Upserter[AdministrativeUnitSuccession]]:
+def _load_former_map(
+    actor: User | None,
+) -> tuple[Upserter[Unit], Upserter[AdministrativeUnitSuccession]]:
     from vietnamadminunits.converter import converter_2025
     from vietnamadminunits.database import query
 
@@ -322,7 +327,7 @@ def _load_former_map(actor: Any) -> tuple[Upserter[Unit], Upserter[Administrativ
 
 def load_sectors(
     *,
-    actor: Any = None,
+    actor: User | None = None,
     vsic_path: Path = FIXTURES / "vsic-2018.csv",
     focus_path: Path = FIXTURES / "focus-sectors.csv",
 ) -> list[LoadReport]:
@@ -396,7 +401,7 @@ def load_sectors(
 
 
 def load_industrial_areas(
-    *, actor: Any = None, path: Path = FIXTURES / "industrial-parks-seed.csv"
+    *, actor: User | None = None, path: Path = FIXTURES / "industrial-parks-seed.csv"
 ) -> list[LoadReport]:
     """Seed parks and clusters; they stay 'unofficial' until an administrator confirms them.
 
@@ -469,7 +474,7 @@ def _short_district(name: str) -> str:
 
 def load_agencies(
     *,
-    actor: Any = None,
+    actor: User | None = None,
     agencies_path: Path = FIXTURES / "agencies.csv",
     successions_path: Path = FIXTURES / "agency-successions.csv",
 ) -> list[LoadReport]:

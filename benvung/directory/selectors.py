@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.core.text import search_key
 
-from . import geography
+from . import geography, permissions
 from .models import (
     AdministrativeUnit,
     Enterprise,
@@ -26,6 +26,11 @@ from .models import (
     Site,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
+
 Unit = AdministrativeUnit
 
 
@@ -34,17 +39,17 @@ Unit = AdministrativeUnit
 
 def organisation_list(
     *,
-    viewer: Any,
+    viewer: User | AnonymousUser,
     kind: str | None = None,
     query: str = "",
     state: str = "current",
     focus_sector: str | None = None,
     is_demo: bool | None = None,
 ) -> QuerySet[Organisation]:
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_organisation(viewer):
         qs = Organisation.objects.all()
-    elif permissions._role(viewer) is not None:
-        qs = Organisation.objects.filter(pk=viewer.organisation_id)
+    elif (user := active_user(viewer)) is not None:
+        qs = Organisation.objects.filter(pk=user.organisation_id)
     else:
         return Organisation.objects.none()
     if kind:
@@ -67,7 +72,7 @@ def organisation_list(
     ).order_by("kind", "name")
 
 
-def organisation_detail(*, viewer: Any, pk: int) -> Organisation:
+def organisation_detail(*, viewer: User | AnonymousUser, pk: int) -> Organisation:
     """The organisation if the viewer may see it; Organisation.DoesNotExist otherwise."""
     org = (
         organisation_list(viewer=viewer, state="all")
@@ -86,7 +91,7 @@ def organisation_detail(*, viewer: Any, pk: int) -> Organisation:
     return org
 
 
-def organisation_counts(*, viewer: Any) -> dict[str, int]:
+def organisation_counts(*, viewer: User | AnonymousUser) -> dict[str, int]:
     rows = organisation_list(viewer=viewer).order_by().values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
 
@@ -106,11 +111,13 @@ def enterprise_sectors(enterprise: Enterprise) -> list[EnterpriseSector]:
     )
 
 
-def site_list(*, viewer: Any, enterprise: Enterprise | None = None) -> QuerySet[Site]:
-    if permissions.is_coordinator(viewer):
+def site_list(
+    *, viewer: User | AnonymousUser, enterprise: Enterprise | None = None
+) -> QuerySet[Site]:
+    if permissions.can_view_every_organisation(viewer):
         qs = Site.objects.all()
-    elif permissions._role(viewer) is not None:
-        qs = Site.objects.filter(enterprise_id=viewer.organisation_id)
+    elif (user := active_user(viewer)) is not None:
+        qs = Site.objects.filter(enterprise_id=user.organisation_id)
     else:
         return Site.objects.none()
     if enterprise is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.core.concurrency import lock_for_edit
 from benvung.core.models import SuccessionKind, SuccessionLink, SuccessionStatus
 from benvung.core.succession import creates_cycle, successor_ids_of
 
-from . import selectors
+from . import permissions, selectors
 from .models import (
     AdministrativeUnit,
     Agency,
@@ -34,6 +33,9 @@ from .models import (
     Site,
 )
 from .validators import clean_tax_code
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 Errors = dict[str, list[str]]
 
@@ -175,7 +177,7 @@ def _set_sectors(enterprise: Enterprise, sectors: list[Sector], primary: Sector 
 NOT_DATA = ("version", "updated_by")
 
 
-def _next_version(model: type[Any], obj: Any, stored_version: int, actor: Any) -> None:
+def _next_version(model: type[Any], obj: Any, stored_version: int, actor: User) -> None:
     """A save that changed something is the record's next version (one that changed nothing
     keeps it, so that it refuses nobody else's save)."""
     obj.version = stored_version + 1
@@ -198,7 +200,7 @@ def _organisation_snapshot(org: Organisation) -> dict[str, Any] | None:
 
 def organisation_create(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     fields: Mapping[str, Any],
     sectors: Iterable[Sector] | None = None,
@@ -254,7 +256,7 @@ def _raise_duplicate(org: Organisation, exc: IntegrityError) -> None:
 
 def organisation_update(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     fields: Mapping[str, Any],
     sectors: Iterable[Sector] | None = None,
@@ -311,7 +313,7 @@ def organisation_update(
 
 def _add_succession(
     *,
-    actor: Any,
+    actor: User,
     link_model: type[OrganisationSuccession | IndustrialAreaSuccession],
     predecessor: Any,
     successor: Any,
@@ -376,7 +378,7 @@ def _add_succession(
 
 def organisation_succession_add(
     *,
-    actor: Any,
+    actor: User,
     predecessor: Organisation,
     successor: Organisation,
     effective_date: dt.date | None = None,
@@ -403,7 +405,7 @@ def organisation_succession_add(
 
 def organisation_end(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     valid_to: dt.date,
     successors: Iterable[Organisation] = (),
@@ -460,7 +462,7 @@ def organisation_end(
     return org
 
 
-def succession_confirm(*, actor: Any, link: SuccessionLink) -> SuccessionLink:
+def succession_confirm(*, actor: User, link: SuccessionLink) -> SuccessionLink:
     _require(permissions.can_confirm_reference_data(actor))
     if link.status == SuccessionStatus.CONFIRMED:
         return link
@@ -540,7 +542,7 @@ def _validate_site(site: Site, errors: Errors) -> None:
         )
 
 
-def site_create(*, actor: Any, enterprise: Enterprise, fields: Mapping[str, Any]) -> Site:
+def site_create(*, actor: User, enterprise: Enterprise, fields: Mapping[str, Any]) -> Site:
     _require(permissions.can_manage_sites(actor, enterprise))
     unknown = set(fields) - SITE_FIELDS
     if unknown:
@@ -557,7 +559,7 @@ def site_create(*, actor: Any, enterprise: Enterprise, fields: Mapping[str, Any]
 
 
 def site_update(
-    *, actor: Any, site: Site, fields: Mapping[str, Any], expected_version: int | None = None
+    *, actor: User, site: Site, fields: Mapping[str, Any], expected_version: int | None = None
 ) -> Site:
     """Change a site; refused (StaleEdit) if it was saved since `expected_version`."""
     _require(permissions.can_manage_sites(actor, site.enterprise))
@@ -632,7 +634,7 @@ def _validate_area(area: IndustrialArea, errors: Errors) -> None:
         _add(errors, "latitude", _("Enter both latitude and longitude, or neither."))
 
 
-def industrial_area_create(*, actor: Any, fields: Mapping[str, Any]) -> IndustrialArea:
+def industrial_area_create(*, actor: User, fields: Mapping[str, Any]) -> IndustrialArea:
     _require(permissions.can_confirm_reference_data(actor))
     area = IndustrialArea()
     _assign(area, {k: v for k, v in fields.items() if k in AREA_FIELDS})
@@ -654,7 +656,7 @@ def industrial_area_create(*, actor: Any, fields: Mapping[str, Any]) -> Industri
 
 def industrial_area_update(
     *,
-    actor: Any,
+    actor: User,
     area: IndustrialArea,
     fields: Mapping[str, Any],
     expected_version: int | None = None,
@@ -690,7 +692,7 @@ def industrial_area_update(
     return area
 
 
-def industrial_area_confirm(*, actor: Any, area: IndustrialArea) -> IndustrialArea:
+def industrial_area_confirm(*, actor: User, area: IndustrialArea) -> IndustrialArea:
     """An administrator has checked the seeded row against the official list."""
     _require(permissions.can_confirm_reference_data(actor))
     if area.is_confirmed:
@@ -713,7 +715,7 @@ def industrial_area_confirm(*, actor: Any, area: IndustrialArea) -> IndustrialAr
 
 def industrial_area_succession_add(
     *,
-    actor: Any,
+    actor: User,
     predecessor: IndustrialArea,
     successor: IndustrialArea,
     effective_date: dt.date | None = None,

@@ -12,14 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
+from benvung.accounts import permissions as account_permissions
 from benvung.accounts import selectors as account_selectors
 from benvung.accounts import services as account_services
 from benvung.accounts.forms import InvitationForm
 from benvung.accounts.views import invitation_roles_for
 from benvung.core.views import paginate, run_service, signed_in_user
 
-from . import address_lookup, selectors, services
+from . import address_lookup, permissions, selectors, services
 from .forms import (
     FORM_OF_KIND,
     AddressLookupForm,
@@ -57,7 +57,7 @@ def _service_fields(form: Any) -> dict[str, Any]:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_coordinator(request.user):
+    if not permissions.can_view_every_organisation(request.user):
         # Everyone else has exactly one organisation: their own.
         own = signed_in_user(request).organisation_id
         return redirect("directory:organisation_detail", pk=own)
@@ -88,14 +88,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "can_manage": permissions.can_manage_organisations(request.user),
         "can_edit": permissions.can_edit_organisation_profile(request.user, org),
-        "can_invite": permissions.can_invite_users(request.user, org) and org.is_current,
+        "can_invite": account_permissions.can_invite_users(request.user, org) and org.is_current,
     }
     if org.kind == Organisation.Kind.ENTERPRISE:
         # `specific` gives an enterprise-kind organisation as its Enterprise row.
         enterprise = cast(Enterprise, org)
         context["sectors"] = selectors.enterprise_sectors(enterprise)
         context["sites"] = selectors.site_list(viewer=request.user, enterprise=enterprise)
-        context["can_manage_sites"] = permissions.can_manage_sites(request.user, org)
+        context["can_manage_sites"] = permissions.can_manage_sites(request.user, enterprise)
     return render(request, "directory/organisation_detail.html", context)
 
 
@@ -110,7 +110,7 @@ def organisation_create(request: HttpRequest, kind: str) -> HttpResponse:
         request,
         form,
         lambda data: services.organisation_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             kind=kind,
             fields=_service_fields(form),
             sectors=data.get("sectors"),
@@ -138,7 +138,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.organisation_update(
-            actor=request.user,
+            actor=signed_in_user(request),
             organisation=org,
             fields=_service_fields(form),
             sectors=data.get("sectors") if "sectors" in form.fields else None,
@@ -171,7 +171,9 @@ def organisation_end(request: HttpRequest, pk: int) -> HttpResponse:
     ended = run_service(
         request,
         form,
-        lambda data: services.organisation_end(actor=request.user, organisation=org, **data),
+        lambda data: services.organisation_end(
+            actor=signed_in_user(request), organisation=org, **data
+        ),
     )
     if ended is not None:
         messages.success(request, _("%(name)s was marked as ended.") % {"name": org.name})
@@ -189,7 +191,7 @@ def succession_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.organisation_succession_add(
-            actor=request.user, predecessor=org, **data
+            actor=signed_in_user(request), predecessor=org, **data
         ),
     )
     if link is not None:
@@ -204,7 +206,7 @@ def succession_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_confirm_reference_data(request.user):
         raise PermissionDenied
     link = get_object_or_404(OrganisationSuccession, pk=pk)
-    services.succession_confirm(actor=request.user, link=link)
+    services.succession_confirm(actor=signed_in_user(request), link=link)
     messages.success(request, _("The succession %(link)s is confirmed.") % {"link": link})
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -234,7 +236,7 @@ def succession_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
     org = _visible_organisation(request, pk)
-    if not permissions.can_invite_users(request.user, org):
+    if not account_permissions.can_invite_users(request.user, org):
         raise PermissionDenied
     roles = invitation_roles_for(org, request.user)
     form = InvitationForm(request.POST or None, roles=roles)
@@ -242,7 +244,7 @@ def invite_user(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: account_services.invitation_create(
-            actor=request.user, organisation=org, **data
+            actor=signed_in_user(request), organisation=org, **data
         ),
     )
     if created is not None:
@@ -270,7 +272,9 @@ def site_create(request: HttpRequest, pk: int) -> HttpResponse:
     site = run_service(
         request,
         form,
-        lambda data: services.site_create(actor=request.user, enterprise=enterprise, fields=data),
+        lambda data: services.site_create(
+            actor=signed_in_user(request), enterprise=enterprise, fields=data
+        ),
     )
     if site is not None:
         messages.success(request, _("The site was added."))
@@ -288,7 +292,10 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.site_update(
-            actor=request.user, site=site, fields=data, expected_version=form.expected_version
+            actor=signed_in_user(request),
+            site=site,
+            fields=data,
+            expected_version=form.expected_version,
         ),
     )
     if saved is not None:
@@ -354,7 +361,9 @@ def industrial_area_form(request: HttpRequest, pk: int | None = None) -> HttpRes
         saved = run_service(
             request,
             form,
-            lambda data: services.industrial_area_create(actor=request.user, fields=data),
+            lambda data: services.industrial_area_create(
+                actor=signed_in_user(request), fields=data
+            ),
         )
     else:
         existing = area
@@ -362,7 +371,7 @@ def industrial_area_form(request: HttpRequest, pk: int | None = None) -> HttpRes
             request,
             form,
             lambda data: services.industrial_area_update(
-                actor=request.user,
+                actor=signed_in_user(request),
                 area=existing,
                 fields=data,
                 expected_version=form.expected_version,
@@ -394,7 +403,7 @@ def industrial_area_succession_add(request: HttpRequest, pk: int) -> HttpRespons
         request,
         form,
         lambda data: services.industrial_area_succession_add(
-            actor=request.user, predecessor=area, **data
+            actor=signed_in_user(request), predecessor=area, **data
         ),
     )
     if link is not None:
@@ -411,7 +420,7 @@ def industrial_area_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     area = get_object_or_404(IndustrialArea, pk=pk)
     if not permissions.can_confirm_reference_data(request.user):
         raise PermissionDenied
-    services.industrial_area_confirm(actor=request.user, area=area)
+    services.industrial_area_confirm(actor=signed_in_user(request), area=area)
     messages.success(request, _("%(area)s is now confirmed.") % {"area": area})
     return redirect("directory:industrial_area_detail", pk=area.pk)
 

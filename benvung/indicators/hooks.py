@@ -3,9 +3,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts import permissions
 from benvung.core import navigation
 from benvung.core.navigation import MenuEntry
+
+from . import permissions
 
 navigation.register(
     MenuEntry(
@@ -13,6 +14,6 @@ navigation.register(
         _("Indicators dashboard"),
         "indicators:dashboard",
         120,
-        permissions.is_coordinator,
+        permissions.can_view_indicator_dashboard,
     )
 )

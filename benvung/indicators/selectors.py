@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -12,13 +12,17 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.plans.models import Plan, Target
 from benvung.reporting import selectors as reporting
 
-from . import calculations, registry
+from . import calculations, permissions, registry
 from .models import IndicatorResult, Status, StatusOverride
 from .services import active_overrides, coverage_json
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 
 @dataclass
@@ -356,9 +360,9 @@ def result_get(*, indicator: str, year: int, scope_kind: str, scope_key: str) ->
     )
 
 
-def result_inputs(*, viewer: Any, result: IndicatorResult) -> list[dict[str, Any]]:
+def result_inputs(*, viewer: User | AnonymousUser, result: IndicatorResult) -> list[dict[str, Any]]:
     """The records a figure came from (names of enterprises, outlets...): coordinators only."""
-    if not permissions.is_coordinator(viewer):
+    if not permissions.can_view_result_inputs(viewer):
         raise PermissionDenied
     return list(result.inputs)
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,12 +15,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.plans.models import Plan, Target
 
-from . import registry
+from . import permissions, registry
 from .models import OVERRIDE_STATUSES, IndicatorResult, StatusOverride
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -263,10 +265,10 @@ def stale_codes() -> set[str]:
 
 
 def status_override_set(
-    *, actor: Any, target: Target, year: int, status: str, reason: str
+    *, actor: User, target: Target, year: int, status: str, reason: str
 ) -> StatusOverride:
     """The coordinator's status for a target and year replaces the computed one (audited)."""
-    if not permissions.is_coordinator(actor):
+    if not permissions.can_override_status(actor):
         raise PermissionDenied(_("Only the coordinator may override a status."))
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
@@ -304,8 +306,8 @@ def status_override_set(
     return override
 
 
-def status_override_withdraw(*, actor: Any, override: StatusOverride) -> StatusOverride:
-    if not permissions.is_coordinator(actor):
+def status_override_withdraw(*, actor: User, override: StatusOverride) -> StatusOverride:
+    if not permissions.can_override_status(actor):
         raise PermissionDenied(_("Only the coordinator may override a status."))
     with transaction.atomic():
         override = StatusOverride.objects.select_for_update().get(pk=override.pk)

@@ -16,18 +16,17 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
-from benvung.core.views import apply_service_errors
+from benvung.core.views import apply_service_errors, signed_in_user
 from benvung.plans.models import Plan, Target
 from benvung.portal import selectors as portal
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import StatusOverrideForm
 from .models import IndicatorResult, StatusOverride
 
 
-def _coordinator(request: HttpRequest) -> None:
-    if not permissions.is_coordinator(request.user):
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied
 
 
@@ -40,7 +39,7 @@ def _plan() -> Plan:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _coordinator(request)
+    _require(permissions.can_view_indicator_dashboard(request.user))
     plan = _plan()
     year = portal.asked_year(plan, request.GET.get("year"))
     # Off by default: the dashboard shows what the public sees unless asked for the drafts.
@@ -101,7 +100,7 @@ def _target_page(
 
 @login_required
 def target(request: HttpRequest, code: str) -> HttpResponse:
-    _coordinator(request)
+    _require(permissions.can_view_indicator_dashboard(request.user))
     plan = _plan()
     target = get_object_or_404(portal.target_list(plan), code=code)
     return _target_page(request, target, portal.asked_year(plan, request.GET.get("year")))
@@ -110,7 +109,7 @@ def target(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def override_set(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    _coordinator(request)
+    _require(permissions.can_override_status(request.user))
     plan = _plan()
     target = get_object_or_404(portal.target_list(plan), code=code)
     if year not in plan.years():
@@ -119,7 +118,7 @@ def override_set(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.status_override_set(
-                actor=request.user,
+                actor=signed_in_user(request),
                 target=target,
                 year=year,
                 status=form.cleaned_data["status"],
@@ -140,10 +139,10 @@ def override_set(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def override_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    _coordinator(request)
+    _require(permissions.can_override_status(request.user))
     override = get_object_or_404(StatusOverride.objects.select_related("target"), pk=pk)
     try:
-        services.status_override_withdraw(actor=request.user, override=override)
+        services.status_override_withdraw(actor=signed_in_user(request), override=override)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

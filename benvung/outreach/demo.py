@@ -39,7 +39,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core import audit
 from benvung.core.demo import Row, Sync
 from benvung.core.loading import LoadReport
@@ -300,24 +301,23 @@ class Province:
 class Personas:
     coordinator: User | None
     agency_reporter: User | None
-    retail_reporter: User | None
     enterprise_user: User | None
 
 
 def _personas() -> Personas:
     def first(role: str) -> User | None:
         return (
-            User.objects.filter(is_demo=True, role=role, is_active=True)
+            User.objects.with_role(role)
+            .filter(is_demo=True, is_active=True)
             .select_related("organisation")
             .order_by("pk")
             .first()
         )
 
     return Personas(
-        first(Role.COORDINATOR),
-        first(Role.AGENCY_REPORTER),
-        first(Role.RETAIL_REPORTER),
-        first(Role.ENTERPRISE_USER),
+        first(roles.COORDINATOR),
+        first(roles.AGENCY_REPORTER),
+        first(roles.ENTERPRISE_USER),
     )
 
 

@@ -3,7 +3,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts import permissions
 from benvung.core import audit_labels, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
@@ -11,7 +10,7 @@ from benvung.indicators import registry as indicators
 from benvung.reporting import recorded
 from benvung.reports import sections
 
-from . import demo, measures, report_sections, selectors
+from . import demo, measures, permissions, report_sections, selectors
 from .imports import ActivityImporter, SCPModelImporter
 
 audit_labels.register(

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benvung.accounts import permissions
 from benvung.core import tableimport as ti
 from benvung.core.xlsx import as_text, norm
 from benvung.directory import selectors as directory_selectors
@@ -30,8 +29,13 @@ from benvung.directory.models import (
 from benvung.directory.validators import clean_tax_code
 from benvung.plans.models import ContentArea
 
-from . import services
+from . import permissions, services
 from .models import OutreachActivity, SCPModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 SEPARATOR_HINT = gettext_lazy("Several may be written, separated by semicolons (;).")
 
@@ -163,7 +167,7 @@ class ActivityImporter(ti.Importer):
     )
 
     @classmethod
-    def can_use(cls, user: Any) -> bool:
+    def can_use(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_record_activities(user)
 
     @classmethod
@@ -339,7 +343,7 @@ class SCPModelImporter(ti.Importer):
     )
 
     @classmethod
-    def can_use(cls, user: Any) -> bool:
+    def can_use(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_record_scp_models(user)
 
     @classmethod

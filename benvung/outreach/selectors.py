@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.core.models import AuditEvent
 from benvung.directory.models import Organisation
 
+from . import permissions
 from .models import OutreachActivity, SCPModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 
 def activity_list(
     *,
-    viewer: Any,
+    viewer: User | AnonymousUser,
     year: int | None = None,
     kind: str = "",
     organiser: Organisation | int | None = None,
@@ -23,11 +29,11 @@ def activity_list(
     """Activities the viewer may read: coordinators all, others those their organisation
     recorded."""
     qs = OutreachActivity.objects.select_related("owner", "organiser")
-    if not permissions.is_coordinator(viewer):
-        organisation_id = getattr(viewer, "organisation_id", None)
-        if organisation_id is None or not getattr(viewer, "is_authenticated", False):
+    if not permissions.can_view_every_record(viewer):
+        user = active_user(viewer)
+        if user is None:
             return qs.none()
-        qs = qs.filter(owner_id=organisation_id)
+        qs = qs.filter(owner_id=user.organisation_id)
     if year:
         qs = qs.filter(start_date__year=year)
     if kind:
@@ -37,14 +43,14 @@ def activity_list(
     return qs
 
 
-def activity_years(*, viewer: Any) -> list[int]:
+def activity_years(*, viewer: User | AnonymousUser) -> list[int]:
     return sorted(
         {d.year for d in activity_list(viewer=viewer).values_list("start_date", flat=True)},
         reverse=True,
     )
 
 
-def activity_organisers(*, viewer: Any) -> QuerySet[Organisation]:
+def activity_organisers(*, viewer: User | AnonymousUser) -> QuerySet[Organisation]:
     """The organisers of the activities the viewer may read (for the list's filter)."""
     ids = activity_list(viewer=viewer).values("organiser_id")
     return Organisation.objects.filter(pk__in=ids).order_by("name")
@@ -52,7 +58,7 @@ def activity_organisers(*, viewer: Any) -> QuerySet[Organisation]:
 
 def scp_model_list(
     *,
-    viewer: Any,
+    viewer: User | AnonymousUser,
     year: int | None = None,
     kind: str = "",
     state: str = "",
@@ -60,11 +66,11 @@ def scp_model_list(
     """Models the viewer may read: coordinators all; others those their organisation recorded,
     and an enterprise also the models recorded about it."""
     qs = SCPModel.objects.select_related("owner", "organisation", "site")
-    if not permissions.is_coordinator(viewer):
-        organisation_id = getattr(viewer, "organisation_id", None)
-        if organisation_id is None or not getattr(viewer, "is_authenticated", False):
+    if not permissions.can_view_every_record(viewer):
+        user = active_user(viewer)
+        if user is None:
             return qs.none()
-        qs = qs.filter(Q(owner_id=organisation_id) | Q(organisation_id=organisation_id))
+        qs = qs.filter(Q(owner_id=user.organisation_id) | Q(organisation_id=user.organisation_id))
     if year:
         qs = qs.filter(year=year)
     if kind:
@@ -74,7 +80,7 @@ def scp_model_list(
     return qs
 
 
-def scp_model_years(*, viewer: Any) -> list[int]:
+def scp_model_years(*, viewer: User | AnonymousUser) -> list[int]:
     return sorted(set(scp_model_list(viewer=viewer).values_list("year", flat=True)), reverse=True)
 
 

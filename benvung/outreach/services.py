@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,14 +21,17 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.core.concurrency import lock_for_edit, mark_saved
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
 from benvung.reporting import attachments
 
+from . import permissions
 from .models import OutreachActivity, SCPModel
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # what the database constraint on SCPModel.year allows
 MAX_TITLE = 300
@@ -280,7 +283,7 @@ def _raise_if(problems: dict[str, list[str]]) -> None:
 
 def activity_create(
     *,
-    actor: Any,
+    actor: User,
     data: ActivityData,
     owner: Organisation | None = None,
     evidence_file: EvidenceFile | None = None,
@@ -314,7 +317,7 @@ def activity_create(
 
 def activity_update(
     *,
-    actor: Any,
+    actor: User,
     activity: OutreachActivity,
     data: ActivityData,
     evidence_file: EvidenceFile | None = None,
@@ -357,7 +360,7 @@ def activity_update(
     return locked
 
 
-def activity_delete(*, actor: Any, activity: OutreachActivity) -> None:
+def activity_delete(*, actor: User, activity: OutreachActivity) -> None:
     if not permissions.can_edit_activity(actor, activity):
         raise PermissionDenied(_("You are not allowed to do this."))
     with transaction.atomic():
@@ -537,7 +540,7 @@ def _write_model(model: SCPModel, data: SCPModelData, flags: list[str]) -> None:
 
 def scp_model_create(
     *,
-    actor: Any,
+    actor: User,
     data: SCPModelData,
     owner: Organisation | None = None,
     evidence_file: EvidenceFile | None = None,
@@ -574,7 +577,7 @@ def scp_model_create(
 
 def scp_model_update(
     *,
-    actor: Any,
+    actor: User,
     model: SCPModel,
     data: SCPModelData,
     evidence_file: EvidenceFile | None = None,
@@ -610,7 +613,9 @@ def scp_model_update(
         elif remove_evidence_file and locked.evidence_file:
             old_file = locked.evidence_file.name or ""
             locked.evidence_file = ""
-        if locked.state != SCPModel.State.PROPOSED and not permissions.is_coordinator(actor):
+        if locked.state != SCPModel.State.PROPOSED and not permissions.can_review_scp_model(
+            actor, locked
+        ):
             locked.state = SCPModel.State.PROPOSED
         locked.save()
         _delete_file_on_commit(locked, old_file)
@@ -625,7 +630,7 @@ def scp_model_update(
 
 
 def scp_model_review(
-    *, actor: Any, model: SCPModel, state: str, note: str, expected_version: int | None = None
+    *, actor: User, model: SCPModel, state: str, note: str, expected_version: int | None = None
 ) -> SCPModel:
     """The coordinator verifies a model or does not accept it (with the reason); refused
     (StaleEdit) if the model was changed since `expected_version`: the verdict is on the
@@ -662,7 +667,7 @@ def scp_model_review(
     return locked
 
 
-def scp_model_delete(*, actor: Any, model: SCPModel) -> None:
+def scp_model_delete(*, actor: User, model: SCPModel) -> None:
     if not permissions.can_edit_scp_model(actor, model):
         raise PermissionDenied(_("You are not allowed to do this."))
     with transaction.atomic():
@@ -680,11 +685,11 @@ def scp_model_delete(*, actor: Any, model: SCPModel) -> None:
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _owner(actor: Any, owner: Organisation | None) -> Organisation:
+def _owner(actor: User, owner: Organisation | None) -> Organisation:
     """The organisation that answers for a new record: the actor's own, unless a coordinator
     records on another's behalf."""
     own = getattr(actor, "organisation", None)
@@ -692,6 +697,6 @@ def _owner(actor: Any, owner: Organisation | None) -> Organisation:
         if own is None:
             raise PermissionDenied(_("Your account belongs to no organisation."))
         return own
-    if not permissions.is_coordinator(actor):
+    if not permissions.can_record_for_another_organisation(actor):
         raise PermissionDenied(_("You may only record on behalf of your own organisation."))
     return owner

@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
 from benvung.core.concurrency import StaleEdit
 from benvung.core.views import apply_service_errors, paginate, show_stale, signed_in_user
 from benvung.reporting.attachments import CONTENT_TYPES
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -106,7 +105,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def _activity_form_page(request: HttpRequest, activity: OutreachActivity | None) -> HttpResponse:
     user = signed_in_user(request)
-    choose_owner = activity is None and permissions.is_coordinator(user)
+    choose_owner = activity is None and permissions.can_record_for_another_organisation(user)
     has_file = bool(activity and activity.evidence_file)
     if request.method == "POST":
         form = ActivityForm(
@@ -196,7 +195,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _editable_activity(request, pk)
     if request.method == "POST":
-        services.activity_delete(actor=request.user, activity=activity)
+        services.activity_delete(actor=signed_in_user(request), activity=activity)
         messages.success(request, _("The activity was deleted."))
         return redirect("outreach:activity_list")
     return render(
@@ -243,7 +242,7 @@ def _editable_model(request: HttpRequest, pk: int) -> SCPModel:
 def _own_enterprise(request: HttpRequest) -> Any:
     """An enterprise user's own enterprise: its models are always its own."""
     user = signed_in_user(request)
-    if permissions.is_coordinator(user) or user.role != "enterprise_user":
+    if not permissions.records_own_scp_models_only(user):
         return None
     return user.organisation
 
@@ -397,7 +396,7 @@ def scp_model_review(request: HttpRequest, pk: int) -> HttpResponse:
 def scp_model_delete(request: HttpRequest, pk: int) -> HttpResponse:
     model = _editable_model(request, pk)
     if request.method == "POST":
-        services.scp_model_delete(actor=request.user, model=model)
+        services.scp_model_delete(actor=signed_in_user(request), model=model)
         messages.success(request, _("The model was deleted."))
         return redirect("outreach:scp_model_list")
     from django.urls import reverse

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.conf import settings
@@ -42,6 +42,9 @@ from .models import (
     TaskAssignment,
     TaskGroup,
 )
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 SCHEMA_PATH = Path(settings.BASE_DIR) / "plans" / "plan.schema.json"
 DEFAULT_PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "ke-hoach-202-KH-UBND-2022.yaml"
@@ -423,13 +426,13 @@ def check(path: Path) -> ParsedFile:
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def load_plan(path: Path = DEFAULT_PLAN_FILE, *, actor: Any = None) -> LoadResult:
+def load_plan(path: Path = DEFAULT_PLAN_FILE, *, actor: User | None = None) -> LoadResult:
     parsed = check(path)
     with transaction.atomic():
         return _write(parsed, actor)
 
 
-def _write(parsed: ParsedFile, actor: Any) -> LoadResult:
+def _write(parsed: ParsedFile, actor: User | None) -> LoadResult:
     data = parsed.data
     agencies = {a.key: a for a in Agency.objects.exclude(key__isnull=True)}
     p = data["plan"]
@@ -651,7 +654,7 @@ def _set_assignments(
     item: dict[str, Any],
     agencies: dict[str | None, Agency],
     groups: dict[str, AgencyGroup],
-    actor: Any,
+    actor: User | None,
 ) -> bool:
     """Replace the task's assignees if the file changed them; True when an existing list
     changed (a new task's assignees are part of its creation)."""

@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core.tasks import send_email_after_commit
 from benvung.directory.models import Organisation
 
@@ -54,7 +55,8 @@ def due_today(cycle: ReportingCycle, today: dt.date) -> Due | None:
 
 def recipients_of(agency: Organisation) -> list[str]:
     emails = list(
-        User.objects.filter(organisation=agency, role=Role.AGENCY_REPORTER, is_active=True)
+        User.objects.with_role(roles.AGENCY_REPORTER)
+        .filter(organisation=agency, is_active=True)
         .order_by("email")
         .values_list("email", flat=True)
     )

@@ -5,41 +5,48 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.directory.models import Agency, Organisation
 from benvung.plans import selectors as plans
 from benvung.plans.models import Task
 
-from . import recorded
+from . import permissions, recorded
 from .models import AgencyReport, ReportingCycle, TaskReport
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def cycle_list(*, viewer: Any) -> QuerySet[ReportingCycle]:
+    from benvung.accounts.models import User
+
+
+def cycle_list(*, viewer: User | AnonymousUser) -> QuerySet[ReportingCycle]:
     """Coordinators see every cycle; agencies the cycles that are not in preparation."""
     qs = ReportingCycle.objects.select_related("plan")
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_report(viewer):
         return qs
-    if permissions._role(viewer) is None:
+    if active_user(viewer) is None:
         return qs.none()
     return qs.exclude(state=ReportingCycle.State.DRAFT)
 
 
-def report_list(*, viewer: Any, cycle: ReportingCycle | None = None) -> QuerySet[AgencyReport]:
+def report_list(
+    *, viewer: User | AnonymousUser, cycle: ReportingCycle | None = None
+) -> QuerySet[AgencyReport]:
     qs = AgencyReport.objects.select_related("cycle__plan", "agency")
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
-    if permissions.is_coordinator(viewer):
+    if permissions.can_view_every_report(viewer):
         return qs
-    if permissions._role(viewer) is None:
+    if (user := active_user(viewer)) is None:
         return qs.none()
-    return qs.filter(agency_id=viewer.organisation_id)
+    return qs.filter(agency_id=user.organisation_id)
 
 
 def expected_reporters(cycle: ReportingCycle) -> dict[int, list[Task]]:

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit
 from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Organisation
 from benvung.plans.models import ContentArea, FundingSource, Plan
 
-from . import attachments, selectors
+from . import attachments, permissions, selectors
 from .models import (
     AgencyReport,
     Attachment,
@@ -31,6 +30,9 @@ from .models import (
     Synthesis,
     TaskReport,
 )
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 State = AgencyReport.State
 MAX_ATTACHMENT_BYTES: int = settings.REPORT_ATTACHMENT_MAX_BYTES
@@ -123,7 +125,7 @@ def _validate_cycle(cycle: ReportingCycle) -> None:
 
 
 def cycle_create(
-    *, actor: Any, plan: Plan, year: int, fields: Mapping[str, Any] | None = None
+    *, actor: User, plan: Plan, year: int, fields: Mapping[str, Any] | None = None
 ) -> ReportingCycle:
     _require(permissions.can_manage_cycles(actor))
     given = {k: v for k, v in (fields or {}).items() if v}
@@ -149,7 +151,9 @@ def cycle_create(
     return cycle
 
 
-def cycle_update(*, actor: Any, cycle: ReportingCycle, fields: Mapping[str, Any]) -> ReportingCycle:
+def cycle_update(
+    *, actor: User, cycle: ReportingCycle, fields: Mapping[str, Any]
+) -> ReportingCycle:
     _require(permissions.can_manage_cycles(actor))
     before = audit.snapshot(cycle)
     for name in (
@@ -175,7 +179,7 @@ def cycle_update(*, actor: Any, cycle: ReportingCycle, fields: Mapping[str, Any]
     return cycle
 
 
-def cycle_set_state(*, actor: Any, cycle: ReportingCycle, state: str) -> ReportingCycle:
+def cycle_set_state(*, actor: User, cycle: ReportingCycle, state: str) -> ReportingCycle:
     """Open a cycle for reports, or close it (no submission after that without a reopening)."""
     _require(permissions.can_manage_cycles(actor))
     if state not in ReportingCycle.State.values:
@@ -216,7 +220,7 @@ def cycle_set_state(*, actor: Any, cycle: ReportingCycle, state: str) -> Reporti
 # --- Reports ---------------------------------------------------------------------------------
 
 
-def report_start(*, actor: Any, cycle: ReportingCycle, agency: Organisation) -> AgencyReport:
+def report_start(*, actor: User, cycle: ReportingCycle, agency: Organisation) -> AgencyReport:
     """The agency's draft for the cycle, created with one entry per task it answers for."""
     _require(permissions.can_write_report(actor, agency))
     existing = AgencyReport.objects.filter(cycle=cycle, agency=agency).first()
@@ -252,11 +256,11 @@ def report_start(*, actor: Any, cycle: ReportingCycle, agency: Organisation) -> 
     return report
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _transition(report: AgencyReport, old: str, new: str, actor: Any, comment: str) -> None:
+def _transition(report: AgencyReport, old: str, new: str, actor: User, comment: str) -> None:
     ReportTransition.objects.create(
         report=report,
         from_state=old,
@@ -288,7 +292,7 @@ def _check_version(report: AgencyReport, version: int | None) -> None:
         )
 
 
-def report_is_editable(actor: Any, report: AgencyReport) -> bool:
+def report_is_editable(actor: User, report: AgencyReport) -> bool:
     """May `actor` change the report's text now? (The pages show the form only then.)"""
     return (
         permissions.can_write_report(actor, report.agency)
@@ -297,7 +301,7 @@ def report_is_editable(actor: Any, report: AgencyReport) -> bool:
     )
 
 
-def _check_editable(actor: Any, report: AgencyReport) -> None:
+def _check_editable(actor: User, report: AgencyReport) -> None:
     """Like report_is_editable, but says why not."""
     _require(permissions.can_write_report(actor, report.agency))
     if not report.is_editable_state:
@@ -336,7 +340,7 @@ class TaskEntry:
 
 def report_save(
     *,
-    actor: Any,
+    actor: User,
     report: AgencyReport,
     version: int | None,
     fields: Mapping[str, Any],
@@ -387,7 +391,7 @@ def _report_snapshot(report: AgencyReport) -> dict[str, Any]:
     return data
 
 
-def report_submit(*, actor: Any, report: AgencyReport, version: int | None) -> AgencyReport:
+def report_submit(*, actor: User, report: AgencyReport, version: int | None) -> AgencyReport:
     _check_editable(actor, report)
     with transaction.atomic():
         locked = AgencyReport.objects.select_for_update().get(pk=report.pk)
@@ -425,7 +429,7 @@ def report_submit(*, actor: Any, report: AgencyReport, version: int | None) -> A
 
 
 def _review(
-    actor: Any, report: AgencyReport, allowed_from: set[str], new: str, comment: str, action: str
+    actor: User, report: AgencyReport, allowed_from: set[str], new: str, comment: str, action: str
 ) -> AgencyReport:
     _require(permissions.can_manage_cycles(actor))
     with transaction.atomic():
@@ -494,17 +498,17 @@ def _action_word(action: str) -> str:
     }[action]
 
 
-def report_return(*, actor: Any, report: AgencyReport, comment: str) -> AgencyReport:
+def report_return(*, actor: User, report: AgencyReport, comment: str) -> AgencyReport:
     if not (comment or "").strip():
         raise ValidationError({"comment": [_("Say what needs to be revised.")]})
     return _review(actor, report, {State.SUBMITTED}, State.RETURNED, comment.strip(), "returned")
 
 
-def report_accept(*, actor: Any, report: AgencyReport) -> AgencyReport:
+def report_accept(*, actor: User, report: AgencyReport) -> AgencyReport:
     return _review(actor, report, {State.SUBMITTED}, State.ACCEPTED, "", "accepted")
 
 
-def report_reopen(*, actor: Any, report: AgencyReport, reason: str) -> AgencyReport:
+def report_reopen(*, actor: User, report: AgencyReport, reason: str) -> AgencyReport:
     """Unlock an accepted report (or allow a late one in a closed cycle) for revision."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for reopening.")]})
@@ -523,7 +527,7 @@ def report_reopen(*, actor: Any, report: AgencyReport, reason: str) -> AgencyRep
 
 def attachment_add(
     *,
-    actor: Any,
+    actor: User,
     report: AgencyReport,
     filename: str,
     data: bytes,
@@ -594,7 +598,7 @@ def attachment_add(
     return attachment
 
 
-def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     report = attachment.report
     _check_editable(actor, report)
     with transaction.atomic():
@@ -615,7 +619,7 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
 
 
 def synthesis_save(
-    *, actor: Any, cycle: ReportingCycle, area: ContentArea, text: str, version: int | None
+    *, actor: User, cycle: ReportingCycle, area: ContentArea, text: str, version: int | None
 ) -> Synthesis:
     _require(permissions.can_manage_cycles(actor))
     with transaction.atomic():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
 from benvung.core.views import apply_service_errors, run_service, signed_in_user
 from benvung.plans.models import ContentArea
 
-from . import exports, selectors, services
+from . import exports, permissions, selectors, services
 from .consolidation import suggested_text
 from .forms import (
     AttachmentForm,
@@ -28,6 +27,9 @@ from .forms import (
     TaskReportForm,
 )
 from .models import AgencyReport, Attachment, ReportingCycle
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 
 def _cycle(request: HttpRequest, pk: int) -> ReportingCycle:
@@ -63,7 +65,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.cycle_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             plan=data["plan"],
             year=data["year"],
             fields={
@@ -116,7 +118,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     saved = run_service(
         request,
         form,
-        lambda data: services.cycle_update(actor=request.user, cycle=cycle, fields=data),
+        lambda data: services.cycle_update(actor=signed_in_user(request), cycle=cycle, fields=data),
     )
     if saved is not None:
         messages.success(request, _("The changes were saved."))
@@ -130,7 +132,7 @@ def cycle_state(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     try:
         services.cycle_set_state(
-            actor=request.user, cycle=cycle, state=request.POST.get("state", "")
+            actor=signed_in_user(request), cycle=cycle, state=request.POST.get("state", "")
         )
     except (ValidationError, ValueError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -186,7 +188,7 @@ def report_start_for(request: HttpRequest, pk: int, agency_pk: int) -> HttpRespo
 
     agency = get_object_or_404(Organisation, pk=agency_pk)
     try:
-        report = services.report_start(actor=request.user, cycle=cycle, agency=agency)
+        report = services.report_start(actor=signed_in_user(request), cycle=cycle, agency=agency)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -263,7 +265,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _why_locked(user: Any, report: AgencyReport) -> str:
+def _why_locked(user: User, report: AgencyReport) -> str:
     try:
         services._check_editable(user, report)
     except (ValidationError, PermissionDenied) as exc:
@@ -273,7 +275,7 @@ def _why_locked(user: Any, report: AgencyReport) -> str:
 
 def _save_report(
     request: HttpRequest,
-    user: Any,
+    user: User,
     report: AgencyReport,
     form: ReportForm,
     task_forms: list[TaskReportForm],
@@ -347,12 +349,12 @@ def report_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form: Any
     try:
         if action == "accept":
-            services.report_accept(actor=request.user, report=report)
+            services.report_accept(actor=signed_in_user(request), report=report)
             messages.success(request, _("The report was accepted and is now locked."))
         elif action == "return":
             form = CommentForm(request.POST)
             services.report_return(
-                actor=request.user,
+                actor=signed_in_user(request),
                 report=report,
                 comment=form.data.get("comment", ""),
             )
@@ -360,7 +362,7 @@ def report_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "reopen":
             form = ReopenForm(request.POST)
             services.report_reopen(
-                actor=request.user, report=report, reason=form.data.get("reason", "")
+                actor=signed_in_user(request), report=report, reason=form.data.get("reason", "")
             )
             messages.success(request, _("The report was reopened for revision."))
         else:
@@ -394,7 +396,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     report_pk = attachment.report_id
     try:
-        services.attachment_remove(actor=request.user, attachment=attachment)
+        services.attachment_remove(actor=signed_in_user(request), attachment=attachment)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -439,7 +441,7 @@ def consolidation_area(request: HttpRequest, pk: int, number: int) -> HttpRespon
         request,
         form,
         lambda data: services.synthesis_save(
-            actor=request.user,
+            actor=signed_in_user(request),
             cycle=cycle,
             area=area,
             text=data["text"],

@@ -4,49 +4,55 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from benvung.accounts.permissions import _role, is_coordinator
+from benvung.accounts.permissions import active_user
 from benvung.reporting.models import AgencyReport
 
+from . import permissions
 from .models import AnnualReportText, GeneratedDocument, RegisteredNumber
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def document_list(*, viewer: Any) -> QuerySet[GeneratedDocument]:
+    from benvung.accounts.models import User
+
+
+def document_list(*, viewer: User | AnonymousUser) -> QuerySet[GeneratedDocument]:
     """Coordinators see every document; others those their organisation issued."""
     qs = GeneratedDocument.objects.select_related(
         "number", "cycle__plan", "issuer", "author", "agency_report"
     )
-    if is_coordinator(viewer):
+    if permissions.can_view_every_document(viewer):
         return qs
-    if _role(viewer) is None:
+    if (user := active_user(viewer)) is None:
         return qs.none()
-    return qs.filter(issuer_id=viewer.organisation_id)
+    return qs.filter(issuer_id=user.organisation_id)
 
 
-def register_list(*, viewer: Any) -> QuerySet[RegisteredNumber]:
+def register_list(*, viewer: User | AnonymousUser) -> QuerySet[RegisteredNumber]:
     qs = RegisteredNumber.objects.select_related("issuer", "reserved_by")
-    if is_coordinator(viewer):
+    if permissions.can_view_every_document(viewer):
         return qs
-    if _role(viewer) is None:
+    if (user := active_user(viewer)) is None:
         return qs.none()
-    return qs.filter(issuer_id=viewer.organisation_id)
+    return qs.filter(issuer_id=user.organisation_id)
 
 
-def reports_to_generate(*, viewer: Any) -> QuerySet[AgencyReport]:
+def reports_to_generate(*, viewer: User | AnonymousUser) -> QuerySet[AgencyReport]:
     """Accepted reports the viewer may turn into its agency's document."""
     qs = AgencyReport.objects.filter(state=AgencyReport.State.ACCEPTED).select_related(
         "cycle__plan", "agency"
     )
-    if is_coordinator(viewer):
+    if permissions.can_view_every_document(viewer):
         return qs
-    if _role(viewer) is None:
+    if (user := active_user(viewer)) is None:
         return qs.none()
-    return qs.filter(agency_id=viewer.organisation_id)
+    return qs.filter(agency_id=user.organisation_id)
 
 
 def annual_text_of(cycle: Any) -> AnnualReportText | None:

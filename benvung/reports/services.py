@@ -8,7 +8,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions as accounts
 from benvung.core import audit
 from benvung.directory.models import Agency, Organisation
 from benvung.reporting.models import AgencyReport, ReportingCycle
@@ -31,6 +30,9 @@ from .models import (
     NumberCounter,
     RegisteredNumber,
 )
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +52,12 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
-def _is_system(actor: Any) -> bool:
+def _is_system(actor: User | None) -> bool:
     """No user: a command or task run on the server (audited as the system)."""
     return actor is None
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -143,7 +145,7 @@ def _check_register_order(issuer: Organisation, year: int, issued_on: dt.date) -
 
 def number_reserve(
     *,
-    actor: Any,
+    actor: User | None,
     issuer: Organisation,
     year: int,
     doc_type: str,
@@ -155,9 +157,7 @@ def number_reserve(
     if doc_type not in DocumentType.values:
         message = _("Unknown document type %(code)s.") % {"code": doc_type}
         raise ValidationError({"doc_type": message})
-    _require(
-        _is_system(actor) or accounts.is_coordinator(actor) or accounts.belongs_to(actor, issuer)
-    )
+    _require(_is_system(actor) or permissions.can_take_number(actor, issuer))
     symbol = Agency.objects.filter(pk=issuer.pk).values_list("symbol", flat=True).first() or ""
     if not symbol:
         raise ValidationError(
@@ -312,7 +312,7 @@ def _still_accepted(report: AgencyReport, version: int | None) -> None:
 
 
 def _subject(
-    actor: Any,
+    actor: User | None,
     kind: str,
     cycle: ReportingCycle | None,
     agency_report: AgencyReport | None,
@@ -383,7 +383,7 @@ def gap_data(gaps: Iterable[readiness.Gap]) -> list[dict[str, Any]]:
 
 def document_draft(
     *,
-    actor: Any,
+    actor: User | None,
     kind: str,
     cycle: ReportingCycle | None = None,
     agency_report: AgencyReport | None = None,
@@ -506,7 +506,7 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
 
 def document_issue(
     *,
-    actor: Any,
+    actor: User | None,
     draft: GeneratedDocument,
     issued_on: dt.date,
     formats: Iterable[str] = FORMATS,
@@ -694,7 +694,7 @@ def _already_issued(issued: GeneratedDocument) -> AlreadyIssued:
 
 
 def document_regenerate(
-    *, actor: Any, document: GeneratedDocument, formats: Iterable[str] = FORMATS
+    *, actor: User | None, document: GeneratedDocument, formats: Iterable[str] = FORMATS
 ) -> GeneratedDocument:
     """The same snapshot rendered again: same number, same figures, even if the data changed.
     A draft is not rendered again: a new draft reads the data again, which is what a draft is
@@ -848,7 +848,7 @@ ANNUAL_TEXT_FIELDS = (
 
 
 def annual_text_save(
-    *, actor: Any, cycle: ReportingCycle, fields: Mapping[str, Any], version: int | None
+    *, actor: User | None, cycle: ReportingCycle, fields: Mapping[str, Any], version: int | None
 ) -> AnnualReportText:
     """Save sections II-IV, the signer and the recipients; refused when someone else saved
     since the page was opened (`version` None: there was no text then)."""

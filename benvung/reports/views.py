@@ -132,7 +132,7 @@ def document_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 def document_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
     try:
-        again = services.document_regenerate(actor=request.user, document=document)
+        again = services.document_regenerate(actor=signed_in_user(request), document=document)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -157,7 +157,7 @@ def document_issue(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             document = services.document_issue(
-                actor=request.user,
+                actor=signed_in_user(request),
                 draft=draft,
                 issued_on=data["issued_on"],
                 formats=data["formats"],
@@ -222,7 +222,7 @@ def annual_generate(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.document_draft(
-            actor=request.user,
+            actor=signed_in_user(request),
             kind=GeneratedDocument.Kind.ANNUAL,
             cycle=cycle,
             formats=data["formats"],
@@ -251,7 +251,7 @@ def agency_generate(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.document_draft(
-            actor=request.user,
+            actor=signed_in_user(request),
             kind=GeneratedDocument.Kind.AGENCY,
             agency_report=report,
             formats=data["formats"],
@@ -291,7 +291,7 @@ def annual_text(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.annual_text_save(
-                actor=request.user,
+                actor=signed_in_user(request),
                 cycle=cycle,
                 fields={k: v for k, v in data.items() if k != "version"},
                 version=data["version"],

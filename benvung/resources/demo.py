@@ -42,7 +42,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core import audit, units
 from benvung.core.loading import LoadReport
 from benvung.directory.demo import focus_sector_sites
@@ -756,7 +757,7 @@ def _generated(site_year: SiteYear) -> bool:
 # --- Loading ----------------------------------------------------------------------------------
 
 
-def _submit_checked(actor: Any) -> None:
+def _submit_checked(actor: User) -> None:
     """The demo enterprises submit the years their checks pass; a year with something to
     check (the three deliberate mistakes among them) stays a draft, as it would."""
     from benvung.resources import efficiency
@@ -812,6 +813,7 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
         if bulk:
             bulk_write(create, replace, ref)
         else:
+            assert actor is not None  # not bulk: the demo coordinator writes, as a user would
             for plan, year, payload in create:
                 services.site_year_save(
                     actor=actor, site=plan.site, year=year, is_demo=True, **payload
@@ -821,7 +823,7 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
                     actor=actor, site=site_year.site, year=site_year.year, is_demo=True, **payload
                 )
         report.created, report.updated = len(create), len(replace)
-        if not bulk and (report.created or report.updated):
+        if actor is not None and (report.created or report.updated):
             _submit_checked(actor)
         if report.created or report.updated:
             audit.record(
@@ -836,7 +838,8 @@ def generate(seed: int, *, bulk: bool = False) -> LoadReport:
 
 def _demo_coordinator() -> User:
     user = (
-        User.objects.filter(is_demo=True, role=Role.COORDINATOR, is_active=True)
+        User.objects.with_role(roles.COORDINATOR)
+        .filter(is_demo=True, is_active=True)
         .order_by("pk")
         .first()
     )

@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -41,16 +41,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from benvung.accounts import permissions
 from benvung.core import units, xlsx, years
 from benvung.core.concurrency import StaleEdit
 from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.core.spreadsheet import workbook_bytes
+from benvung.directory import permissions as directory_permissions
 from benvung.directory.models import Enterprise, Site
 from benvung.directory.validators import clean_tax_code
 
-from . import changes, selectors, services
+from . import changes, permissions, selectors, services
 from .models import AllocationRule, Carrier, ProductCategory
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 TEMPLATE_ROWS = 2_000  # rows of a fresh template that carry the drop-down lists
 MATERIAL_UNITS = services.MATERIAL_UNITS
@@ -284,10 +289,10 @@ class SiteYearData:
     def counts(self) -> dict[str, int]:
         return {s: len(self.rows(s)) for s in SECTIONS}
 
-    def label(self, actor: Any = None) -> str:
+    def label(self, actor: User | None = None) -> str:
         """The site-year as a message names it; to a user who may not write the site, by the
         tax code they wrote, never by the enterprise's name."""
-        if actor is not None and not permissions.can_manage_sites(actor, self.site.enterprise):
+        if actor is not None and not permissions.can_write_site(actor, self.site):
             return f"{self.site.enterprise.tax_code} – {self.site.name}, {self.year}"
         return f"{self.site.enterprise.name} – {self.site.name}, {self.year}"
 
@@ -558,7 +563,7 @@ def parse(
     data: bytes,
     *,
     year: int | None,
-    actor: Any = None,
+    actor: User | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> ParsedWorkbook:
     """Read a filled-in template; nothing is saved. With `actor`, rows for sites that user may
@@ -604,7 +609,7 @@ class _Reader:
         self,
         parsed: ParsedWorkbook,
         year: int | None,
-        actor: Any,
+        actor: User | None,
         progress: Callable[[float], None] | None = None,
     ) -> None:
         self.parsed = parsed
@@ -878,7 +883,9 @@ class _Reader:
         enterprise = self.enterprise(spec, number, columns["tax_code"], raw.get("tax_code"))
         year_hint = _whole(raw.get("year")) or self.year
         if enterprise is not None:
-            if self.actor is not None and not permissions.can_manage_sites(self.actor, enterprise):
+            if self.actor is not None and not directory_permissions.can_manage_sites(
+                self.actor, enterprise
+            ):
                 # Never the enterprise's name: the user is not entitled to learn it.
                 self.add(
                     not_yours(enterprise.tax_code),
@@ -1239,7 +1246,7 @@ def _allocation_names() -> dict[str, str]:
 # --- What saving would do --------------------------------------------------------------------
 
 
-def classify(parsed: ParsedWorkbook, *, viewer: Any) -> None:
+def classify(parsed: ParsedWorkbook, *, viewer: User | AnonymousUser) -> None:
     """Compare each site-year without problems with what is stored (nothing is saved): new,
     changes a draft, changes submitted data, or unchanged, with the rows added, removed and
     changed. A site-year the service would refuse becomes a problem of that site-year alone."""
@@ -1338,7 +1345,7 @@ class ImportResult:
 def apply(
     parsed: ParsedWorkbook,
     *,
-    actor: Any,
+    actor: User,
     keep_valid_only: bool = False,
     replace_submitted: bool = False,
     seen: Mapping[tuple[int, int], Seen] | None = None,
@@ -1396,7 +1403,7 @@ def apply(
 
 def _save(
     site_year: SiteYearData,
-    actor: Any,
+    actor: User,
     replace_submitted: bool,
     seen: Mapping[tuple[int, int], Seen] | None,
 ) -> tuple[services.SiteYearWrite | None, list[str]]:

@@ -22,21 +22,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from benvung.accounts import permissions
-from benvung.accounts.models import Role
 from benvung.core import jobs, tableimport, units
 from benvung.core.models import TableImportJob
 from benvung.core.templatetags.benvung import number
 
-from . import changes, excel
+from . import changes, excel, permissions
 from .forms import ImportForm
 from .models import AllocationRule, Carrier, ProductCategory
 
 KIND = "consumption"
-
-
-def can_import(user: Any) -> bool:
-    return permissions.is_coordinator(user) or getattr(user, "role", None) == Role.ENTERPRISE_USER
 
 
 class ConsumptionImporter(tableimport.BaseImporter):
@@ -56,11 +50,11 @@ class ConsumptionImporter(tableimport.BaseImporter):
 
     @classmethod
     def can_use(cls, user: Any) -> bool:
-        return can_import(user)
+        return permissions.can_import_consumption(user)
 
     @classmethod
     def can_oversee(cls, user: Any) -> bool:
-        return permissions.is_coordinator(user)
+        return permissions.can_view_every_import(user)
 
     @property
     def year(self) -> int | None:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +23,9 @@ from benvung.core.units import UNITS
 from benvung.directory.models import FocusSector
 
 from .models import Carrier, ConversionFactor, EnergyNorm, ProductCategory
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 REFERENCE = FIXTURES / "reference"
@@ -60,7 +63,7 @@ def _decimal(value: str) -> Decimal | None:
     return Decimal(value) if value else None
 
 
-def load_resource_reference(*, actor: Any = None) -> list[LoadReport]:
+def load_resource_reference(*, actor: User | None = None) -> list[LoadReport]:
     with transaction.atomic():
         carriers = _load_carriers(actor)
         factors = _load_factors(actor, carriers)
@@ -69,7 +72,7 @@ def load_resource_reference(*, actor: Any = None) -> list[LoadReport]:
     return [carriers.report, factors, categories.report, norms]
 
 
-def _load_carriers(actor: Any, path: Path = FIXTURES / "energy-carriers.csv") -> Upserter:
+def _load_carriers(actor: User | None, path: Path = FIXTURES / "energy-carriers.csv") -> Upserter:
     carriers = Upserter(
         Carrier, ["key"], report_name=_("energy carriers"), action="carrier", actor=actor
     )
@@ -90,7 +93,7 @@ def _load_carriers(actor: Any, path: Path = FIXTURES / "energy-carriers.csv") ->
     return carriers
 
 
-def _load_factors(actor: Any, carriers: Upserter) -> LoadReport:
+def _load_factors(actor: User | None, carriers: Upserter) -> LoadReport:
     by_toe_row: dict[str, Carrier] = {}
     by_ipcc_row: dict[str, Carrier] = {}
     for _line, row in _rows(FIXTURES / "energy-carriers.csv"):
@@ -156,7 +159,9 @@ def _load_factors(actor: Any, carriers: Upserter) -> LoadReport:
     return factors.finish(source="toe-factors.csv, ipcc-2006-stationary-combustion.csv")
 
 
-def _load_categories(actor: Any, path: Path = FIXTURES / "product-categories.csv") -> Upserter:
+def _load_categories(
+    actor: User | None, path: Path = FIXTURES / "product-categories.csv"
+) -> Upserter:
     sectors = {s.key: s for s in FocusSector.objects.all()}
     categories = Upserter(
         ProductCategory,
@@ -187,7 +192,7 @@ def _load_categories(actor: Any, path: Path = FIXTURES / "product-categories.csv
     return categories
 
 
-def _load_norms(actor: Any, categories: Upserter) -> LoadReport:
+def _load_norms(actor: User | None, categories: Upserter) -> LoadReport:
     by_name = {(c.focus_sector.key, c.name_en): c for c in categories.existing.values()}
     norms = Upserter(
         EnergyNorm,

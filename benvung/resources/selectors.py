@@ -7,16 +7,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from benvung.accounts import permissions
+from benvung.accounts.permissions import active_user
 from benvung.core import units
 from benvung.directory.models import Site
 
 from . import calculations as calc
-from . import changes
+from . import changes, permissions
 from .models import (
     ConversionFactor,
     Driver,
@@ -27,6 +27,11 @@ from .models import (
     ProductCategory,
     SiteYear,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 
 def factors_on(day: dt.date) -> list[calc.Factor]:
@@ -89,27 +94,27 @@ def needs_capacity(norms: list[EnergyNorm]) -> bool:
     return any(n.capacity_min is not None or n.capacity_max is not None for n in norms)
 
 
-def site_year_list(*, viewer: Any) -> QuerySet[SiteYear]:
+def site_year_list(*, viewer: User | AnonymousUser) -> QuerySet[SiteYear]:
     """Site years the viewer may read: its own enterprise's, or all for coordinators."""
     qs = SiteYear.objects.select_related("site__enterprise")
-    if permissions.is_coordinator(viewer) or permissions.is_system_admin(viewer):
+    if permissions.can_view_every_site_year(viewer):
         return qs
-    organisation_id = getattr(viewer, "organisation_id", None)
-    if organisation_id is None:
+    user = active_user(viewer)
+    if user is None:
         return qs.none()
-    return qs.filter(Q(site__enterprise_id=organisation_id))
+    return qs.filter(Q(site__enterprise_id=user.organisation_id))
 
 
-def site_list(*, viewer: Any) -> QuerySet[Site]:
+def site_list(*, viewer: User | AnonymousUser) -> QuerySet[Site]:
     """Sites whose resource data the viewer may read: its own enterprise's, or all for the
     coordinators."""
     qs = Site.objects.select_related("enterprise").order_by("enterprise__name", "name")
-    if permissions.is_coordinator(viewer) or permissions.is_system_admin(viewer):
+    if permissions.can_view_every_site_year(viewer):
         return qs
-    organisation_id = getattr(viewer, "organisation_id", None)
-    if organisation_id is None:
+    user = active_user(viewer)
+    if user is None:
         return qs.none()
-    return qs.filter(enterprise_id=organisation_id)
+    return qs.filter(enterprise_id=user.organisation_id)
 
 
 def latest_year() -> int | None:
@@ -225,7 +230,7 @@ class StoredYear:
 
 
 def stored_years(
-    *, viewer: Any, keys: Iterable[tuple[int, int]]
+    *, viewer: User | AnonymousUser, keys: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], StoredYear]:
     """The stored site-years among (site id, year) `keys` that the viewer may read."""
     wanted = set(keys)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit, units, years
 from benvung.core.concurrency import check_version
 from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.directory.models import Site, SourceStatus
 
-from . import changes, selectors
+from . import changes, permissions, selectors
 from .models import (
     AllocationRule,
     Carrier,
@@ -35,6 +34,9 @@ from .models import (
     SiteYear,
 )
 
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
+
 MIN_YEAR, MAX_YEAR = 2015, 2035
 STORED = Decimal("0.0001")
 MATERIAL_UNITS = ("t", "kg", "m3")  # tonnes of a material, or m³ of water
@@ -42,10 +44,6 @@ MATERIAL_UNITS = ("t", "kg", "m3")  # tonnes of a material, or m³ of water
 MAX_QUANTITY = Decimal(10) ** 14
 MAX_CAPACITY = Decimal(10) ** 16
 MAX_VALUE_VND = Decimal(10) ** 20
-
-
-def can_write_site(user: Any, site: Site) -> bool:
-    return permissions.can_manage_sites(user, site.enterprise)
 
 
 class _Rows:
@@ -333,7 +331,7 @@ def site_year_check(
 
 def site_year_save(
     *,
-    actor: Any,
+    actor: User,
     site: Site,
     year: int,
     allocation_rule: str = AllocationRule.MASS,
@@ -364,7 +362,7 @@ def site_year_save(
 
 def site_year_write(
     *,
-    actor: Any,
+    actor: User,
     site: Site,
     year: int,
     allocation_rule: str = AllocationRule.MASS,
@@ -386,7 +384,7 @@ def site_year_write(
     save replaces the whole year, so a save based on an older version would drop the rows
     added in between. None saves without the check (older API clients).
     """
-    if not can_write_site(actor, site):
+    if not permissions.can_write_site(actor, site):
         raise PermissionDenied(_("You are not allowed to do this."))
     checked = site_year_check(
         year=year,
@@ -550,9 +548,9 @@ def open_flags(site_year: SiteYear) -> list[Any]:
     return [f for f in result.flags_of(site_year.pk) if f.code not in confirmed]
 
 
-def quality_confirm(*, actor: Any, site_year: SiteYear, code: str, note: str) -> None:
+def quality_confirm(*, actor: User, site_year: SiteYear, code: str, note: str) -> None:
     """Record that a flagged figure is right, with the enterprise's explanation."""
-    if not can_write_site(actor, site_year.site):
+    if not permissions.can_write_site(actor, site_year.site):
         raise PermissionDenied(_("You are not allowed to do this."))
     flags = {f.code: f for f in open_flags(site_year)}
     if code not in flags:
@@ -579,9 +577,9 @@ def quality_confirm(*, actor: Any, site_year: SiteYear, code: str, note: str) ->
         )
 
 
-def site_year_submit(*, actor: Any, site_year: SiteYear) -> SiteYear:
+def site_year_submit(*, actor: User, site_year: SiteYear) -> SiteYear:
     """Submit the year's data; refused while a flag is neither corrected nor confirmed."""
-    if not can_write_site(actor, site_year.site):
+    if not permissions.can_write_site(actor, site_year.site):
         raise PermissionDenied(_("You are not allowed to do this."))
     if not site_year.outputs.exists() and not site_year.energy.exists():
         raise ValidationError(_("There are no data to submit."))
@@ -612,7 +610,7 @@ def site_year_submit(*, actor: Any, site_year: SiteYear) -> SiteYear:
 
 def reference_correct(
     *,
-    actor: Any,
+    actor: User,
     row: ConversionFactor | EnergyNorm,
     value: Decimal | None,
     valid_from: dt.date,
@@ -622,7 +620,7 @@ def reference_correct(
 ) -> ConversionFactor | EnergyNorm:
     """Correct a factor or a norm from `valid_from` on: the old row ends the day before and
     stays (figures of earlier years keep using it); the new row takes its place."""
-    if not permissions.can_confirm_reference_data(actor):
+    if not permissions.can_correct_factors_and_norms(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
     errors: dict[str, list[str]] = {}
     if isinstance(row, ConversionFactor) and (value is None or value <= 0):

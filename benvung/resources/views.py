@@ -16,14 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.accounts import permissions
 from benvung.core import charts, units
 from benvung.core.concurrency import StaleEdit
 from benvung.core.forms import carry_version
 from benvung.core.numbers import for_input
 from benvung.core.views import apply_service_errors, signed_in_user
 
-from . import efficiency, exports, selectors, services
+from . import efficiency, exports, permissions, selectors, services
 from .forms import (
     ConfirmForm,
     CorrectionForm,
@@ -82,7 +81,7 @@ def _figures(request: HttpRequest, year: int) -> tuple[efficiency.EfficiencyResu
 
 
 def _coordinator(request: HttpRequest) -> None:
-    if not permissions.is_coordinator(request.user):
+    if not permissions.can_view_efficiency(request.user):
         raise PermissionDenied
 
 
@@ -97,7 +96,7 @@ def _labels() -> dict[str, Any]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if permissions.is_coordinator(user):
+    if permissions.can_view_efficiency(user):
         year = _year(request)
         result, drafts = _figures(request, year)
         return render(
@@ -151,7 +150,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "products": by_product,
             "charts": charts,
             "flags": flags,
-            "can_edit": services.can_write_site(request.user, site),
+            "can_edit": permissions.can_write_site(request.user, site),
             "next_year": (site_years[-1].year + 1) if site_years else dt.date.today().year - 1,
             **_labels(),
         },
@@ -228,7 +227,7 @@ def _initial(site_year: SiteYear | None) -> dict[str, Any]:
 def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Enter or correct a year's data; then check it and submit."""
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
-    if not services.can_write_site(request.user, site):
+    if not permissions.can_write_site(request.user, site):
         raise PermissionDenied
     if not services.MIN_YEAR <= year <= services.MAX_YEAR:
         raise Http404
@@ -244,7 +243,7 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         if all(f.is_valid() for f in (form, outputs, energy, materials)):
             try:
                 services.site_year_save(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     site=site,
                     year=year,
                     allocation_rule=form.cleaned_data["allocation_rule"],
@@ -310,7 +309,7 @@ def site_year_confirm(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.quality_confirm(
-                actor=request.user,
+                actor=signed_in_user(request),
                 site_year=site_year,
                 code=form.cleaned_data["code"],
                 note=form.cleaned_data["note"],
@@ -330,7 +329,7 @@ def site_year_submit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
     site_year = get_object_or_404(SiteYear, site=site, year=year)
     try:
-        services.site_year_submit(actor=request.user, site_year=site_year)
+        services.site_year_submit(actor=signed_in_user(request), site_year=site_year)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -424,14 +423,14 @@ def reference(request: HttpRequest) -> HttpResponse:
                 "capacity_min",
                 "valid_from",
             ),
-            "can_correct": permissions.can_confirm_reference_data(request.user),
+            "can_correct": permissions.can_correct_factors_and_norms(request.user),
         },
     )
 
 
 @login_required
 def reference_correct(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if not permissions.can_confirm_reference_data(request.user):
+    if not permissions.can_correct_factors_and_norms(request.user):
         raise PermissionDenied
     model: Any = {"factor": ConversionFactor, "norm": EnergyNorm}.get(kind)
     if model is None:
@@ -448,7 +447,7 @@ def reference_correct(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.reference_correct(actor=request.user, row=row, **form.cleaned_data)
+            services.reference_correct(actor=signed_in_user(request), row=row, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -18,7 +18,7 @@ from typing import cast
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts.models import Role
+from benvung.accounts import roles
 from benvung.core import audit
 from benvung.core.demo import Row, Sync, seeded
 from benvung.core.loading import LoadReport
@@ -26,6 +26,7 @@ from benvung.directory.demo import demo_user
 from benvung.directory.models import Agency, Organisation, RetailOutlet
 
 from .models import PackagingSurvey
+from .roles import RETAIL_REPORTER
 
 YEARS = (2022, 2023, 2024, 2025)
 SUPERMARKET_YES = {2022: 0.55, 2023: 0.68, 2024: 0.79, 2025: 0.88}
@@ -71,8 +72,8 @@ def _surveys(seed: int) -> LoadReport:
         seeded(seed, "survey-order", name).shuffle(order)
         rank.update({o.pk: (i, len(order)) for i, o in enumerate(order)})
     sct = Agency.objects.filter(key="sct").first()
-    retail_reporter = demo_user(Role.RETAIL_REPORTER)
-    coordinator = demo_user(Role.COORDINATOR)
+    retail_reporter = demo_user(RETAIL_REPORTER)
+    coordinator = demo_user(roles.COORDINATOR)
     own_outlet = retail_reporter.organisation_id if retail_reporter else None
     for outlet in outlets:
         outlet_rng = seeded(seed, "survey-outlet", outlet.key)

@@ -3,16 +3,18 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts import permissions
+from benvung.accounts import roles as account_roles
 from benvung.core import audit_labels, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
+from benvung.directory import demo as directory_demo
 from benvung.indicators import registry as indicators
 from benvung.reporting import recorded
 from benvung.reports import sections
 
-from . import demo, measures, report_sections, selectors
+from . import demo, measures, permissions, report_sections, selectors
 from .imports import SurveyImporter
+from .roles import RETAIL_REPORTER, retail_reporter
 
 audit_labels.register(
     {
@@ -48,3 +50,12 @@ recorded.KINDS.register(
     recorded.Recorded(of=selectors.surveys_recorded_by, template="retail/_recorded_surveys.html"),
 )
 sections.AGENCY_RECORDS.register("surveys", report_sections.surveys_clause)
+
+account_roles.register(retail_reporter)
+# The demo's retail reporter, of the first demo supermarket.
+directory_demo.ACCOUNTS.register(
+    "banle",
+    directory_demo.DemoAccount(
+        f"banle@{directory_demo.DEMO_EMAIL_DOMAIN}", "Hoàng Văn Lẻ (mẫu)", RETAIL_REPORTER, "retail"
+    ),
+)

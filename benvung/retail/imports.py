@@ -6,19 +6,23 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benvung.accounts import permissions
 from benvung.core import tableimport as ti
 from benvung.core.text import search_key
 from benvung.core.xlsx import norm
 from benvung.directory.models import RetailOutlet
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import PackagingSurvey
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 # The answers as Vietnamese surveys write them, whatever the language of the template.
 PRACTICE_ALIASES = {
@@ -128,7 +132,7 @@ class SurveyImporter(ti.Importer):
     )
 
     @classmethod
-    def can_use(cls, user: Any) -> bool:
+    def can_use(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_use_retail(user)
 
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,12 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core import audit, years
 from benvung.core.concurrency import check_version, mark_saved
 from benvung.directory.models import Organisation, RetailOutlet
 
+from . import permissions
 from .models import PackagingSurvey
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 MIN_YEAR, MAX_YEAR = 2015, 2035
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -125,21 +128,21 @@ def _evidence_problem(upload: UploadedFile) -> str | None:
     return None
 
 
-def _owner(actor: Any, owner: Organisation | None) -> Organisation:
+def _owner(actor: User, owner: Organisation | None) -> Organisation:
     """The recording organisation: the actor's own, or (for a coordinator) the one named."""
     own = getattr(actor, "organisation", None)
     if owner is None or (own is not None and owner.pk == own.pk):
         if own is None:
             raise PermissionDenied(_("You are not allowed to do this."))
         return own
-    if not permissions.is_coordinator(actor):
+    if not permissions.can_record_for_another_organisation(actor):
         raise PermissionDenied(_("You are not allowed to do this."))
     return owner
 
 
 def survey_save(
     *,
-    actor: Any,
+    actor: User,
     data: SurveyData,
     owner: Organisation | None = None,
     evidence_file: UploadedFile | None = None,
@@ -226,7 +229,7 @@ def survey_save(
     return survey
 
 
-def survey_delete(*, actor: Any, survey: PackagingSurvey) -> None:
+def survey_delete(*, actor: User, survey: PackagingSurvey) -> None:
     if not permissions.can_edit_survey(actor, survey):
         raise PermissionDenied(_("You are not allowed to do this."))
     with transaction.atomic():

@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
 from benvung.core.concurrency import StaleEdit
-from benvung.core.views import apply_service_errors, paginate, show_stale
+from benvung.core.views import apply_service_errors, paginate, show_stale, signed_in_user
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import SurveyFilterForm, SurveyForm
 from .models import PackagingSurvey
 
@@ -96,7 +95,7 @@ def survey_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.survey_save(
-                actor=request.user,
+                actor=signed_in_user(request),
                 data=form.data_for_service(),
                 evidence_file=form.cleaned_data.get("evidence_file"),
                 remove_evidence=bool(form.cleaned_data.get("remove_evidence")),
@@ -141,7 +140,7 @@ def survey_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_survey(request.user, survey):
         raise PermissionDenied
     if request.method == "POST":
-        services.survey_delete(actor=request.user, survey=survey)
+        services.survey_delete(actor=signed_in_user(request), survey=survey)
         messages.success(request, _("The survey was deleted."))
         return redirect("retail:survey_list")
     return render(request, "retail/survey_delete.html", {"survey": survey})

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from benvung.accounts import services
-from benvung.accounts.models import Invitation, Role, User
+from benvung.accounts import roles, services
+from benvung.accounts.models import Invitation, User
 from benvung.conftest import client_for
 from benvung.core.models import AuditEvent
 
@@ -33,7 +33,7 @@ def test_a_coordinator_invites_and_the_invitee_creates_an_account(
             {
                 "email": "Moi@Test.Example",
                 "full_name": "Người Được Mời",
-                "role": Role.ENTERPRISE_USER,
+                "role": roles.ENTERPRISE_USER,
             },
             follow=True,
         )
@@ -51,7 +51,7 @@ def test_a_coordinator_invites_and_the_invitee_creates_an_account(
         follow=True,
     )
     user = User.objects.get(email="moi@test.example")
-    assert user.organisation_id == enterprise_a.pk and user.role == Role.ENTERPRISE_USER
+    assert user.organisation_id == enterprise_a.pk and user.roles == {roles.ENTERPRISE_USER}
     assert response.context["user"] == user
     assert AuditEvent.objects.filter(action="user.accept_invitation", actor=user).exists()
 
@@ -85,7 +85,7 @@ def test_a_role_that_does_not_fit_the_organisation_is_refused(coordinator, enter
             actor=coordinator,
             organisation=enterprise_a,
             email="c@test.example",
-            role=Role.AGENCY_REPORTER,
+            role=roles.AGENCY_REPORTER,
         )
     (message,) = excinfo.value.message_dict["role"]
     assert message.startswith("Vai trò cán bộ báo cáo của cơ quan dành cho cơ quan")
@@ -100,7 +100,7 @@ def test_only_the_coordinating_agency_can_have_coordinators(coordinator):
             actor=coordinator,
             organisation=Agency.objects.get(key="snnmt"),
             email="d@test.example",
-            role=Role.COORDINATOR,
+            role=roles.COORDINATOR,
         )
     assert "role" in excinfo.value.message_dict
 
@@ -111,7 +111,7 @@ def test_an_address_that_already_has_an_account_is_refused(coordinator, enterpri
             actor=coordinator,
             organisation=enterprise_a_user.organisation,
             email=enterprise_a_user.email.upper(),
-            role=Role.ENTERPRISE_USER,
+            role=roles.ENTERPRISE_USER,
         )
     assert excinfo.value.message_dict["email"] == [f"{enterprise_a_user.email} đã có tài khoản."]
 
@@ -136,7 +136,7 @@ def test_non_coordinators_cannot_invite(enterprise_a_user, enterprise_a):
             actor=enterprise_a_user,
             organisation=enterprise_a,
             email="f@test.example",
-            role=Role.ENTERPRISE_USER,
+            role=roles.ENTERPRISE_USER,
         )
     response = client_for(enterprise_a_user).get(
         reverse("directory:invite_user", args=[enterprise_a.pk])

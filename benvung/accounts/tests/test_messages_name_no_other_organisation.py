@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from benvung.accounts import services, two_factor
-from benvung.accounts.models import Role
+from benvung.accounts import roles, services, two_factor
 from benvung.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ def test_inviting_an_address_that_has_an_account_elsewhere(
             actor=coordinator,
             organisation=enterprise_b,
             email=enterprise_a_user.email,
-            role=Role.ENTERPRISE_USER,
+            role=roles.ENTERPRISE_USER,
         )
     assert names_no_other_organisation(
         " ".join(excinfo.value.messages), enterprise_a_user.organisation
@@ -39,7 +38,7 @@ def test_accepting_an_invitation_for_an_address_that_meanwhile_has_an_account_el
         actor=coordinator,
         organisation=enterprise_b,
         email="new@test.example",
-        role=Role.ENTERPRISE_USER,
+        role=roles.ENTERPRISE_USER,
     )
     enterprise_a_user.email = "new@test.example"
     enterprise_a_user.save()

@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from benvung.accounts import services
+from benvung.accounts import roles, services
 from benvung.accounts.client import client_ip, sign_in_name
-from benvung.accounts.models import Invitation, Role, User
+from benvung.accounts.models import Invitation, User
 from benvung.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
@@ -17,20 +17,20 @@ pytestmark = pytest.mark.django_db
 def test_a_coordinator_cannot_create_a_system_administrator(coordinator, doit):
     with pytest.raises(ValidationError) as excinfo:
         services.invitation_create(
-            actor=coordinator, organisation=doit, email="x@test.example", role=Role.SYSTEM_ADMIN
+            actor=coordinator, organisation=doit, email="x@test.example", role=roles.SYSTEM_ADMIN
         )
     assert "role" in excinfo.value.message_dict
     form = client_for(coordinator).get(reverse("directory:invite_user", args=[doit.pk]))
     offered = [value for value, _label in form.context["form"].fields["role"].choices]
-    assert Role.SYSTEM_ADMIN not in offered
+    assert roles.SYSTEM_ADMIN not in offered
     assert not Invitation.objects.filter(email="x@test.example").exists()
 
 
 def test_a_system_administrator_can_create_another(sysadmin, doit):
     invitation, _token = services.invitation_create(
-        actor=sysadmin, organisation=doit, email="y@test.example", role=Role.SYSTEM_ADMIN
+        actor=sysadmin, organisation=doit, email="y@test.example", role=roles.SYSTEM_ADMIN
     )
-    assert invitation.role == Role.SYSTEM_ADMIN
+    assert invitation.role == roles.SYSTEM_ADMIN
 
 
 def test_a_coordinator_cannot_deactivate_an_administrator_or_another_coordinator(
@@ -41,7 +41,7 @@ def test_a_coordinator_cannot_deactivate_an_administrator_or_another_coordinator
         password=PASSWORD,
         full_name="Điều Phối 2",
         organisation=doit,
-        role=Role.COORDINATOR,
+        role=roles.COORDINATOR,
     )
     client = client_for(coordinator)
     for target in (sysadmin, other):
@@ -92,7 +92,7 @@ def test_two_accounts_cannot_differ_only_by_the_case_of_their_address(coordinato
             password=PASSWORD,
             full_name="A",
             organisation=doit,
-            role=Role.COORDINATOR,
+            role=roles.COORDINATOR,
         )
         # Bypass save()'s normalisation, as a raw import might.
         User.objects.filter(email="temp@test.example").update(email="Temp@test.example")
@@ -101,7 +101,7 @@ def test_two_accounts_cannot_differ_only_by_the_case_of_their_address(coordinato
             password=PASSWORD,
             full_name="B",
             organisation=doit,
-            role=Role.COORDINATOR,
+            role=roles.COORDINATOR,
         )
 
 
@@ -111,6 +111,6 @@ def test_addresses_are_stored_in_lower_case(doit):
         password=PASSWORD,
         full_name="C",
         organisation=doit,
-        role=Role.AGENCY_REPORTER,
+        role=roles.AGENCY_REPORTER,
     )
     assert user.email == "hoa.thuong@test.example"

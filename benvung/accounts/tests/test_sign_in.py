@@ -21,7 +21,7 @@ HOME_TEMPLATES = {
     "coordinator": "accounts/home_coordinator.html",
     "agency_reporter": "accounts/home_agency.html",
     "enterprise_a_user": "accounts/home_enterprise.html",
-    "retail_reporter": "accounts/home_retail.html",
+    "retail_reporter": "retail/home.html",
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 
-from benvung.accounts.models import Role
+from benvung.accounts import roles
 from benvung.api import services as tokens
 from benvung.conftest import make_site, make_user
 from benvung.directory.models import Agency, IndustrialArea, RetailOutlet
@@ -20,6 +20,7 @@ from benvung.reporting import services as reporting
 from benvung.reporting.models import ReportingCycle
 from benvung.reporting.tests.conftest import at
 from benvung.reports.models import GeneratedDocument
+from benvung.retail.roles import RETAIL_REPORTER
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def send(client: Client, method: str, url: str, body: dict[str, Any]) -> Any:
 @pytest.fixture
 def other_reporter(db: Any) -> Any:
     """An agency reporter of another agency (Sở Công Thương)."""
-    return make_user(Agency.objects.get(key="sct"), Role.AGENCY_REPORTER, "sct@test.example")
+    return make_user(Agency.objects.get(key="sct"), roles.AGENCY_REPORTER, "sct@test.example")
 
 
 @pytest.fixture(autouse=True)
@@ -235,7 +236,7 @@ def test_an_outlet_records_its_survey_and_another_outlet_cannot_touch_it(
     changed = send(client, "put", url, {"eco_packaging": "yes", "ecolabelled_products": 12})
     assert changed.status_code == 200 and changed.json()["eco_packaging"] == "yes"
     shop = RetailOutlet.objects.create(name="Cửa hàng khác", outlet_type="convenience")
-    other = api(make_user(shop, Role.RETAIL_REPORTER, "khac@test.example"))
+    other = api(make_user(shop, RETAIL_REPORTER, "khac@test.example"))
     assert other.get(url).status_code == 404
     assert other.get("/api/retail/surveys").json()["count"] == 0
     assert send(other, "put", url, {"eco_packaging": "no"}).status_code == 404

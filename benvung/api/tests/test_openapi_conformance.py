@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from benvung.accounts.models import Role
+from benvung.accounts import roles
 from benvung.api import services as tokens
 from benvung.conftest import make_site, make_user
 from benvung.outreach import services as outreach
@@ -52,7 +52,7 @@ def enterprise_token(enterprise_a: Any, coordinator: Any, settings: Any) -> str:
     """What a demo enterprise has: sites, a year of data, an SCP model, an open cycle."""
     settings.API_RATE_LIMIT = "100000/m"  # the limit has its own test; here it would only hide
     settings.API_ANON_RATE_LIMIT = "100000/m"
-    user = make_user(enterprise_a, Role.ENTERPRISE_USER, "erp@test.example")
+    user = make_user(enterprise_a, roles.ENTERPRISE_USER, "erp@test.example")
     site = make_site(enterprise_a, "Nhà máy dệt Biên Hòa")
     make_site(enterprise_a, "Nhà máy nhuộm Long Thành")
     resources.site_year_write(

@@ -25,7 +25,7 @@ def seed() -> dict[str, Any]:
     from django.core.management import call_command
     from django.utils import translation
 
-    from benvung.accounts.models import Role
+    from benvung.accounts import roles
     from benvung.conftest import make_user
     from benvung.directory import loaders
     from benvung.directory.models import Agency
@@ -41,9 +41,9 @@ def seed() -> dict[str, Any]:
         loaders.load_sectors()
         loaders.load_agencies()
         load_plan()
-        coordinator = make_user(Agency.objects.get(key="sct"), Role.COORDINATOR, "dp@test.example")
+        coordinator = make_user(Agency.objects.get(key="sct"), roles.COORDINATOR, "dp@test.example")
         reporter = make_user(
-            Agency.objects.get(key="snnmt"), Role.AGENCY_REPORTER, "cq@test.example"
+            Agency.objects.get(key="snnmt"), roles.AGENCY_REPORTER, "cq@test.example"
         )
         with at("2025-09-01"):
             plan = Plan.objects.get(number="202/KH-UBND")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from benvung.accounts.models import Role
+from benvung.accounts import roles
 from benvung.conftest import client_for
 from benvung.core.models import AuditEvent
 from benvung.directory.models import Sector
@@ -51,7 +51,7 @@ def test_the_admin_refuses_a_role_that_does_not_fit_the_organisation(sysadmin, e
             "email": enterprise_a_user.email,
             "full_name": enterprise_a_user.full_name,
             "organisation": enterprise_a_user.organisation_id,
-            "role": Role.COORDINATOR,
+            "roles": [roles.COORDINATOR],
             "is_active": "on",
             "date_joined_0": "01/01/2025",
             "date_joined_1": "00:00",
@@ -59,9 +59,10 @@ def test_the_admin_refuses_a_role_that_does_not_fit_the_organisation(sysadmin, e
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert list(errors) == ["role"], errors
+    assert list(errors) == ["roles"], errors
     enterprise_a_user.refresh_from_db()
-    assert enterprise_a_user.role == Role.ENTERPRISE_USER
+    enterprise_a_user.forget_roles()
+    assert enterprise_a_user.roles == {roles.ENTERPRISE_USER}
 
 
 def test_the_system_administrator_adds_a_user_in_the_admin(sysadmin, doit):
@@ -75,12 +76,12 @@ def test_the_system_administrator_adds_a_user_in_the_admin(sysadmin, doit):
             "email": "moi.admin@test.example",
             "full_name": "Người Mới",
             "organisation": doit.pk,
-            "role": Role.COORDINATOR,
+            "roles": [roles.COORDINATOR],
             "usable_password": "true",
             "password1": "Mật-khẩu-quản-trị-2025",
             "password2": "Mật-khẩu-quản-trị-2025",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert User.objects.get(email="moi.admin@test.example").role == Role.COORDINATOR
+    assert User.objects.get(email="moi.admin@test.example").roles == {roles.COORDINATOR}
     assert AuditEvent.objects.filter(action="admin.user.create").exists()

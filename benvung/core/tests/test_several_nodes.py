@@ -35,13 +35,14 @@ pytestmark = pytest.mark.skipif(
 SETUP = """
 import json
 from django.test import Client
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.directory.models import AdministrativeUnit, Agency
 from benvung.plans.models import ContentArea
 agency = Agency.objects.get(key="sct")
 user = User.objects.create_user(
     email="nut@test.example", password="Mật-khẩu-thử-2025", full_name="Nút",
-    organisation=agency, role=Role.AGENCY_REPORTER,
+    organisation=agency, role=roles.AGENCY_REPORTER,
 )
 client = Client()
 client.force_login(user)

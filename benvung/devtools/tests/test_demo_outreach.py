@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core import audit
 from benvung.directory import demo
 from benvung.directory.demo import focus_sector_sites
@@ -19,6 +20,7 @@ from benvung.resources import demo as demo_resources
 from benvung.retail import demo as demo_retail
 from benvung.retail import services as retail_services
 from benvung.retail.models import PackagingSurvey
+from benvung.retail.roles import RETAIL_REPORTER
 
 pytestmark = pytest.mark.django_db
 
@@ -116,22 +118,22 @@ def test_each_year_has_believable_demo_records_that_the_personas_can_find(demo_o
         assert abs(village.latitude - village.administrative_unit.latitude) < Decimal("0.2")
 
     # The demo personas find records of their own.
-    retail = User.objects.get(is_demo=True, role=Role.RETAIL_REPORTER)
+    retail = User.objects.with_role(RETAIL_REPORTER).get(is_demo=True)
     own = PackagingSurvey.objects.filter(outlet=retail.organisation_id)
     assert own.count() == len(YEARS)
     assert not own.exclude(owner=retail.organisation_id).exists()
     assert not own.exclude(recorded_by=retail).exists()
 
-    reporter = User.objects.get(is_demo=True, role=Role.AGENCY_REPORTER)
+    reporter = User.objects.with_role(roles.AGENCY_REPORTER).get(is_demo=True)
     recorded = OutreachActivity.objects.filter(owner=reporter.organisation_id)
     assert recorded.exists() and not recorded.exclude(recorded_by=reporter).exists()
 
-    enterprise_user = User.objects.get(is_demo=True, role=Role.ENTERPRISE_USER)
+    enterprise_user = User.objects.with_role(roles.ENTERPRISE_USER).get(is_demo=True)
     assert SCPModel.objects.filter(
         organisation=enterprise_user.organisation_id, state=SCPModel.State.VERIFIED
     ).exists()
 
-    coordinator = User.objects.get(is_demo=True, role=Role.COORDINATOR)
+    coordinator = User.objects.with_role(roles.COORDINATOR).get(is_demo=True)
     assert OutreachActivity.objects.filter(owner=coordinator.organisation_id).exists()
     assert PackagingSurvey.objects.filter(owner=coordinator.organisation_id).exists()
 
@@ -143,7 +145,7 @@ def test_loading_again_gives_the_same_rows_and_keeps_a_users_change(demo_outreac
     assert _rows() == before
 
     # A demo activity someone edited through the application is left as they left it.
-    user = User.objects.get(is_demo=True, role=Role.COORDINATOR)
+    user = User.objects.with_role(roles.COORDINATOR).get(is_demo=True)
     activity = OutreachActivity.objects.order_by("start_date").first()
     activity.participants = 7
     activity.save()
@@ -257,7 +259,7 @@ def test_savings_stay_below_consumption_and_eco_packaging_spreads(demo_outreach_
         if model.state == SCPModel.State.PROPOSED:
             assert model.reviewed_by is None and model.reviewed_at is None
         else:
-            assert model.reviewed_by.role == Role.COORDINATOR and model.reviewed_by.is_demo
+            assert model.reviewed_by.has_role(roles.COORDINATOR) and model.reviewed_by.is_demo
             assert model.reviewed_at.year == model.year
     assert len({m.organisation_id for m in models}) == len(models)
     # The models spread over the eight focus sectors.

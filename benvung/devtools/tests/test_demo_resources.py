@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core.models import AuditEvent
 from benvung.directory import demo
 from benvung.directory.models import FocusSector, Site
@@ -41,7 +42,7 @@ def test_load_demo_saves_six_years_for_every_focus_sector_site_through_the_servi
     assert str(demo_resources.REPORT_NAME) in out.getvalue()
     site_years = SiteYear.objects.all()
     assert site_years.exists() and not site_years.filter(is_demo=False).exists()
-    coordinator = User.objects.get(is_demo=True, role=Role.COORDINATOR)
+    coordinator = User.objects.with_role(roles.COORDINATOR).get(is_demo=True)
     assert not site_years.exclude(updated_by=coordinator).exists()
     assert AuditEvent.objects.filter(action="site_year.create").count() == site_years.count()
     years = {}

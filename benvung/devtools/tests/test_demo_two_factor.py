@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 
-from benvung.accounts import two_factor
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles, two_factor
+from benvung.accounts.models import User
 from benvung.core.models import AuditEvent
 from benvung.directory import demo
 
@@ -25,11 +25,11 @@ def test_demo_sign_ins_say_who_sets_up_two_step_sign_in_and_a_reload_removes_it(
     lines = out.getvalue().splitlines()
     for account in demo.demo_accounts():
         line = next(line for line in lines if account.email in line)
-        must = account.role in (Role.SYSTEM_ADMIN, Role.COORDINATOR)
+        must = account.role in (roles.SYSTEM_ADMIN, roles.COORDINATOR)
         assert line.endswith(" *") == must, line
     assert any(line.startswith("* ") and "xác thực hai bước" in line for line in lines)
 
-    coordinator = User.objects.get(role=Role.COORDINATOR, is_demo=True)
+    coordinator = User.objects.with_role(roles.COORDINATOR).get(is_demo=True)
     row = next(r for r in demo.signins() if r["email"] == coordinator.email)
     client = Client()
     client.post(reverse("accounts:login"), {"username": row["email"], "password": row["password"]})

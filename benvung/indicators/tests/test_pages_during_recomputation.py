@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from benvung.accounts.models import Role
+from benvung.accounts import roles
 from benvung.conftest import make_enterprise, make_site, make_user
 from benvung.directory.models import Agency, Sector
 from benvung.indicators import services
@@ -65,7 +65,7 @@ def test_pages_answer_while_the_worker_holds_a_figure_being_stored(
             "current figure, a transaction of milliseconds. Holding that transaction open, as "
             "this test does, is meaningful only with PostgreSQL's row locks."
         )
-    coordinator = make_user(Agency.objects.get(key="sct"), Role.COORDINATOR, "dp-tg@test.example")
+    coordinator = make_user(Agency.objects.get(key="sct"), roles.COORDINATOR, "dp-tg@test.example")
     site = make_site(make_enterprise("Công ty Bia Đồng Thời", "312345670", "1103"), "Nhà máy")
     for year, hl, kwh in ((2022, 100_000, 2_500_000), (2025, 110_000, 2_600_000)):
         site_year = resources.site_year_save(

@@ -333,11 +333,11 @@ def test_a_report_not_yet_accepted_cannot_be_drafted(agency_reporter, cycle_2025
 def test_another_organisation_cannot_draft_issue_or_regenerate(
     accepted_report, agency_reporter, enterprise_a_user, coordinator, ready
 ):
-    from benvung.accounts.models import Role
+    from benvung.accounts import roles
     from benvung.conftest import make_user
     from benvung.directory.models import Agency
 
-    other = make_user(Agency.objects.get(key="skhcn"), Role.AGENCY_REPORTER, "khcn@test.example")
+    other = make_user(Agency.objects.get(key="skhcn"), roles.AGENCY_REPORTER, "khcn@test.example")
     agency_draft = services.document_draft(
         actor=agency_reporter, kind="agency", agency_report=accepted_report, formats=NO_PDF
     )

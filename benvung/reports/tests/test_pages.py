@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from benvung.accounts.models import Role
+from benvung.accounts import roles
 from benvung.conftest import client_for, make_user
 from benvung.directory.models import Agency
 from benvung.reporting.models import ReportingCycle
@@ -31,7 +31,7 @@ def issue_draft(coordinator, cycle):
 
 @pytest.fixture
 def other_agency_user(db):
-    return make_user(Agency.objects.get(key="skhcn"), Role.AGENCY_REPORTER, "khcn@test.example")
+    return make_user(Agency.objects.get(key="skhcn"), roles.AGENCY_REPORTER, "khcn@test.example")
 
 
 @pytest.fixture

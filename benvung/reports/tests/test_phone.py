@@ -41,7 +41,7 @@ class Site:
 def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
     """A 2025 cycle with a finished draft of its annual report, served to a signed-in
     coordinator; all rolled back at the end."""
-    from benvung.accounts.models import Role
+    from benvung.accounts import roles
     from benvung.conftest import make_user
     from benvung.directory.models import Agency
     from benvung.plans.models import Plan
@@ -51,7 +51,7 @@ def site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
 
     with django_db_blocker.unblock(), transaction.atomic(), translation.override("vi"):
         coordinator = make_user(
-            Agency.objects.get(key="sct"), Role.COORDINATOR, "dieuphoi-phone@test.example"
+            Agency.objects.get(key="sct"), roles.COORDINATOR, "dieuphoi-phone@test.example"
         )
         plan = Plan.objects.get(number="202/KH-UBND")
         cycle = reporting.cycle_create(actor=coordinator, plan=plan, year=2025)

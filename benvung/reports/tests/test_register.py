@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from benvung.accounts.models import Role
+from benvung.accounts import roles
 from benvung.conftest import make_user
 from benvung.core.models import AuditEvent
 from benvung.directory.models import Agency
@@ -78,7 +78,7 @@ def test_concurrent_reservations_never_get_the_same_number():
         agency_type="department",
         is_coordinator=True,
     )
-    coordinator = make_user(doit, Role.COORDINATOR, "dieuphoi-thu@test.example")
+    coordinator = make_user(doit, roles.COORDINATOR, "dieuphoi-thu@test.example")
     results: list[str] = []
     errors: list[BaseException] = []
     start = threading.Barrier(8)

@@ -22,7 +22,8 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.api import services as tokens
 from benvung.conftest import valid_tax_code
 from benvung.core.tests.html_forms import form_values
@@ -71,7 +72,7 @@ def year_of_twenty() -> tuple[Site, list[User]]:
             email=f"nguoi{i}@test.example",
             full_name=f"Người Nhập {i}",
             organisation=enterprise,
-            role=Role.ENTERPRISE_USER,
+            role=roles.ENTERPRISE_USER,
         )
         for i in range(WRITERS)
     ]

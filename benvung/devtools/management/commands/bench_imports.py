@@ -14,13 +14,16 @@ import resource
 import threading
 import time
 import tracemalloc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from benvung.accounts.models import User
 
 
 def _cpu() -> float:
@@ -82,7 +85,7 @@ class Command(BaseCommand):
         out(f"zip bomb ({len(bomb) / 1e6:.2f} MB file, 200 MB sharedStrings)")
         out(f"  refused in {seconds * 1000:.1f} ms, peak {peak:.2f} MB: {problem}")
 
-        user = User.objects.filter(role="coordinator").first()
+        user = User.objects.with_role("coordinator").first()
         if user is None:
             out("no coordinator: run `make prepare` first")
             return
@@ -171,7 +174,7 @@ class Command(BaseCommand):
         else:
             out("  the home page did not answer during the recomputation")
 
-    def consumption(self, user: Any, rows: int, *, profile: bool) -> None:
+    def consumption(self, user: User, rows: int, *, profile: bool) -> None:
         """The consumption import (resources.excel) of `rows` rows through the job's steps:
         read for the preview, read again and save, then the recomputation it queued, with a
         site page requested meanwhile; then the same figures with the imported data submitted
@@ -239,7 +242,7 @@ class Command(BaseCommand):
         self,
         title: str,
         queued: list[tuple[list[str], int | None]],
-        user: Any,
+        user: User,
         page: str,
         profile: bool,
     ) -> None:

@@ -42,7 +42,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.core.audit import audit_context
 from benvung.directory.models import AdministrativeUnit, Enterprise, FocusSector, Organisation, Site
 from benvung.resources import demo as synthetic
@@ -328,7 +329,7 @@ class Command(BaseCommand):
             email=f"bench-{time.time_ns()}@benvung.example",
             full_name=f"{PREFIX} coordinator",
             organisation=organisation or plans[0].site.enterprise,
-            role=Role.COORDINATOR,
+            role=roles.COORDINATOR,
             is_demo=True,
         )
         step = max(1, len(plans) // size)
