@@ -7,19 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from benvung.directory.models import (
     AdministrativeUnit,
     AdministrativeUnitSuccession,
     Agency,
     IndustrialArea,
-    RetailOutlet,
 )
 from benvung.indicators import registry, services
 from benvung.indicators.models import IndicatorResult
 from benvung.outreach.models import SCPModel
-from benvung.retail.models import PackagingSurvey
 
 pytestmark = pytest.mark.django_db
 
@@ -145,49 +142,9 @@ def test_only_verified_models_from_the_plan_start_are_counted(doit: Any, enterpr
     assert result("scp_models_count", 2026, "task_period", "2026-2030").value == 1
 
 
-# --- Retail packaging -----------------------------------------------------------------------------
-
-
-def test_the_retail_share_counts_yes_among_surveyed_supermarkets_and_trade_centres(
-    doit: Any,
-) -> None:
-    def outlet(name: str, kind: str) -> RetailOutlet:
-        return RetailOutlet.objects.create(name=name, outlet_type=kind)
-
-    answers = [
-        (outlet("ST Một", "supermarket"), "yes", "80"),
-        (outlet("ST Hai", "supermarket"), "yes", "60"),
-        (outlet("TTTM Ba", "trade_centre"), "partly", None),
-        (outlet("TTTM Bốn", "trade_centre"), "no", "10"),
-        (outlet("CHTL Năm", "convenience_store"), "no", "30"),
-    ]
-    outlet("ST Sáu (chưa khảo sát)", "supermarket")
-    for shop, answer, bags in answers:
-        PackagingSurvey.objects.create(
-            outlet=shop,
-            year=2024,
-            eco_packaging=answer,
-            owner=doit,
-            biodegradable_bag_share=None if bags is None else Decimal(bags),
-        )
-    services.recompute("retail_ecopackaging_share", 2024)
-    services.recompute("retail_biodegradable_bags_share", 2024)
-    share = result("retail_ecopackaging_share", 2024)
-    # 2 "yes" of the 4 supermarkets and trade centres surveyed (the convenience store is not
-    # in the target; the sixth outlet was not surveyed): 50 %.
-    assert (share.numerator, share.denominator, share.value) == (2, 4, Decimal("50.000000"))
-    assert result("retail_ecopackaging_share", 2024, "outlet_type", "trade_centre").value == 0
-    bags = result("retail_biodegradable_bags_share", 2024)
-    # (80 + 60 + 10 + 30) / 4 outlets that gave a share = 45 %.
-    assert bags.value == Decimal("45.000000")
-    assert bags.denominator == 4
-
-
 def test_every_input_a_definition_names_is_a_model_whose_changes_are_watched() -> None:
     from django.apps import apps
     from django.db.models.signals import post_save
-
-    from benvung.indicators import registry
 
     models = {
         f"{m._meta.app_label}.{m._meta.model_name}": m
@@ -198,32 +155,3 @@ def test_every_input_a_definition_names_is_a_model_whose_changes_are_watched() -
             assert label in models, f"{definition.code}: {label} is not a model"
             if not models[label]._meta.auto_created:
                 assert post_save.has_listeners(models[label]), label
-
-
-def test_a_share_of_fewer_than_half_of_the_outlets_is_not_given(doit: Any) -> None:
-    shops = [
-        RetailOutlet.objects.create(name=f"Siêu thị số {i}", outlet_type="supermarket")
-        for i in range(3)
-    ]
-    PackagingSurvey.objects.create(
-        outlet=shops[0],
-        year=2026,
-        eco_packaging="yes",
-        owner=doit,
-        biodegradable_bag_share=Decimal("95"),
-    )
-    services.recompute("retail_ecopackaging_share", 2026)
-    services.recompute("retail_biodegradable_bags_share", 2026)
-    # 1 of 3 surveyed: "100 %" would say nothing about the province. The numerator goes too:
-    # with the denominator it would give the share away.
-    row = result("retail_ecopackaging_share", 2026)
-    assert row.value is None and (row.numerator, row.denominator) == (None, 1)
-    assert row.coverage == {"counted": 1, "expected": 3, "minimum": 0.5, "met": False}
-    with translation.override("vi"):
-        assert registry.note_text(row.notes[0]) == (
-            "Chưa đủ số liệu: 1/3 cơ sở bán lẻ đang hoạt động được khảo sát."
-        )
-    assert result("retail_biodegradable_bags_share", 2026).value is None
-    PackagingSurvey.objects.create(outlet=shops[1], year=2026, eco_packaging="no", owner=doit)
-    services.recompute("retail_ecopackaging_share", 2026)
-    assert result("retail_ecopackaging_share", 2026).value == Decimal("50.000000")  # 1 of 2
