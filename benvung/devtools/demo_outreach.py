@@ -59,9 +59,8 @@ from benvung.directory.models import (
 )
 from benvung.outreach.models import OutreachActivity, SCPModel
 from benvung.plans.models import ContentArea, Plan
-from benvung.resources import calculations as calc
 from benvung.resources import selectors as resource_selectors
-from benvung.resources.models import EnergyUse, MaterialUse, SiteYear
+from benvung.resources.models import MaterialUse, SiteYear
 from benvung.retail.models import PackagingSurvey
 
 YEARS = (2022, 2023, 2024, 2025)
@@ -819,22 +818,17 @@ class Consumption:
 def enterprise_consumption(
     enterprises: Iterable[Enterprise], years: Iterable[int]
 ) -> dict[tuple[int, int], Consumption]:
-    """(enterprise id, year) → consumption, energy converted to TOE as the efficiency figures do."""
+    """(enterprise id, year) → consumption; energy in TOE by the shared energy selector (the
+    figures the efficiency pages and the SCP-model check use), drafts too."""
     ids = [e.pk for e in enterprises]
     years = list(years)
     result: dict[tuple[int, int], Consumption] = defaultdict(Consumption)
-    factors = {y: resource_selectors.factors_on(dt.date(y, 12, 31)) for y in years}
-    energy = EnergyUse.objects.filter(
-        site_year__site__enterprise_id__in=ids, site_year__year__in=years
-    ).values_list(
-        "site_year__site__enterprise_id", "site_year__year", "carrier__key", "quantity", "unit"
-    )
-    for enterprise_id, year, carrier, quantity, unit in energy:
-        try:
-            toe = calc.energy_of(carrier, float(quantity), unit, factors[year]).toe
-        except calc.CalculationError:
-            continue  # a row the efficiency figures cannot convert either
-        result[(enterprise_id, year)].toe += toe
+    for site_year in resource_selectors.site_year_energy(
+        years=years, enterprise_ids=ids, include_drafts=True
+    ):
+        # A site-year whose energy cannot all be converted counts none (core.energy's rule).
+        if site_year.toe is not None:
+            result[(site_year.enterprise_id, site_year.year)].toe += site_year.toe
     materials = MaterialUse.objects.filter(
         site_year__site__enterprise_id__in=ids, site_year__year__in=years
     ).values_list(

@@ -22,7 +22,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
-from benvung.core import audit
+from benvung.core import audit, energy
 from benvung.core.concurrency import lock_for_edit, mark_saved
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
@@ -385,27 +385,13 @@ class Consumption:
 
 
 def energy_consumption_toe(organisation: Organisation, year: int) -> Consumption | None:
-    """The energy the organisation reported for `year` in the resource data (all its sites),
-    or None when it reported none."""
-    from benvung.resources import calculations as calc
-    from benvung.resources import selectors as resource_selectors
-    from benvung.resources.models import EnergyUse
-
-    rows = list(
-        EnergyUse.objects.filter(
-            site_year__site__enterprise_id=organisation.pk, site_year__year=year
-        ).values_list("carrier__key", "quantity", "unit", "site_year_id")
-    )
-    if not rows:
+    """The energy the organisation reported for `year` in the resource data (all its sites,
+    drafts too: the claim is checked against what it reported, submitted or not), or None when
+    it reported none. Through benvung.core.energy: outreach does not read the resource data."""
+    total = energy.enterprise_energy(organisation.pk, year, include_drafts=True)
+    if total is None:
         return None
-    factors = resource_selectors.factors_on(dt.date(year, 12, 31))
-    total = 0.0
-    for carrier, quantity, unit, _site_year in rows:
-        try:
-            total += calc.energy_of(carrier, float(quantity), unit, factors).toe
-        except calc.CalculationError:
-            return Consumption(toe=None, site_years=len({r[3] for r in rows}))
-    return Consumption(toe=Decimal(str(round(total, 3))), site_years=len({r[3] for r in rows}))
+    return Consumption(toe=total.rounded_toe(), site_years=sum(1 for p in total.parts if p.rows))
 
 
 def scp_model_problems(data: SCPModelData) -> tuple[dict[str, list[str]], list[str]]:
