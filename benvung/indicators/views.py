@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from benvung.accounts import permissions
 from benvung.core.views import apply_service_errors
 from benvung.plans.models import Plan, Target
+from benvung.plans.selectors import current_plan
 from benvung.portal import selectors as portal
 
 from . import selectors, services
@@ -32,7 +33,7 @@ def _coordinator(request: HttpRequest) -> None:
 
 
 def _plan() -> Plan:
-    plan = portal.current_plan()
+    plan = current_plan()
     if plan is None:
         raise Http404
     return plan

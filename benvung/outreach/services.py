@@ -22,7 +22,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
-from benvung.core import audit, energy
+from benvung.core import audit, energy, years
 from benvung.core.concurrency import lock_for_edit, mark_saved
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
@@ -30,7 +30,6 @@ from benvung.reporting import attachments
 
 from .models import OutreachActivity, SCPModel
 
-MIN_YEAR, MAX_YEAR = 2000, 2100  # what the database constraint on SCPModel.year allows
 MAX_TITLE = 300
 MAX_URL = 500
 MAX_PARTICIPANTS = 10_000_000
@@ -198,12 +197,9 @@ def activity_problems(data: ActivityData) -> dict[str, list[str]]:
     start: dt.date | None = data.start_date
     if start is None:
         _add(problems, "start_date", _("Give the start date."))
-    elif not MIN_YEAR <= start.year <= MAX_YEAR:
-        _add(
-            problems,
-            "start_date",
-            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-        )
+    elif (year_problem := years.year_problem(start.year)) is not None:
+        # An activity may be planned ahead: only the years of data apply, not "not yet come".
+        _add(problems, "start_date", year_problem)
         start = None
     if start is not None and data.end_date is not None and data.end_date < start:
         _add(
@@ -403,13 +399,9 @@ def scp_model_problems(data: SCPModelData) -> tuple[dict[str, list[str]], list[s
     if data.kind not in SCPModel.Kind.values:
         _add(problems, "kind", _("Choose the type of model."))
     _check_title(problems, data.title)
-    year_ok = isinstance(data.year, int) and MIN_YEAR <= data.year <= MAX_YEAR
-    if not year_ok:
-        _add(
-            problems,
-            "year",
-            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-        )
+    year_ok = years.in_range(data.year)
+    if (year_problem := years.year_problem(data.year)) is not None:
+        _add(problems, "year", year_problem)
     for name in RESULT_FIELDS:
         value = getattr(data, name)
         if value is None:

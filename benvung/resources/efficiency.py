@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from benvung.core import units
 from benvung.directory.models import FocusSector
+from benvung.indicators import selectors as indicator_selectors
 from benvung.indicators.models import Status
 from benvung.plans.models import Target
 
@@ -764,24 +765,12 @@ def band_for(year: int) -> tuple[float, float, int] | None:
 
 
 def path_start(year: int) -> tuple[int, float] | None:
-    """Where the path to this year's milestone starts: the previous milestone and its lower
-    bound (2025, 5 %) for the 2030 target; None (from 0 in the baseline year) for the first."""
+    """Where the path to this year's milestone starts, as a fraction: (2025, 0.05) for the
+    2030 target, which continues the 2025 one; None (from 0 in the baseline year) for the
+    first. The one rule for every target (indicators.selectors.path_start)."""
     current = _target_for(year)
-    if current is None:
-        return None
-    previous = (
-        Target.objects.filter(
-            indicator_code=INDICATOR,
-            milestone_year__lt=current.milestone_year,
-            retired_at__isnull=True,
-            min_value__isnull=False,
-        )
-        .order_by("-milestone_year")
-        .first()
-    )
-    if previous is None or previous.min_value is None:
-        return None
-    return previous.milestone_year, float(previous.min_value) / 100
+    start = indicator_selectors.path_start(current) if current is not None else None
+    return None if start is None else (start[0], start[1] / 100)
 
 
 def _roll(

@@ -35,7 +35,6 @@ from .models import (
     SiteYear,
 )
 
-MIN_YEAR, MAX_YEAR = 2015, 2035
 STORED = Decimal("0.0001")
 MATERIAL_UNITS = ("t", "kg", "m3")  # tonnes of a material, or m³ of water
 # What the columns hold (DecimalField max_digits − decimal_places).
@@ -219,12 +218,8 @@ def site_year_check(
     """The rows as they would be stored, or every problem at once (ValidationError); nothing
     is written."""
     check = _Rows()
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        check.errors.append(
-            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
-        )
-    elif (future := years.future_year_problem(year)) is not None:
-        check.errors.append(future)
+    if (year_problem := years.reporting_year_problem(year)) is not None:
+        check.errors.append(year_problem)
     if allocation_rule not in AllocationRule.values:
         check.errors.append(_("Choose how energy is shared between products."))
     categories = {c.key: c for c in ProductCategory.objects.all()}
