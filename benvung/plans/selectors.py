@@ -28,9 +28,9 @@ def current_plan() -> Plan | None:
 
 
 def plan_by_number(number: str | None = None) -> Plan:
-    """The plan numbered `number` (in full, "202/KH-UBND", or its first part, "202"); without a
-    number, the current plan (what every command does when not told which plan).
-    Plan.DoesNotExist when there is no such plan."""
+    """The plan numbered `number` ("202/KH-UBND"; a plan stored under the number's first part,
+    "202", is found too); without a number, the current plan (what every command does when not
+    told which plan). Plan.DoesNotExist when there is no such plan."""
     if not number or not number.strip():
         plan = current_plan()
         if plan is None:
