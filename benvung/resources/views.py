@@ -406,6 +406,8 @@ def template_xlsx(request: HttpRequest) -> HttpResponse:
         year: int | None = int(request.GET["year"])
     except (KeyError, ValueError):
         year = None
+    if not years.in_range(year):
+        year = None  # a template for any year, rather than one no import would accept
     response = HttpResponse(
         excel.template(year),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
