@@ -146,11 +146,11 @@ class EnergyTotal:
 
     @property
     def toe(self) -> float | None:
-        return sum(p.toe for p in self.parts if p.toe is not None) if self.known else None
+        return sum((p.toe for p in self.parts if p.toe is not None), 0.0) if self.known else None
 
     @property
     def gj(self) -> float | None:
-        return sum(p.gj for p in self.parts if p.gj is not None) if self.known else None
+        return sum((p.gj for p in self.parts if p.gj is not None), 0.0) if self.known else None
 
     @property
     def mj(self) -> float | None:
