@@ -9,9 +9,11 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from benvung.core import years
 from benvung.indicators import registry, selectors
 from benvung.indicators.management.commands.indicators import progress_json
 from benvung.plans.models import Plan
+from benvung.plans.selectors import current_plan
 
 from .common import Int, Text, answers
 
@@ -19,7 +21,7 @@ router = Router(tags=["indicators"], auth=None)
 
 
 def _plan() -> Plan:
-    plan = Plan.objects.order_by("-issued_on").first()
+    plan = current_plan()
     if plan is None:
         raise Http404
     return plan
@@ -32,7 +34,7 @@ def _plan() -> Plan:
 )
 def targets(request: HttpRequest, year: Int | None = None) -> dict[str, Any]:
     plan = _plan()
-    if year is not None and not plan.period_start - 1 <= year <= plan.period_end:
+    if year is not None and not years.in_plan(year, plan):
         raise Http404
     # By default the published year: the latest whose cycle is closed or whose figures are
     # complete (a year with one record in is not the answer unless asked for).

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
+from benvung.core import years
 from benvung.core.concurrency import StaleEdit
 from benvung.core.views import signed_in_user
 from benvung.directory.models import Site
@@ -315,7 +316,7 @@ def efficiency_of_year(
     if not permissions.can_view_efficiency(request.user):
         raise PermissionDenied
     for value in (year, baseline):
-        if value is not None and not services.MIN_YEAR <= value <= services.MAX_YEAR:
+        if value is not None and not years.in_range(value):
             raise Http404
     return efficiency.to_json(
         efficiency.compute(

@@ -106,8 +106,11 @@ def goal(target: Target) -> Decimal | None:
 
 
 def path_start(target: Target) -> tuple[int, float] | None:
-    """A target continuing an earlier one of the same indicator (7-10 % by 2030 after 5-8 % by
-    2025) starts its path at the earlier milestone's goal."""
+    """Where a target's straight path starts, the one rule (the status rule, the portal's
+    chart and the efficiency figures use it): a target continuing an earlier one of the same
+    plan, indicator and scope (7-10 % by 2030 after 5-8 % by 2025) starts at the earlier
+    milestone's goal (`goal`: a range's lower end when higher is better, its upper end when
+    lower is better). None: the path starts at the baseline (each caller knows its own)."""
     previous = (
         Target.objects.filter(
             plan_id=target.plan_id,

@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.core import audit
+from benvung.core import audit, years
 from benvung.plans.models import Plan, Target
+from benvung.plans.selectors import current_plan
 
 from . import permissions, registry
 from .models import OVERRIDE_STATUSES, IndicatorResult, StatusOverride
@@ -33,18 +34,6 @@ def plan_years(plan: Plan | None = None, today: dt.date | None = None) -> range:
     start = plan.period_start if plan else 2022
     end = min(plan.period_end, today.year) if plan else today.year
     return range(start, max(start, end) + 1)
-
-
-def _plan_for(code: str) -> Plan | None:
-    target = (
-        Target.objects.filter(indicator_code=code, retired_at__isnull=True)
-        .select_related("plan")
-        .order_by("plan__issued_on")
-        .first()
-    )
-    if target is not None:
-        return target.plan
-    return Plan.objects.order_by("issued_on").first()
 
 
 def _hash(items: list[dict[str, Any]]) -> str:
@@ -69,7 +58,7 @@ def recompute(
     written = 0
     for code in codes:
         definition = registry.get(code)
-        plan = _plan_for(code)
+        plan = current_plan()
         years = [year] if year is not None else list(plan_years(plan))
         since = plan.period_start if plan else years[0]
         for y in years:
@@ -246,7 +235,7 @@ def run_queued(codes: list[str], requested_at: str, from_year: int | None = None
         if from_year is None:
             written += recompute(code, started=started)
             continue
-        plan = _plan_for(code)
+        plan = current_plan()
         for year in plan_years(plan):
             if year >= from_year:
                 written += recompute(code, year, started=started)
@@ -276,11 +265,8 @@ def status_override_set(
         errors["status"] = [_("Choose a status from the list.")]
     if len(reason) < 10:
         errors["reason"] = [_("Give the reason for the override (at least 10 characters).")]
-    if not target.plan.period_start <= year <= target.plan.period_end:
-        errors["year"] = [
-            _("The year must be within the plan, %(start)s–%(end)s.")
-            % {"start": target.plan.period_start, "end": target.plan.period_end}
-        ]
+    if (year_problem := years.plan_year_problem(year, target.plan)) is not None:
+        errors["year"] = [year_problem]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

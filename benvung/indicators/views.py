@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from benvung.core.views import apply_service_errors, signed_in_user
 from benvung.plans.models import Plan, Target
+from benvung.plans.selectors import current_plan
 from benvung.portal import selectors as portal
 
 from . import permissions, selectors, services
@@ -31,7 +32,7 @@ def _require(allowed: bool) -> None:
 
 
 def _plan() -> Plan:
-    plan = portal.current_plan()
+    plan = current_plan()
     if plan is None:
         raise Http404
     return plan

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.accounts import roles
 from benvung.accounts.models import User
-from benvung.core import audit
+from benvung.core import audit, energy, materials
 from benvung.core.demo import Row, Sync
 from benvung.core.loading import LoadReport
 from benvung.directory.demo import focus_sector_sites
@@ -57,9 +57,6 @@ from benvung.directory.models import (
 )
 from benvung.outreach.models import OutreachActivity, SCPModel
 from benvung.plans.models import ContentArea, Plan
-from benvung.resources import calculations as calc
-from benvung.resources import selectors as resource_selectors
-from benvung.resources.models import EnergyUse, MaterialUse, SiteYear
 
 YEARS = (2022, 2023, 2024, 2025)
 MERGER = dt.date(2025, 7, 1)  # Bình Phước joins Đồng Nai; districts end the day before
@@ -721,40 +718,27 @@ class Consumption:
 def enterprise_consumption(
     enterprises: Iterable[Enterprise], years: Iterable[int]
 ) -> dict[tuple[int, int], Consumption]:
-    """(enterprise id, year) → consumption, energy converted to TOE as the efficiency figures do."""
+    """(enterprise id, year) → consumption; energy in TOE by the shared energy selector (the
+    figures the efficiency pages and the SCP-model check use), drafts too."""
     ids = [e.pk for e in enterprises]
     years = list(years)
     result: dict[tuple[int, int], Consumption] = defaultdict(Consumption)
-    factors = {y: resource_selectors.factors_on(dt.date(y, 12, 31)) for y in years}
-    energy = EnergyUse.objects.filter(
-        site_year__site__enterprise_id__in=ids, site_year__year__in=years
-    ).values_list(
-        "site_year__site__enterprise_id", "site_year__year", "carrier__key", "quantity", "unit"
-    )
-    for enterprise_id, year, carrier, quantity, unit in energy:
-        try:
-            toe = calc.energy_of(carrier, float(quantity), unit, factors[year]).toe
-        except calc.CalculationError:
-            continue  # a row the efficiency figures cannot convert either
-        result[(enterprise_id, year)].toe += toe
-    materials = MaterialUse.objects.filter(
-        site_year__site__enterprise_id__in=ids, site_year__year__in=years
-    ).values_list(
-        "site_year__site__enterprise_id", "site_year__year", "material", "quantity", "unit"
-    )
-    for enterprise_id, year, material, quantity, unit in materials:
-        if material == WATER and unit == "m3":
-            result[(enterprise_id, year)].water_m3 += float(quantity)
-        elif unit == "t":
-            result[(enterprise_id, year)].materials_t += float(quantity)
+    for site_year in energy.site_year_energy(years=years, enterprise_ids=ids, include_drafts=True):
+        # A site-year whose energy cannot all be converted counts none (core.energy's rule).
+        if site_year.toe is not None:
+            result[(site_year.enterprise_id, site_year.year)].toe += site_year.toe
+    for row in materials.site_year_materials(years=years, enterprise_ids=ids, include_drafts=True):
+        if row.material == WATER and row.unit == "m3":
+            result[(row.enterprise_id, row.year)].water_m3 += float(row.quantity)
+        elif row.unit == "t":
+            result[(row.enterprise_id, row.year)].materials_t += float(row.quantity)
     return dict(result)
 
 
 def _model_candidates() -> dict[str, list[tuple[Enterprise, Site]]]:
     """Demo enterprises of each focus sector with site-years, with their first such site."""
-    with_data = set(
-        SiteYear.objects.filter(is_demo=True, year__in=YEARS).values_list("site_id", flat=True)
-    )
+    # Sites with yearly data (the demo's, recorded by the resources demo before this one).
+    with_data = {sy.site_id for sy in energy.site_year_energy(years=YEARS, include_drafts=True)}
     result: dict[str, list[tuple[Enterprise, Site]]] = defaultdict(list)
     seen: set[int] = set()
     for site, sector in focus_sector_sites():

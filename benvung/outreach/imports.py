@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benvung.core import tableimport as ti
+from benvung.core import years
 from benvung.core.xlsx import as_text, norm
 from benvung.directory import selectors as directory_selectors
 from benvung.directory.models import (
@@ -329,8 +330,8 @@ class SCPModelImporter(ti.Importer):
             ti.YEAR,
             required=True,
             width=10,
-            minimum=services.MIN_YEAR,
-            maximum=services.MAX_YEAR,
+            minimum=years.FIRST_YEAR,
+            maximum=years.LAST_YEAR,
         ),
         ti.Column("description", gettext_lazy("Description"), width=40),
         *(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from benvung.core import audit
+from benvung.core import audit, energy, years
 from benvung.core.concurrency import lock_for_edit, mark_saved
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
@@ -33,7 +33,6 @@ from .models import OutreachActivity, SCPModel
 if TYPE_CHECKING:
     from benvung.accounts.models import User
 
-MIN_YEAR, MAX_YEAR = 2000, 2100  # what the database constraint on SCPModel.year allows
 MAX_TITLE = 300
 MAX_URL = 500
 MAX_PARTICIPANTS = 10_000_000
@@ -201,12 +200,9 @@ def activity_problems(data: ActivityData) -> dict[str, list[str]]:
     start: dt.date | None = data.start_date
     if start is None:
         _add(problems, "start_date", _("Give the start date."))
-    elif not MIN_YEAR <= start.year <= MAX_YEAR:
-        _add(
-            problems,
-            "start_date",
-            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-        )
+    elif (year_problem := years.year_problem(start.year)) is not None:
+        # An activity may be planned ahead: only the years of data apply, not "not yet come".
+        _add(problems, "start_date", year_problem)
         start = None
     if start is not None and data.end_date is not None and data.end_date < start:
         _add(
@@ -388,27 +384,13 @@ class Consumption:
 
 
 def energy_consumption_toe(organisation: Organisation, year: int) -> Consumption | None:
-    """The energy the organisation reported for `year` in the resource data (all its sites),
-    or None when it reported none."""
-    from benvung.resources import calculations as calc
-    from benvung.resources import selectors as resource_selectors
-    from benvung.resources.models import EnergyUse
-
-    rows = list(
-        EnergyUse.objects.filter(
-            site_year__site__enterprise_id=organisation.pk, site_year__year=year
-        ).values_list("carrier__key", "quantity", "unit", "site_year_id")
-    )
-    if not rows:
+    """The energy the organisation reported for `year` in the resource data (all its sites,
+    drafts too: the claim is checked against what it reported, submitted or not), or None when
+    it reported none. Through benvung.core.energy: outreach does not read the resource data."""
+    total = energy.enterprise_energy(organisation.pk, year, include_drafts=True)
+    if total is None:
         return None
-    factors = resource_selectors.factors_on(dt.date(year, 12, 31))
-    total = 0.0
-    for carrier, quantity, unit, _site_year in rows:
-        try:
-            total += calc.energy_of(carrier, float(quantity), unit, factors).toe
-        except calc.CalculationError:
-            return Consumption(toe=None, site_years=len({r[3] for r in rows}))
-    return Consumption(toe=Decimal(str(round(total, 3))), site_years=len({r[3] for r in rows}))
+    return Consumption(toe=total.rounded_toe(), site_years=sum(1 for p in total.parts if p.rows))
 
 
 def scp_model_problems(data: SCPModelData) -> tuple[dict[str, list[str]], list[str]]:
@@ -420,13 +402,9 @@ def scp_model_problems(data: SCPModelData) -> tuple[dict[str, list[str]], list[s
     if data.kind not in SCPModel.Kind.values:
         _add(problems, "kind", _("Choose the type of model."))
     _check_title(problems, data.title)
-    year_ok = isinstance(data.year, int) and MIN_YEAR <= data.year <= MAX_YEAR
-    if not year_ok:
-        _add(
-            problems,
-            "year",
-            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-        )
+    year_ok = years.in_range(data.year)
+    if (year_problem := years.year_problem(data.year)) is not None:
+        _add(problems, "year", year_problem)
     for name in RESULT_FIELDS:
         value = getattr(data, name)
         if value is None:

@@ -21,12 +21,26 @@ def plan_list() -> QuerySet[Plan]:
 
 
 def current_plan() -> Plan | None:
-    """The plan the system follows: the most recently issued one."""
-    return Plan.objects.order_by("-issued_on").first()
+    """The plan the system follows: the most recently issued one (of two issued the same day,
+    the one loaded last). The one rule for every page, API, command and recomputation: a newer
+    plan replaces the older as soon as it is loaded; None before any plan is loaded."""
+    return Plan.objects.order_by("-issued_on", "-pk").first()
 
 
-def plan_by_number(number: str) -> Plan:
-    return plan_list().get(number=number)
+def plan_by_number(number: str | None = None) -> Plan:
+    """The plan numbered `number` ("202/KH-UBND"; a plan stored under the number's first part,
+    "202", is found too); without a number, the current plan (what every command does when not
+    told which plan). Plan.DoesNotExist when there is no such plan."""
+    if not number or not number.strip():
+        plan = current_plan()
+        if plan is None:
+            raise Plan.DoesNotExist("no plan is loaded: run `benvung load_plan` first")
+        return plan
+    number = number.strip()
+    plan = plan_list().filter(number__in=[number, number.split("/")[0]]).first()
+    if plan is None:
+        raise Plan.DoesNotExist(number)
+    return plan
 
 
 def task_groups(plan: Plan) -> QuerySet[TaskGroup]:

@@ -26,7 +26,6 @@ from benvung.indicators.models import IndicatorResult, StatusOverride
 from benvung.indicators.selectors import Progress
 from benvung.outreach import selectors as outreach
 from benvung.outreach.models import SCPModel
-from benvung.plans import selectors as plans
 from benvung.plans.models import Plan, PlanRevision, Target
 
 COVERAGE_INDICATOR = "outreach_industrial_areas_share"
@@ -67,11 +66,6 @@ def data_version() -> str:
         )
         parts = cursor.fetchone()
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-
-
-def current_plan() -> Plan | None:
-    """The plan the portal follows (the most recently issued one)."""
-    return plans.current_plan()
 
 
 def plan_years(plan: Plan) -> list[int]:

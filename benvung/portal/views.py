@@ -16,6 +16,7 @@ from benvung.directory.models import FocusSector, IndustrialArea
 from benvung.indicators import registry
 from benvung.outreach.models import SCPModel
 from benvung.plans.models import Plan
+from benvung.plans.selectors import current_plan
 
 from . import downloads, selectors
 from .cache import public_page
@@ -23,7 +24,7 @@ from .cache import public_page
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public home page: what the system is, and what anyone can look up."""
-    plan = selectors.current_plan()
+    plan = current_plan()
     context = selectors.home_figures()
     if plan is not None:
         year = selectors.asked_year(plan, None)
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _plan() -> Plan:
-    plan = selectors.current_plan()
+    plan = current_plan()
     if plan is None:
         raise Http404
     return plan

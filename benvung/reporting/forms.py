@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from benvung.core import years
 from benvung.core.forms import DateField, amount_field, model_choice_field
 from benvung.plans.models import FundingSource, Plan
 
@@ -40,7 +41,10 @@ class DayListField(forms.CharField):
 
 class CycleCreateForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    # The plan's years are checked by the service (core.years.plan_year_problem).
+    year = forms.IntegerField(
+        label=_("Year"), min_value=years.FIRST_YEAR, max_value=years.LAST_YEAR
+    )
     data_start = DateField(
         label=_("Data from"), required=False, help_text=_("Leave empty for 1 January.")
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from benvung.core import audit
+from benvung.core import audit, years
 from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Organisation
 from benvung.plans.models import ContentArea, FundingSource, Plan
@@ -114,12 +114,8 @@ def _validate_cycle(cycle: ReportingCycle) -> None:
             _("The synthesis is due before the agencies' reports (%(day)s).")
             % {"day": _day(cycle.report_deadline)}
         ]
-    plan = cycle.plan
-    if not plan.period_start <= cycle.year <= plan.period_end:
-        errors["year"] = [
-            _("%(year)s is outside the plan's period %(start)s-%(end)s.")
-            % {"year": cycle.year, "start": plan.period_start, "end": plan.period_end}
-        ]
+    if (year_problem := years.plan_year_problem(cycle.year, cycle.plan)) is not None:
+        errors["year"] = [year_problem]
     if errors:
         raise ValidationError(errors)
 

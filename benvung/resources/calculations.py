@@ -25,9 +25,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from benvung.core import units
+from benvung.core.energy import GJ_PER_TOE, Factor
 from benvung.indicators import calculations as progress
 
-GJ_PER_TOE = 41.868  # IEA/OECD definition: 1 toe = 10^7 kcal = 41.868 GJ
+# Factor and GJ_PER_TOE belong to the shared energy fact (core.energy), which every domain
+# reads; the conversion below uses them, and callers still find them here (calc.Factor).
 
 
 class CalculationError(ValueError):
@@ -35,23 +37,6 @@ class CalculationError(ValueError):
 
 
 # --- Energy conversion -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Factor:
-    """`value` units of `target` ("GJ" or "toe") per one `unit` of `carrier`, with provenance."""
-
-    carrier: str
-    unit: str
-    target: str
-    value: float
-    instrument: str
-    status: str = "verified"
-    id: int | None = None
-
-    @property
-    def confirmed(self) -> bool:
-        return self.status == "verified"
 
 
 @dataclass(frozen=True)

@@ -412,8 +412,7 @@ class Reference:
             if category.key in PROFILES:
                 self.by_sector[category.focus_sector.key].append(category)
         self.norms = selectors.norms_by_category(dt.date(BASELINE_YEAR, 12, 31))
-        self._factors: dict[int, list[calc.Factor]] = {}
-        self._gj_per: dict[tuple[str, str, int], float] = {}
+        self._conversions = selectors.Conversions()
         self._sec_per_gj: dict[str, float] = {}
         self._output_per_capacity: dict[str, float] = {}
         self.carrier_units: dict[str, list[str]] = dict(Carrier.objects.values_list("key", "units"))
@@ -422,13 +421,8 @@ class Reference:
         return unit == "t" and "kg" in self.carrier_units.get(carrier, [])
 
     def gj_per(self, carrier: str, unit: str, year: int) -> float:
-        """GJ in one `unit` of `carrier`, by the factors efficiency.compute will use."""
-        key = (carrier, unit, year)
-        if key not in self._gj_per:
-            if year not in self._factors:
-                self._factors[year] = selectors.factors_on(dt.date(year, 12, 31))
-            self._gj_per[key] = calc.energy_of(carrier, 1.0, unit, self._factors[year]).gj
-        return self._gj_per[key]
+        """GJ in one `unit` of `carrier`, by the conversions efficiency.compute uses."""
+        return self._conversions.per_unit(year, carrier, unit).gj
 
     def gj_per_sec_unit(self, category: ProductCategory) -> float:
         """GJ per output unit at a specific consumption of 1 (in the category's SEC unit)."""

@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from benvung.core import units
 from benvung.directory.models import FocusSector
+from benvung.indicators import selectors as indicator_selectors
 from benvung.indicators.models import Status
 from benvung.plans.models import Target
 
 from . import calculations as calc
-from . import enpi, selectors
+from . import energy, enpi, selectors
 from .models import (
     AllocationRule,
     Carrier,
@@ -339,7 +340,7 @@ def compute(
         site_ids = chosen if site_ids is None else chosen & set(site_ids)
     sites = _load(year, baseline_setting, site_ids, drafts)
     categories = {c.key: c for c in ProductCategory.objects.select_related("focus_sector")}
-    conversions = _Conversions()
+    conversions = selectors.Conversions()
     norms = selectors.norms_by_category(dt.date(year, 12, 31))
     products: list[ProductResult] = []
     problems: list[str] = []
@@ -451,56 +452,33 @@ def _n(value: float | None, places: int = 2) -> str:
     )
 
 
-class _Conversions:
-    """Factors in force per year, and the energy of one unit of each carrier, worked out once
-    per recomputation: every row is then a multiplication."""
-
-    def __init__(self) -> None:
-        self._factors: dict[int, list[calc.Factor]] = {}
-        self._per_unit: dict[tuple[int, str, str], calc.Energy] = {}
-
-    def factors(self, year: int) -> list[calc.Factor]:
-        if year not in self._factors:
-            self._factors[year] = selectors.factors_on(dt.date(year, 12, 31))
-        return self._factors[year]
-
-    def per_unit(self, year: int, carrier: str, unit: str) -> calc.Energy:
-        key = (year, carrier, unit)
-        found = self._per_unit.get(key)
-        if found is None:
-            found = calc.energy_of(carrier, 1.0, unit, self.factors(year))
-            self._per_unit[key] = found
-        return found
-
-
 def _energy_by_product(
-    data: YearData, year: int, conversions: _Conversions
+    info: SiteInfo, year: int, conversions: selectors.Conversions
 ) -> tuple[calc.Energy, calc.Allocation, dict[str, float]]:
-    gj = toe = 0.0
-    used: dict[tuple[str, str], calc.Energy] = {}
-    metered: dict[str, float] = defaultdict(float)
-    for carrier, quantity, unit, product, _month in data.energy:
-        if quantity < 0:
-            calc.energy_of(carrier, quantity, unit, [])  # raises the row's error
-        per = conversions.per_unit(year, carrier, unit)
-        used[(carrier, unit)] = per
-        gj += per.gj * quantity
-        toe += per.toe * quantity
-        if product:
-            metered[product] += per.gj * quantity
-    total = calc.Energy(
-        gj,
-        toe,
-        tuple(dict.fromkeys(f for e in used.values() for f in e.factors)),
-        tuple(dict.fromkeys(n for e in used.values() for n in e.notes)),
+    """The site-year's energy (benvung.core.energy's rules: a row that cannot be converted
+    raises its error here) and its split between the products, in GJ."""
+    data = info.years[year]
+    found = energy.site_year_energy(
+        (
+            energy.Row(carrier, quantity, unit, product)
+            for carrier, quantity, unit, product, _m in data.energy
+        ),
+        conversions.of_year(year),
+        site_id=info.site_id,
+        enterprise_id=info.enterprise_id,
+        year=year,
+        site_year_id=data.site_year_id,
     )
+    total = energy.as_calc(found)
     if total.gj <= 0:
         raise calc.CalculationError(_("Output is reported without any energy."))
-    allocation = calc.allocate(list(data.outputs.values()), data.allocation_rule, metered)
+    allocation = calc.allocate(list(data.outputs.values()), data.allocation_rule, found.metered_gj)
     return total, allocation, {k: total.gj * s for k, s in allocation.shares.items()}
 
 
-def _monthly_energy(data: YearData, year: int, conversions: _Conversions) -> dict[int, float]:
+def _monthly_energy(
+    data: YearData, year: int, conversions: selectors.Conversions
+) -> dict[int, float]:
     months: dict[int, float] = defaultdict(float)
     for carrier, quantity, unit, _product, month in data.energy:
         if month is None:
@@ -509,9 +487,9 @@ def _monthly_energy(data: YearData, year: int, conversions: _Conversions) -> dic
     return dict(months)
 
 
-def _months(data: YearData, energy: dict[int, float], variables: list[str]) -> list[calc.Month]:
+def _months(data: YearData, by_month: dict[int, float], variables: list[str]) -> list[calc.Month]:
     result = []
-    for month in sorted(energy):
+    for month in sorted(by_month):
         values = {}
         for name in variables:
             series = data.monthly_output.get(name) or data.drivers.get(name) or {}
@@ -519,8 +497,36 @@ def _months(data: YearData, energy: dict[int, float], variables: list[str]) -> l
                 break
             values[name] = series[month]
         else:
-            result.append(calc.Month(energy[month], values))
+            result.append(calc.Month(by_month[month], values))
     return result
+
+
+@dataclass
+class _Baseline:
+    """What the site's baseline year gives its products: the site's normalised model (or why
+    there is none) and each product's energy that year (for the ratio method)."""
+
+    choice: calc.BaselineChoice | None
+    data: YearData | None = None  # None: no earlier year to compare with
+    normalised: calc.Normalised | None = None
+    report: calc.ModelReport | None = None
+    fallback: list[str] = field(default_factory=list)
+    split: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _SiteYear:
+    """What every product of a site-year shares: the site's energy and its split, the
+    baseline, and the year before (for the year-on-year check)."""
+
+    info: SiteInfo
+    year: int
+    data: YearData
+    total: calc.Energy
+    allocation: calc.Allocation
+    baseline: _Baseline
+    previous: YearData | None
+    previous_split: dict[str, float]
 
 
 def _site(
@@ -529,138 +535,201 @@ def _site(
     baseline_setting: int,
     categories: dict[str, ProductCategory],
     norms: dict[int, list[Any]],
-    conversions: _Conversions,
+    conversions: selectors.Conversions,
 ) -> list[ProductResult]:
     data = info.years[year]
     if not data.outputs:
         if data.energy:
             raise calc.CalculationError(_("Energy is reported without any output."))
         return []
-    total, allocation, _split = _energy_by_product(data, year, conversions)
+    total, allocation, _split = _energy_by_product(info, year, conversions)
+    baseline = _baseline(info, year, baseline_setting, conversions)
+    previous, previous_split = _previous_year(info, year, conversions)
+    site = _SiteYear(info, year, data, total, allocation, baseline, previous, previous_split)
+    return [
+        _product(site, product, output, categories[output.category], norms)
+        for product, output in data.outputs.items()
+    ]
+
+
+def _baseline(
+    info: SiteInfo, year: int, baseline_setting: int, conversions: selectors.Conversions
+) -> _Baseline:
     choice = calc.choose_baseline(sorted(info.years), baseline_setting)
-    base = info.years.get(choice.year) if choice and choice.year < year else None
-    # The normalised method works on the whole site, month by month.
-    normalised: calc.Normalised | None = None
-    report: calc.ModelReport | None = None
-    fallback: list[str] = []
-    if base is not None:
-        base_energy = _monthly_energy(base, choice.year, conversions)  # type: ignore[union-attr]
-        year_energy = _monthly_energy(data, year, conversions)
-        if set(base.outputs) != set(data.outputs):
-            # A product added or dropped has no place in the baseline model.
-            fallback = [_("the site's products differ from those of the baseline year")]
-        elif base_energy and year_energy:
-            variables = sorted(set(base.monthly_output) | set(base.drivers))
-            assessed = calc.assess(
-                _months(base, base_energy, variables),
-                _months(data, year_energy, variables),
-                variables,
-                required=sorted(base.monthly_output),
-                units=_variable_units(base, variables),
-            )
-            normalised, fallback, report = assessed.result, assessed.reasons, assessed.report
-        else:
-            fallback = [_("no monthly data for both years")]
+    if choice is None or choice.year >= year:
+        return _Baseline(choice)
+    base = info.years[choice.year]
+    normalised, fallback, report = _normalised(
+        base, choice.year, info.years[year], year, conversions
+    )
+    split: dict[str, float] = {}
+    try:
+        _t, _a, split = _energy_by_product(info, choice.year, conversions)
+    except calc.CalculationError as exc:
+        fallback.append(str(exc))
+    return _Baseline(choice, base, normalised, report, fallback, split)
+
+
+def _normalised(
+    base: YearData,
+    base_year: int,
+    data: YearData,
+    year: int,
+    conversions: selectors.Conversions,
+) -> tuple[calc.Normalised | None, list[str], calc.ModelReport | None]:
+    """The normalised method works on the whole site, month by month: (its result, why it
+    could not be used, the model's report)."""
+    base_energy = _monthly_energy(base, base_year, conversions)
+    year_energy = _monthly_energy(data, year, conversions)
+    if set(base.outputs) != set(data.outputs):
+        # A product added or dropped has no place in the baseline model.
+        return None, [_("the site's products differ from those of the baseline year")], None
+    if not (base_energy and year_energy):
+        return None, [_("no monthly data for both years")], None
+    variables = sorted(set(base.monthly_output) | set(base.drivers))
+    assessed = calc.assess(
+        _months(base, base_energy, variables),
+        _months(data, year_energy, variables),
+        variables,
+        required=sorted(base.monthly_output),
+        units=_variable_units(base, variables),
+    )
+    return assessed.result, assessed.reasons, assessed.report
+
+
+def _previous_year(
+    info: SiteInfo, year: int, conversions: selectors.Conversions
+) -> tuple[YearData | None, dict[str, float]]:
+    """The year before and its products' energy ({} when it cannot be worked out: the
+    year-on-year check is then skipped, it stops nothing)."""
     previous = info.years.get(year - 1)
-    previous_split: dict[str, float] = {}
-    if previous is not None and previous.outputs:
-        try:
-            _t, _a, previous_split = _energy_by_product(previous, year - 1, conversions)
-        except (calc.CalculationError, units.UnitError):
-            previous_split = {}
-    base_split: dict[str, float] = {}
-    if base is not None:
-        try:
-            _t, _a, base_split = _energy_by_product(base, choice.year, conversions)  # type: ignore[union-attr]
-        except calc.CalculationError as exc:
-            fallback.append(str(exc))
-    results = []
-    for product, output in data.outputs.items():
-        category = categories[output.category]
-        share = allocation.shares[product]
-        energy = calc.Energy(total.gj * share, total.toe * share, total.factors, total.notes)
-        sec = calc.sec(energy.gj, output.quantity, output.unit, category.sec_unit)
-        capacity, capacity_unit = data.capacity.get(product, (None, ""))
-        category_norms = norms.get(category.pk, [])
-        norm = selectors.norm_for(
-            category_norms,
-            category,
-            None if capacity is None else Decimal(str(capacity)),
-            capacity_unit,
+    if previous is None or not previous.outputs:
+        return previous, {}
+    try:
+        _t, _a, split = _energy_by_product(info, year - 1, conversions)
+    except (calc.CalculationError, units.UnitError):
+        return previous, {}
+    return previous, split
+
+
+def _product(
+    site: _SiteYear,
+    product: str,
+    output: calc.Output,
+    category: ProductCategory,
+    norms: dict[int, list[Any]],
+) -> ProductResult:
+    share = site.allocation.shares[product]
+    total = site.total
+    energy_used = calc.Energy(total.gj * share, total.toe * share, total.factors, total.notes)
+    sec = calc.sec(energy_used.gj, output.quantity, output.unit, category.sec_unit)
+    norm, norm_needs_capacity = _norm(site.data, product, category, norms)
+    sec_base, method, improvement, contribution = _improvement(
+        site.baseline, product, output, category, share, energy_used.gj, sec
+    )
+    return ProductResult(
+        site=site.info,
+        product=product,
+        category=category,
+        output=output.quantity,
+        energy=energy_used,
+        allocation=site.allocation.rule,
+        sec=sec,
+        norm=norm,
+        norm_needs_capacity=norm_needs_capacity,
+        baseline=site.baseline.choice,
+        sec_baseline=sec_base,
+        method=method,
+        improvement=improvement,
+        fallback=site.baseline.fallback if method == RATIO else [],
+        contribution=contribution,
+        material_contribution=_material_contribution(site, product, output),
+        materials_per_unit={
+            m: t / output.quantity for m, t in site.data.materials.get(product, {}).items()
+        },
+        sec_previous=_sec_previous(site, product, category),
+        year=site.year,
+        model=site.baseline.report if method is not None else None,
+    )
+
+
+def _norm(
+    data: YearData, product: str, category: ProductCategory, norms: dict[int, list[Any]]
+) -> tuple[Any, bool]:
+    """The norm in force for the product at the site's capacity, and whether finding one
+    needs the capacity the site did not give."""
+    capacity, capacity_unit = data.capacity.get(product, (None, ""))
+    category_norms = norms.get(category.pk, [])
+    norm = selectors.norm_for(
+        category_norms,
+        category,
+        None if capacity is None else Decimal(str(capacity)),
+        capacity_unit,
+    )
+    needs_capacity = norm is None and capacity is None and selectors.needs_capacity(category_norms)
+    return norm, needs_capacity
+
+
+def _improvement(
+    baseline: _Baseline,
+    product: str,
+    output: calc.Output,
+    category: ProductCategory,
+    share: float,
+    energy_gj: float,
+    sec: float,
+) -> tuple[float | None, str | None, float | None, calc.Contribution | None]:
+    """(SEC in the baseline year, method, improvement, contribution to the roll-up): the
+    site's normalised model when it holds, else the ratio to the baseline year's SEC."""
+    base_output = baseline.data.outputs.get(product) if baseline.data is not None else None
+    sec_base = None
+    if base_output and base_output.quantity > 0 and product in baseline.split:
+        sec_base = calc.sec(
+            baseline.split[product], base_output.quantity, base_output.unit, category.sec_unit
         )
-        norm_needs_capacity = (
-            norm is None and capacity is None and selectors.needs_capacity(category_norms)
+    normalised = baseline.normalised
+    if normalised is not None:
+        contribution = calc.Contribution(
+            normalised.actual * share, normalised.adjusted_baseline * share
         )
-        sec_base = None
-        method = None
-        improvement = None
-        contribution = None
-        base_output = base.outputs.get(product) if base is not None else None
-        if base_output and base_output.quantity > 0 and product in base_split:
-            sec_base = calc.sec(
-                base_split[product], base_output.quantity, base_output.unit, category.sec_unit
-            )
-        if normalised is not None:
-            method = NORMALISED
-            improvement = normalised.improvement
-            contribution = calc.Contribution(
-                normalised.actual * share, normalised.adjusted_baseline * share
-            )
-        elif sec_base:
-            method = RATIO
-            improvement = calc.ratio_improvement(sec, sec_base)
-            per_unit = base_split[product] / base_output.quantity  # type: ignore[union-attr]
-            # At baseline performance this year's output would have taken per_unit × output.
-            contribution = calc.Contribution(energy.gj, per_unit * output.quantity)
-        sec_previous = None
-        previous_output = previous.outputs.get(product) if previous is not None else None
-        if previous_output and previous_output.quantity > 0 and product in previous_split:
-            sec_previous = calc.sec(
-                previous_split[product],
-                previous_output.quantity,
-                previous_output.unit,
-                category.sec_unit,
-            )
-        materials_per_unit = {
-            m: t / output.quantity for m, t in data.materials.get(product, {}).items()
-        }
-        material_contribution = None
-        if base is not None and base_output and base_output.quantity > 0:
-            base_materials = base.materials.get(product, {})
-            current = data.materials.get(product, {})
-            # Only the materials reported both years: a newly reported one is no deterioration.
-            common = set(base_materials) & set(current)
-            now = sum(current[m] for m in common)
-            before = sum(base_materials[m] for m in common)
-            if now > 0 and before > 0:
-                material_contribution = calc.Contribution(
-                    now, before / base_output.quantity * output.quantity
-                )
-        results.append(
-            ProductResult(
-                site=info,
-                product=product,
-                category=category,
-                output=output.quantity,
-                energy=energy,
-                allocation=allocation.rule,
-                sec=sec,
-                norm=norm,
-                norm_needs_capacity=norm_needs_capacity,
-                baseline=choice,
-                sec_baseline=sec_base,
-                method=method,
-                improvement=improvement,
-                fallback=fallback if method == RATIO else [],
-                contribution=contribution,
-                material_contribution=material_contribution,
-                materials_per_unit=materials_per_unit,
-                sec_previous=sec_previous,
-                year=year,
-                model=report if method is not None else None,
-            )
+        return sec_base, NORMALISED, normalised.improvement, contribution
+    if sec_base and base_output is not None:
+        per_unit = baseline.split[product] / base_output.quantity
+        # At baseline performance this year's output would have taken per_unit × output.
+        contribution = calc.Contribution(energy_gj, per_unit * output.quantity)
+        return sec_base, RATIO, calc.ratio_improvement(sec, sec_base), contribution
+    return sec_base, None, None, None
+
+
+def _sec_previous(site: _SiteYear, product: str, category: ProductCategory) -> float | None:
+    previous = site.previous
+    previous_output = previous.outputs.get(product) if previous is not None else None
+    if previous_output and previous_output.quantity > 0 and product in site.previous_split:
+        return calc.sec(
+            site.previous_split[product],
+            previous_output.quantity,
+            previous_output.unit,
+            category.sec_unit,
         )
-    return results
+    return None
+
+
+def _material_contribution(
+    site: _SiteYear, product: str, output: calc.Output
+) -> calc.Contribution | None:
+    base = site.baseline.data
+    base_output = base.outputs.get(product) if base is not None else None
+    if base is None or not base_output or base_output.quantity <= 0:
+        return None
+    base_materials = base.materials.get(product, {})
+    current = site.data.materials.get(product, {})
+    # Only the materials reported both years: a newly reported one is no deterioration.
+    common = set(base_materials) & set(current)
+    now = sum(current[m] for m in common)
+    before = sum(base_materials[m] for m in common)
+    if now > 0 and before > 0:
+        return calc.Contribution(now, before / base_output.quantity * output.quantity)
+    return None
 
 
 def _variable_units(data: YearData, variables: list[str]) -> dict[str, str]:
@@ -696,24 +765,12 @@ def band_for(year: int) -> tuple[float, float, int] | None:
 
 
 def path_start(year: int) -> tuple[int, float] | None:
-    """Where the path to this year's milestone starts: the previous milestone and its lower
-    bound (2025, 5 %) for the 2030 target; None (from 0 in the baseline year) for the first."""
+    """Where the path to this year's milestone starts, as a fraction: (2025, 0.05) for the
+    2030 target, which continues the 2025 one; None (from 0 in the baseline year) for the
+    first. The one rule for every target (indicators.selectors.path_start)."""
     current = _target_for(year)
-    if current is None:
-        return None
-    previous = (
-        Target.objects.filter(
-            indicator_code=INDICATOR,
-            milestone_year__lt=current.milestone_year,
-            retired_at__isnull=True,
-            min_value__isnull=False,
-        )
-        .order_by("-milestone_year")
-        .first()
-    )
-    if previous is None or previous.min_value is None:
-        return None
-    return previous.milestone_year, float(previous.min_value) / 100
+    start = indicator_selectors.path_start(current) if current is not None else None
+    return None if start is None else (start[0], start[1] / 100)
 
 
 def _roll(

@@ -454,7 +454,7 @@ def _validation(
     if column.kind == YEAR:
         error = _("Enter the year of the data.")
         if year is None:
-            bounds = (str(services.MIN_YEAR), str(services.MAX_YEAR))
+            bounds = (str(years.FIRST_YEAR), str(years.LAST_YEAR))
             return xlsx.validation("whole", error, title, *bounds, operator="between")
         return xlsx.validation("whole", error, title, str(year), operator="equal")
     return None
@@ -569,14 +569,8 @@ def parse(
     """Read a filled-in template; nothing is saved. With `actor`, rows for sites that user may
     not write are problems too (else `apply` reports them)."""
     parsed = ParsedWorkbook(year=year)
-    if year is not None and not services.MIN_YEAR <= year <= services.MAX_YEAR:
-        parsed.add(
-            Problem(
-                _("The year must be from %(min)s to %(max)s.")
-                % {"min": services.MIN_YEAR, "max": services.MAX_YEAR},
-                blocks_all=True,
-            )
-        )
+    if year is not None and (year_problem := years.year_problem(year)) is not None:
+        parsed.add(Problem(year_problem, blocks_all=True))
         return parsed
     if (future := years.future_year_problem(year)) is not None:
         parsed.add(Problem(future, blocks_all=True))
@@ -1007,10 +1001,10 @@ class _Reader:
                 self.add(_("Write the year."), spec, number, column, None, keys)
             return self.year
         year = _whole(value)
-        if year is None or not services.MIN_YEAR <= year <= services.MAX_YEAR:
+        if year is None or not years.in_range(year):
             self.add(
                 _("The year must be a whole number from %(min)s to %(max)s.")
-                % {"min": services.MIN_YEAR, "max": services.MAX_YEAR},
+                % {"min": years.FIRST_YEAR, "max": years.LAST_YEAR},
                 spec,
                 number,
                 column,

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core import units
+from benvung.core import units, years
 from benvung.core.forms import DateField, UploadForm, version_field
 from benvung.core.numbers import NumberProblem, read_decimal
 from benvung.directory.models import SourceStatus
@@ -128,8 +128,8 @@ class ImportForm(UploadForm):
     year = forms.IntegerField(
         label=_("Year of the data"),
         required=False,
-        min_value=2015,
-        max_value=2035,
+        min_value=years.FIRST_YEAR,
+        max_value=years.LAST_YEAR,
         help_text=_("Leave empty if the file gives the year in each row."),
     )
 

@@ -3,13 +3,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core import audit_labels, loading, navigation, tableimport
+from benvung.core import audit_labels, energy, loading, materials, navigation, tableimport
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
 from benvung.indicators import registry as indicators
 from benvung.reports import readiness, sections
 
-from . import demo, measures, permissions, report_sections
+from . import demo, measures, permissions, report_sections, selectors
 from .imports import ConsumptionImporter
 from .loaders import load_resource_reference
 
@@ -55,3 +55,7 @@ readiness.CHECKS.register(
         messages={report_sections.NO_FIGURES: report_sections.gap_message},
     ),
 )
+
+# Energy by site and year: other domains read it through benvung.core.energy.
+energy.sources.register(energy.SOURCE, selectors.site_year_energy)
+materials.sources.register(materials.SOURCE, selectors.site_year_materials)

@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from benvung.core import jobs, tableimport, units
+from benvung.core import jobs, tableimport, units, years
 from benvung.core.models import TableImportJob
 from benvung.core.templatetags.benvung import number
 
@@ -71,10 +71,11 @@ class ConsumptionImporter(tableimport.BaseImporter):
             return {}
 
     def template(self) -> bytes:
-        return excel.template(self.year)
+        # A template for any year, rather than one for a year no import would accept.
+        return excel.template(self.year if years.in_range(self.year) else None)
 
     def template_filename(self) -> str:
-        year = self.year
+        year = self.year if years.in_range(self.year) else None
         return f"mau-nhap-nang-luong-{year}.xlsx" if year else "mau-nhap-nang-luong.xlsx"
 
     # -- reading and saving --

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from benvung.accounts.permissions import active_user
-from benvung.core import units
+from benvung.core import materials, units
+from benvung.core.energy import SiteYearEnergy
 from benvung.directory.models import Site
 
 from . import calculations as calc
-from . import changes, permissions
+from . import changes, energy, permissions
 from .models import (
     ConversionFactor,
     Driver,
@@ -52,6 +53,98 @@ def factors_on(day: dt.date) -> list[calc.Factor]:
             id=f.pk,
         )
         for f in rows
+    ]
+
+
+class Conversions:
+    """Factors in force per year, and the energy of one unit of each carrier, worked out once
+    per computation: every row is then a multiplication."""
+
+    def __init__(self) -> None:
+        self._factors: dict[int, list[calc.Factor]] = {}
+        self._per_unit: dict[tuple[int, str, str], calc.Energy] = {}
+
+    def factors(self, year: int) -> list[calc.Factor]:
+        if year not in self._factors:
+            self._factors[year] = factors_on(dt.date(year, 12, 31))
+        return self._factors[year]
+
+    def per_unit(self, year: int, carrier: str, unit: str) -> calc.Energy:
+        key = (year, carrier, unit)
+        found = self._per_unit.get(key)
+        if found is None:
+            found = calc.energy_of(carrier, 1.0, unit, self.factors(year))
+            self._per_unit[key] = found
+        return found
+
+    def of_year(self, year: int) -> energy.PerUnit:
+        return lambda carrier, unit: self.per_unit(year, carrier, unit)
+
+
+def site_year_energy(
+    *,
+    years: Iterable[int],
+    site_ids: Iterable[int] | None = None,
+    enterprise_ids: Iterable[int] | None = None,
+    include_drafts: Drafts = False,
+) -> list[SiteYearEnergy]:
+    """Energy by site and year (core.energy's rules): every site-year of `years`, of those
+    sites or enterprises when given, submitted ones and the drafts asked for (as
+    `counted_states`), in the order they were recorded. Registered in hooks.py as the source
+    other domains read through benvung.core.energy."""
+    site_years = SiteYear.objects.filter(counted_states(include_drafts), year__in=list(years))
+    if site_ids is not None:
+        site_years = site_years.filter(site_id__in=list(site_ids))
+    if enterprise_ids is not None:
+        site_years = site_years.filter(site__enterprise_id__in=list(enterprise_ids))
+    found = list(
+        site_years.order_by("pk").values_list("pk", "site_id", "site__enterprise_id", "year")
+    )
+    rows: dict[int, list[energy.Row]] = defaultdict(list)
+    # In the model's order (site-year, carrier, month): the order the sums are made in.
+    energy_rows = EnergyUse.objects.filter(
+        site_year__in=site_years.values("pk"), carrier__counts_in_total=True
+    ).values_list("site_year_id", "carrier__key", "quantity", "unit", "product")
+    for site_year_id, carrier, quantity, unit, product in energy_rows:
+        rows[site_year_id].append(energy.Row(carrier, float(quantity), unit, product))
+    conversions = Conversions()
+    return [
+        energy.site_year_energy(
+            rows[pk],
+            conversions.of_year(year),
+            site_id=site_id,
+            enterprise_id=enterprise_id,
+            year=year,
+            site_year_id=pk,
+        )
+        for pk, site_id, enterprise_id, year in found
+    ]
+
+
+def site_year_materials(
+    *,
+    years: Iterable[int],
+    enterprise_ids: Iterable[int] | None = None,
+    include_drafts: bool = False,
+) -> list[materials.MaterialQuantity]:
+    """The material rows of the site-years of `years`, as stored (benvung.core.materials).
+    Registered in hooks.py as the source other domains read."""
+    rows = MaterialUse.objects.filter(
+        counted_states(include_drafts, "site_year__"), site_year__year__in=list(years)
+    )
+    if enterprise_ids is not None:
+        rows = rows.filter(site_year__site__enterprise_id__in=list(enterprise_ids))
+    return [
+        materials.MaterialQuantity(sy, site, enterprise, year, material, quantity, unit)
+        for sy, site, enterprise, year, material, quantity, unit in rows.order_by("pk").values_list(
+            "site_year_id",
+            "site_year__site_id",
+            "site_year__site__enterprise_id",
+            "site_year__year",
+            "material",
+            "quantity",
+            "unit",
+        )
     ]
 
 

@@ -37,7 +37,6 @@ from .models import (
 if TYPE_CHECKING:
     from benvung.accounts.models import User
 
-MIN_YEAR, MAX_YEAR = 2015, 2035
 STORED = Decimal("0.0001")
 MATERIAL_UNITS = ("t", "kg", "m3")  # tonnes of a material, or m³ of water
 # What the columns hold (DecimalField max_digits − decimal_places).
@@ -217,16 +216,25 @@ def site_year_check(
     """The rows as they would be stored, or every problem at once (ValidationError); nothing
     is written."""
     check = _Rows()
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        check.errors.append(
-            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
-        )
-    elif (future := years.future_year_problem(year)) is not None:
-        check.errors.append(future)
+    if (year_problem := years.reporting_year_problem(year)) is not None:
+        check.errors.append(year_problem)
     if allocation_rule not in AllocationRule.values:
         check.errors.append(_("Choose how energy is shared between products."))
+    new_outputs, products = _check_outputs(check, outputs)
+    new_energy = _check_energy(check, energy, products)
+    new_materials = _check_materials(check, materials, products)
+    new_drivers = _check_drivers(check, drivers)
+    _check_yearly_or_monthly(check, new_outputs, new_energy, new_materials)
+    if check.errors:
+        raise ValidationError(check.errors)
+    return CheckedYear(allocation_rule, new_outputs, new_energy, new_materials, new_drivers)
+
+
+def _check_outputs(
+    check: _Rows, outputs: Sequence[Mapping[str, Any]]
+) -> tuple[list[Output], dict[str, ProductCategory]]:
+    """The output rows, and each product's category (the other sections name the products)."""
     categories = {c.key: c for c in ProductCategory.objects.all()}
-    carriers = {c.key: c for c in Carrier.objects.all()}
     section = _("Output")
     new_outputs = []
     products: dict[str, ProductCategory] = {}
@@ -256,6 +264,13 @@ def site_year_check(
                 ),
             )
         )
+    return new_outputs, products
+
+
+def _check_energy(
+    check: _Rows, energy: Sequence[Mapping[str, Any]], products: Mapping[str, ProductCategory]
+) -> list[EnergyUse]:
+    carriers = {c.key: c for c in Carrier.objects.all()}
     section = _("Energy")
     new_energy = []
     for i, row in enumerate(energy, start=1):
@@ -281,6 +296,12 @@ def site_year_check(
                 product=product,
             )
         )
+    return new_energy
+
+
+def _check_materials(
+    check: _Rows, materials: Sequence[Mapping[str, Any]], products: Mapping[str, ProductCategory]
+) -> list[MaterialUse]:
     section = _("Materials and water")
     new_materials = []
     for i, row in enumerate(materials, start=1):
@@ -299,6 +320,10 @@ def site_year_check(
                 unit=check.unit(section, i, row.get("unit"), MATERIAL_UNITS),
             )
         )
+    return new_materials
+
+
+def _check_drivers(check: _Rows, drivers: Sequence[Mapping[str, Any]]) -> list[Driver]:
     section = _("Energy drivers")
     new_drivers = []
     seen: dict[tuple[str, int], int] = {}
@@ -323,10 +348,7 @@ def site_year_check(
         if number is None:
             continue
         new_drivers.append(Driver(name=name, month=month or 0, value=number))
-    _check_yearly_or_monthly(check, new_outputs, new_energy, new_materials)
-    if check.errors:
-        raise ValidationError(check.errors)
-    return CheckedYear(allocation_rule, new_outputs, new_energy, new_materials, new_drivers)
+    return new_drivers
 
 
 def site_year_save(
@@ -411,52 +433,74 @@ def site_year_write(
         if change.status == changes.SUBMITTED and not replace_submitted:
             raise SubmittedDataChange(site_year, change)
         before = None if created else _snapshot(site_year)
-        site_year.outputs.all().delete()
-        site_year.energy.all().delete()
-        site_year.materials.all().delete()
-        site_year.drivers.all().delete()
-        for group in (checked.outputs, checked.energy, checked.materials, checked.drivers):
-            for obj in group:
-                obj.site_year = site_year
-        Output.objects.bulk_create(checked.outputs)
-        EnergyUse.objects.bulk_create(checked.energy)
-        MaterialUse.objects.bulk_create(checked.materials)
-        Driver.objects.bulk_create(checked.drivers)
-        site_year.allocation_rule = allocation_rule
-        site_year.version += 0 if created else 1
-        if site_year.state == SiteYear.State.SUBMITTED:
-            # Kept, so the pages can say the year was submitted and must be submitted again.
-            site_year.last_submitted_at = site_year.submitted_at or site_year.last_submitted_at
-        # Changed data must be checked and submitted again.
-        site_year.state = SiteYear.State.DRAFT
-        site_year.submitted_at = None
-        site_year.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-        site_year.save()
-        summary = ""
-        if change.status == changes.SUBMITTED:
-            summary = _(
-                "Submitted data replaced (submitted %(day)s); the year is a draft again and "
-                "must be submitted again."
-            ) % {
-                "day": date_format(
-                    timezone.localtime(site_year.last_submitted_at), "SHORT_DATETIME_FORMAT"
-                )
-                if site_year.last_submitted_at
-                else "—"
-            }
-        audit.record(
-            actor=actor,
-            action="site_year.create"
-            if created
-            else "site_year.replace_submitted"
-            if change.status == changes.SUBMITTED
-            else "site_year.update",
-            target=site_year,
-            before=before,
-            after=_snapshot(site_year),
-            summary=summary,
-        )
+        _replace_rows(site_year, checked)
+        _mark_changed(site_year, actor=actor, created=created)
+        _record_write(site_year, actor=actor, created=created, change=change, before=before)
     return SiteYearWrite(site_year, change)
+
+
+def _replace_rows(site_year: SiteYear, checked: CheckedYear) -> None:
+    """The year's rows replaced as a whole by the checked ones."""
+    site_year.outputs.all().delete()
+    site_year.energy.all().delete()
+    site_year.materials.all().delete()
+    site_year.drivers.all().delete()
+    for group in (checked.outputs, checked.energy, checked.materials, checked.drivers):
+        for obj in group:
+            obj.site_year = site_year
+    Output.objects.bulk_create(checked.outputs)
+    EnergyUse.objects.bulk_create(checked.energy)
+    MaterialUse.objects.bulk_create(checked.materials)
+    Driver.objects.bulk_create(checked.drivers)
+    site_year.allocation_rule = checked.allocation_rule
+
+
+def _mark_changed(site_year: SiteYear, *, actor: Any, created: bool) -> None:
+    """A new version, a draft again: changed data must be checked and submitted again."""
+    site_year.version += 0 if created else 1
+    if site_year.state == SiteYear.State.SUBMITTED:
+        # Kept, so the pages can say the year was submitted and must be submitted again.
+        site_year.last_submitted_at = site_year.submitted_at or site_year.last_submitted_at
+    site_year.state = SiteYear.State.DRAFT
+    site_year.submitted_at = None
+    site_year.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    site_year.save()
+
+
+def _record_write(
+    site_year: SiteYear,
+    *,
+    actor: Any,
+    created: bool,
+    change: changes.YearChange,
+    before: dict[str, Any] | None,
+) -> None:
+    """The audit event of a save: created, updated, or submitted data replaced (saying when
+    they had been submitted)."""
+    summary = ""
+    if change.status == changes.SUBMITTED:
+        summary = _(
+            "Submitted data replaced (submitted %(day)s); the year is a draft again and "
+            "must be submitted again."
+        ) % {
+            "day": date_format(
+                timezone.localtime(site_year.last_submitted_at), "SHORT_DATETIME_FORMAT"
+            )
+            if site_year.last_submitted_at
+            else "—"
+        }
+    audit.record(
+        actor=actor,
+        action="site_year.create"
+        if created
+        else "site_year.replace_submitted"
+        if change.status == changes.SUBMITTED
+        else "site_year.update",
+        target=site_year,
+        before=before,
+        after=_snapshot(site_year),
+        summary=summary,
+    )
 
 
 def _optional(

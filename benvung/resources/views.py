@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.core import charts, units
+from benvung.core import charts, units, years
 from benvung.core.concurrency import StaleEdit
 from benvung.core.forms import carry_version
 from benvung.core.numbers import for_input
@@ -42,7 +42,7 @@ def _year(request: HttpRequest) -> int:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return _published_year()
-    return min(max(year, services.MIN_YEAR), services.MAX_YEAR)
+    return min(max(year, years.FIRST_YEAR), years.LAST_YEAR)
 
 
 def _published_year() -> int:
@@ -229,7 +229,7 @@ def site_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     site = get_object_or_404(selectors.site_list(viewer=request.user), pk=pk)
     if not permissions.can_write_site(request.user, site):
         raise PermissionDenied
-    if not services.MIN_YEAR <= year <= services.MAX_YEAR:
+    if not years.in_range(year):
         raise Http404
     site_year = SiteYear.objects.filter(site=site, year=year).first()
     initial = _initial(site_year)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benvung.core import tableimport as ti
+from benvung.core import years
 from benvung.core.text import search_key
 from benvung.core.xlsx import norm
 from benvung.directory.models import RetailOutlet
@@ -90,8 +91,8 @@ class SurveyImporter(ti.Importer):
             ti.YEAR,
             required=True,
             width=8,
-            minimum=services.MIN_YEAR,
-            maximum=services.MAX_YEAR,
+            minimum=years.FIRST_YEAR,
+            maximum=years.LAST_YEAR,
         ),
         ti.Column(
             "eco_packaging",

@@ -24,7 +24,6 @@ from .models import PackagingSurvey
 if TYPE_CHECKING:
     from benvung.accounts.models import User
 
-MIN_YEAR, MAX_YEAR = 2015, 2035
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_ECOLABELLED = 2_147_483_647  # what the column holds
 EVIDENCE_KINDS = ("pdf", "docx", "xlsx", "png", "jpeg")
@@ -56,16 +55,11 @@ def survey_problems(data: SurveyData) -> dict[str, list[str]]:
     def add(field: str, message: str) -> None:
         problems.setdefault(field, []).append(message)
 
-    year_ok = isinstance(data.year, int) and MIN_YEAR <= data.year <= MAX_YEAR
+    year_ok = years.in_range(data.year)
     if data.year is None:
         add("year", _("Enter the year of the survey."))
-    elif not year_ok:
-        add(
-            "year",
-            _("The year must be from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
-        )
-    elif (future := years.future_year_problem(data.year)) is not None:
-        add("year", future)
+    elif (year_problem := years.reporting_year_problem(data.year)) is not None:
+        add("year", year_problem)
     if data.outlet is None:
         add("outlet", _("Choose the retail outlet."))
     elif year_ok and not _in_operation(data.outlet, data.year):

@@ -53,9 +53,10 @@ def _first_pk(model_path: str, **filters: Any) -> int:
 def _target_code(*, quantitative: bool = False) -> str:
     """A target of the plan the portal follows (with a computed indicator if `quantitative`)."""
     from benvung.indicators import registry
+    from benvung.plans.selectors import current_plan
     from benvung.portal import selectors
 
-    plan = selectors.current_plan()
+    plan = current_plan()
     assert plan is not None, "no plan in the test data"
     for target in selectors.target_list(plan).order_by("pk"):
         code = target.indicator_code
@@ -65,9 +66,10 @@ def _target_code(*, quantitative: bool = False) -> str:
 
 
 def _indicator_code() -> str:
+    from benvung.plans.selectors import current_plan
     from benvung.portal import selectors
 
-    plan = selectors.current_plan()
+    plan = current_plan()
     assert plan is not None
     target = selectors.target_list(plan).get(code=_target_code(quantitative=True))
     return str(target.indicator_code)

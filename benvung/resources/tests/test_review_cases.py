@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from benvung.conftest import client_for, make_enterprise, make_site
+from benvung.indicators import selectors as indicator_selectors
+from benvung.plans.models import Target
+from benvung.plans.selectors import current_plan
 from benvung.resources import calculations as calc
 from benvung.resources import efficiency, services
 from benvung.resources.calculations import Output
@@ -29,6 +32,28 @@ def test_the_2030_path_starts_from_the_2025_band():
 def test_the_plan_gives_the_2030_path_its_start(db):
     assert efficiency.path_start(2027) == (2025, 0.05)
     assert efficiency.path_start(2023) is None
+
+
+def test_the_efficiency_path_starts_where_the_targets_own_path_does(db):
+    """One rule for where a path starts (indicators.selectors.path_start): a target of the
+    same indicator for another scope is not the one the 2030 target continues."""
+    plan = current_plan()
+    Target.objects.create(
+        plan=plan,
+        code="X-2028",
+        period_label="2028",
+        text="Giảm 20-25 % tiêu hao toàn tỉnh (thử)",
+        indicator_code=efficiency.INDICATOR,
+        unit="%",
+        scope_kind="province",
+        min_value=20,
+        max_value=25,
+        milestone_year=2028,
+        direction=Target.Direction.INCREASE,
+    )
+    target_2030 = Target.objects.get(plan=plan, code="T1-2030")
+    assert indicator_selectors.path_start(target_2030) == (2025, 5.0)
+    assert efficiency.path_start(2029) == (2025, 0.05)
 
 
 def test_a_model_without_output_is_never_chosen():

@@ -229,9 +229,9 @@ class Command(BaseCommand):
     def _indicator_path(self) -> str:
         """The page of the indicator of the current plan's first quantitative target."""
         from benvung.indicators import registry
-        from benvung.plans.models import Plan
+        from benvung.plans.selectors import current_plan
 
-        plan = Plan.objects.order_by("-issued_on").first()
+        plan = current_plan()
         codes = (
             plan.targets.filter(retired_at__isnull=True)
             .order_by("pk")

@@ -13,8 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from benvung.core import years
 from benvung.indicators import selectors, services
 from benvung.plans.models import Plan
+from benvung.plans.selectors import plan_by_number
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -68,20 +70,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        plans = Plan.objects.all()
-        if options["plan"]:
-            number = options["plan"].strip()
-            plan = plans.filter(number__in=[number, number.split("/")[0]]).first()
-            if plan is None:
-                known = ", ".join(p.number for p in plans) or "—"
-                raise CommandError(f"--plan {number}: unknown plan (known: {known})")
-        else:
-            plan = plans.order_by("-issued_on").first()
-            if plan is None:
-                raise CommandError("no plan loaded: run `benvung load_plan` first")
+        try:
+            plan = plan_by_number(options["plan"])
+        except Plan.DoesNotExist as exc:
+            if not options["plan"]:
+                raise CommandError("no plan loaded: run `benvung load_plan` first") from exc
+            known = ", ".join(p.number for p in Plan.objects.all()) or "—"
+            raise CommandError(f"--plan {options['plan']}: unknown plan (known: {known})") from exc
         year = options["year"]
-        if year is not None and not plan.period_start - 1 <= year <= plan.period_end:
-            raise CommandError(f"--year: {plan.period_start - 1}-{plan.period_end}")
+        if year is not None and not years.in_plan(year, plan):
+            raise CommandError(f"--year: {plan.period_start}-{plan.period_end}")
         with translation.override("vi"):
             if options["recompute"]:
                 written = services.recompute()

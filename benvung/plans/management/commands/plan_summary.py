@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Summarise a loaded plan: groups, tasks (lead agency, period), targets."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--plan", default="202/KH-UBND", help="plan number")
+        parser.add_argument("--plan", default=None, help="plan number (default: the current plan)")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument(
             "--on", type=dt.date.fromisoformat, help="resolve agencies on this date (YYYY-MM-DD)"
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             plan = selectors.plan_by_number(options["plan"])
         except Plan.DoesNotExist as exc:
             raise CommandError(
-                f"No plan {options['plan']}: run `benvung load_plan` first."
+                f"No plan {options['plan'] or '(none loaded)'}: run `benvung load_plan` first."
             ) from exc
         with translation.override("vi"):
             summary = selectors.plan_summary(plan, options["on"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from benvung.accounts.models import User
 from benvung.core.commands import AuditedCommand
 from benvung.plans.models import Plan
+from benvung.plans.selectors import plan_by_number
 from benvung.reporting import services
 from benvung.reporting.models import ReportingCycle
 
@@ -21,14 +22,14 @@ class Command(AuditedCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["create", "open", "close"])
-        parser.add_argument("--plan", default="202/KH-UBND")
+        parser.add_argument("--plan", default=None, help="plan number (default: the current plan)")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--as", dest="email", required=True, help="coordinator's e-mail")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             actor = User.objects.get(email__iexact=options["email"], is_active=True)
-            plan = Plan.objects.get(number=options["plan"])
+            plan = plan_by_number(options["plan"])
         except (User.DoesNotExist, Plan.DoesNotExist) as exc:
             raise CommandError(str(exc)) from exc
         try:

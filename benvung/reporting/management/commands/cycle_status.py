@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from benvung.plans.models import Plan
+from benvung.plans.selectors import plan_by_number
 from benvung.reporting import selectors
 from benvung.reporting.models import ReportingCycle
 
@@ -15,20 +17,22 @@ class Command(BaseCommand):
     help = "Reporting status of a cycle: per expected agency, counts, on-time rate, who owes."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--plan", default="202/KH-UBND")
+        parser.add_argument("--plan", default=None, help="plan number (default: the current plan)")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        plan: Plan | None = None
         try:
+            plan = plan_by_number(options["plan"])
             cycle = ReportingCycle.objects.select_related("plan").get(
-                plan__number=options["plan"], year=options["year"]
+                plan=plan, year=options["year"]
             )
-        except ReportingCycle.DoesNotExist as exc:
+        except (Plan.DoesNotExist, ReportingCycle.DoesNotExist) as exc:
             with translation.override("vi"):
                 message = _("There is no %(year)s reporting cycle for plan %(plan)s.") % {
                     "year": options["year"],
-                    "plan": options["plan"],
+                    "plan": plan.number if plan else options["plan"],
                 }
             raise CommandError(message) from exc
         with translation.override("vi"):

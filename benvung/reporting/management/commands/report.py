@@ -41,7 +41,8 @@ from django.utils.translation import gettext as _
 from benvung.accounts.models import User
 from benvung.core.commands import AuditedCommand
 from benvung.directory.models import Agency
-from benvung.plans.models import FundingSource
+from benvung.plans.models import FundingSource, Plan
+from benvung.plans.selectors import plan_by_number
 from benvung.reporting import selectors, services
 from benvung.reporting.forms import ReportForm, TaskReportForm
 from benvung.reporting.models import AgencyReport, ReportingCycle, TaskReport
@@ -57,7 +58,7 @@ class Command(AuditedCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=ACTIONS)
-        parser.add_argument("--plan", default="202/KH-UBND")
+        parser.add_argument("--plan", default=None, help="plan number (default: the current plan)")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--agency", help="agency key, e.g. sct, snnmt")
         parser.add_argument("--as", dest="email", help="the acting user's e-mail")
@@ -286,15 +287,21 @@ class Command(AuditedCommand):
         return draft
 
     def _cycle(self, options: dict[str, Any]) -> ReportingCycle:
+        try:
+            plan = plan_by_number(options["plan"])
+        except Plan.DoesNotExist:
+            plan = None
         cycle = (
             ReportingCycle.objects.select_related("plan")
-            .filter(plan__number=options["plan"], year=options["year"])
+            .filter(plan=plan, year=options["year"])
             .first()
+            if plan is not None
+            else None
         )
         if cycle is None:
             raise CommandError(
                 _("There is no %(year)s reporting cycle for plan %(plan)s.")
-                % {"year": options["year"], "plan": options["plan"]}
+                % {"year": options["year"], "plan": plan.number if plan else options["plan"]}
             )
         return cycle
 

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from benvung.accounts import roles
 from benvung.accounts.models import User
+from benvung.core import years
 from benvung.core.audit import audit_context
 from benvung.directory.models import AdministrativeUnit, Enterprise, FocusSector, Organisation, Site
 from benvung.resources import demo as synthetic
@@ -114,10 +115,10 @@ class Command(BaseCommand):
         if options["enterprises"] < 1 or options["years"] < 1:
             raise CommandError(_("Give at least one enterprise and one year."))
         first_year = options["last_year"] - options["years"] + 1
-        if first_year < services.MIN_YEAR or options["last_year"] > services.MAX_YEAR:
+        if not (years.in_range(first_year) and years.in_range(options["last_year"])):
             raise CommandError(
                 _("The years must lie from %(min)s to %(max)s.")
-                % {"min": services.MIN_YEAR, "max": services.MAX_YEAR}
+                % {"min": years.FIRST_YEAR, "max": years.LAST_YEAR}
             )
         with audit_context(source="command", command="bench_efficiency"):
             if options["in_place"]:

@@ -29,12 +29,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from benvung.resources.services import MAX_YEAR, MIN_YEAR
+        from benvung.core import years
 
         for name in ("year", "baseline"):
             value = options[name]
-            if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
-                raise CommandError(f"--{name}: {MIN_YEAR}-{MAX_YEAR}")
+            if value is not None and not years.in_range(value):
+                raise CommandError(f"--{name}: {years.FIRST_YEAR}-{years.LAST_YEAR}")
         from benvung.reporting.selectors import figures_final
 
         with translation.override("vi"):
