@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benvung.core import audit
-from benvung.core.views import run_service, signed_in_user
+from benvung.core.views import run_service
 
 from . import permissions, selectors, services
+from .current import signed_in_user
 from .forms import AcceptInvitationForm, EmailPasswordResetForm, SignInForm
+from .home import home_context
 from .models import Role
 
 
@@ -85,7 +87,7 @@ ROLE_HOME_TEMPLATES = {
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page after signing in."""
     user = signed_in_user(request)
-    context = selectors.home_context(viewer=user)
+    context = home_context(viewer=user)
     return render(request, ROLE_HOME_TEMPLATES[Role(user.role)], context)
 
 

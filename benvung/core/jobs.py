@@ -26,8 +26,7 @@ from django.db import models, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from benvung.accounts import permissions
-from benvung.core import audit
+from benvung.core import access, audit
 
 from .xlsx import Problem, size_problem
 
@@ -61,8 +60,11 @@ def problem_dict(problem: Problem, *extra: str) -> dict[str, Any]:
 
 
 def own(actor: Any, job: Any) -> None:
-    """Only its uploader (or a coordinator) acts on an import."""
-    if not (permissions.is_coordinator(actor) or job.uploaded_by_id == getattr(actor, "pk", None)):
+    """Only its uploader (or whoever oversees every import: the coordinators) acts on it."""
+    if not (
+        access.may(access.OVERSEE_IMPORTS, actor)
+        or job.uploaded_by_id == getattr(actor, "pk", None)
+    ):
         raise PermissionDenied(_("You are not allowed to do this."))
 
 

@@ -17,12 +17,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benvung.accounts import permissions
-from benvung.core import audit
+from benvung.core import audit, uploads
 from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Organisation
 from benvung.plans.models import ContentArea, FundingSource, Plan
 
-from . import attachments, selectors
+from . import selectors
 from .models import (
     AgencyReport,
     Attachment,
@@ -549,7 +549,7 @@ def attachment_add(
                 ]
             }
         )
-    verdict = attachments.judge(filename, data)
+    verdict = uploads.judge(filename, data)
     if verdict.claimed is None:
         raise ValidationError(
             {

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from benvung.core import units
-from benvung.indicators import calculations as progress
+from benvung.core import progress, units
 
 GJ_PER_TOE = 41.868  # IEA/OECD definition: 1 toe = 10^7 kcal = 41.868 GJ
 

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benvung.accounts import permissions
+from benvung.accounts.current import signed_in_user
 from benvung.core import charts, units
 from benvung.core.concurrency import StaleEdit
 from benvung.core.forms import carry_version
 from benvung.core.import_views import job_action, upload_page
 from benvung.core.numbers import for_input
-from benvung.core.views import apply_service_errors, signed_in_user
+from benvung.core.views import apply_service_errors
 
 from . import efficiency, excel, exports, imports, selectors, services
 from .forms import (
