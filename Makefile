@@ -80,10 +80,13 @@ run: prepare
 	@$(BIN)/python -m benvung.devtools.serve --host $(HOST) --port $(PORT)
 
 # --- test --------------------------------------------------------------------------------------
+# lint-imports checks the layers of the apps (docs/architecture.md; contracts in pyproject.toml):
+# an import upwards or between sibling domains fails the lint, hence `make test`.
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/mypy benvung config
+	$(BIN)/lint-imports
 
 format: setup-test
 	$(BIN)/ruff format .

@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("resources/", include("benvung.resources.urls")),
     path("outreach/", include("benvung.outreach.urls")),
     path("retail/", include("benvung.retail.urls")),
-    path("indicators/", include("benvung.indicators.urls")),
+    path("indicators/", include("benvung.portal.dashboard_urls")),
     path("documents/", include("benvung.reports.urls")),
     path("api/", api.urls),
     path("audit/", include("benvung.core.urls")),

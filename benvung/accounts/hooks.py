@@ -3,7 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core import audit_labels, navigation
+from benvung.core import access, audit_labels, navigation
 from benvung.core.navigation import MenuEntry
 
 from . import permissions, roles
@@ -56,3 +56,7 @@ navigation.register(
 
 for _role in roles.generic_roles():
     roles.register(_role)
+
+# core's own pages ask these; only accounts knows the roles that answer them.
+access.ANSWERS.register(access.VIEW_AUDIT, permissions.can_view_audit)
+access.ANSWERS.register(access.OVERSEE_IMPORTS, permissions.is_coordinator)

@@ -71,7 +71,7 @@ def can_view_every_user(user: User | AnonymousUser | None) -> bool:
     return is_coordinator(user)
 
 
-def can_invite_users(user: User | AnonymousUser | None, organisation: Model | None = None) -> bool:
+def can_invite_users(user: User | AnonymousUser | None, organisation: object | None = None) -> bool:
     return is_coordinator(user)
 
 

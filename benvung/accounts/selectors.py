@@ -1,22 +1,12 @@
-"""Reads about users and invitations, scoped to the viewer; the data behind each home page."""
+"""Reads about users and invitations, scoped to the viewer (the home pages: home.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from benvung.core.models import AuditEvent, SuccessionStatus
-from benvung.directory import selectors as directory
-from benvung.directory.models import (
-    Enterprise,
-    IndustrialArea,
-    OrganisationSuccession,
-    Site,
-)
-
-from . import permissions, roles
+from . import permissions
 from .models import Invitation, User
 
 if TYPE_CHECKING:
@@ -45,47 +35,3 @@ def invitation_list(
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     return qs
-
-
-def home_context(*, viewer: User) -> dict[str, Any]:
-    org = viewer.organisation.specific
-    context: dict[str, Any] = {"organisation": org}
-    if permissions.is_coordinator(viewer):
-        now = timezone.now()
-        context.update(
-            counts=directory.organisation_counts(viewer=viewer),
-            site_count=Site.objects.valid_on(timezone.localdate()).count(),
-            user_count=User.objects.filter(is_active=True).count(),
-            pending_invitations=Invitation.objects.filter(
-                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-            ).count(),
-            unconfirmed_areas=IndustrialArea.objects.filter(
-                confirmation=IndustrialArea.Confirmation.UNOFFICIAL
-            ).count(),
-            unconfirmed_successions=OrganisationSuccession.objects.filter(
-                status=SuccessionStatus.TO_BE_CONFIRMED
-            ).count(),
-            focus_sectors=directory.enterprise_count_by_focus_sector(),
-            recent_events=AuditEvent.objects.select_related("actor")[:8],
-        )
-    if viewer.has_role(roles.ENTERPRISE_USER):
-        # An enterprise user's organisation is an enterprise (the role's organisation kind).
-        enterprise = cast(Enterprise, org)
-        context.update(
-            sites=directory.site_list(viewer=viewer, enterprise=enterprise),
-            sectors=directory.enterprise_sectors(enterprise),
-        )
-    if viewer.has_role(roles.AGENCY_REPORTER, roles.COORDINATOR, roles.SYSTEM_ADMIN):
-        context.update(predecessors=directory.predecessors_of(org))
-    from benvung.reporting.models import AgencyReport, ReportingCycle
-
-    open_cycles = list(ReportingCycle.objects.filter(state=ReportingCycle.State.OPEN))
-    mine = {
-        r.cycle_id: r
-        for r in AgencyReport.objects.filter(cycle__in=open_cycles, agency=viewer.organisation)
-    }
-    context["open_cycles"] = [(c, mine.get(c.pk)) for c in open_cycles]
-    context["colleagues"] = user_list(viewer=viewer, organisation=viewer.organisation).filter(
-        is_active=True
-    )
-    return context

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,10 +18,33 @@ from django.utils.translation import gettext as _
 
 from benvung.core import audit
 from benvung.core.tasks import send_email_after_commit
-from benvung.directory.models import Organisation
 
 from . import permissions, roles
 from .models import Invitation, RoleGrant, User
+
+
+class Organisation(Protocol):
+    """What accounts needs of the organisation a user belongs to: a directory.Organisation,
+    which accounts (a lower layer) reaches only through the User.organisation relation."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def is_current(self) -> bool: ...
+    @property
+    def specific(self) -> Any: ...
+    def get_kind_display(self) -> str: ...
+
+
+def organisation_kind_label(kind: str) -> str:
+    """The name of a kind of organisation ("agency"), from the model behind User.organisation."""
+    model = cast(type[models.Model], User._meta.get_field("organisation").related_model)
+    field = cast(models.Field[Any, Any], model._meta.get_field("kind"))
+    return str(dict(field.flatchoices).get(kind, kind))
 
 
 def check_role_fits(
@@ -35,7 +59,7 @@ def check_role_fits(
             _("The role %(role)s is for %(kind)s, but %(org)s is %(org_kind)s.")
             % {
                 "role": definition.label,
-                "kind": Organisation.Kind(definition.organisation_kind).label,
+                "kind": organisation_kind_label(definition.organisation_kind),
                 "org": organisation.name,
                 "org_kind": organisation.get_kind_display(),
             }
@@ -89,7 +113,7 @@ def invitation_create(
         invitation = Invitation.objects.create(
             email=email,
             full_name=full_name.strip(),
-            organisation=organisation,
+            organisation_id=organisation.pk,
             role=role,
             token_hash=Invitation.hash_token(token),
             invited_by=actor,
@@ -205,7 +229,7 @@ def invitations_revoke_for(*, actor: User, organisation: Organisation) -> int:
     pending = [
         inv
         for inv in Invitation.objects.filter(
-            organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+            organisation_id=organisation.pk, accepted_at__isnull=True, revoked_at__isnull=True
         )
         if inv.state == "pending"
     ]

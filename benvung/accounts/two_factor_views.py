@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from benvung.core.views import apply_service_errors, signed_in_user
+from benvung.core.views import apply_service_errors
 
 from . import two_factor
+from .current import signed_in_user
 from .forms import TwoFactorCodeForm, TwoFactorEnrolForm
 from .lockout import forgive_account
 

@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benvung.core import audit
-from benvung.core.views import run_service, signed_in_user
+from benvung.core.views import run_service
 
 from . import permissions, roles, selectors, services
+from .current import signed_in_user
 from .forms import AcceptInvitationForm, EmailPasswordResetForm, SignInForm
+from .home import home_context
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -89,7 +91,7 @@ def home_template(user: User) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page after signing in."""
     user = signed_in_user(request)
-    context = selectors.home_context(viewer=user)
+    context = home_context(viewer=user)
     return render(request, home_template(user), context)
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from benvung.core.views import signed_in_user
+from benvung.accounts.current import signed_in_user
 from benvung.directory.models import (
     AdministrativeUnit,
     Enterprise,

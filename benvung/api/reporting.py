@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from benvung.core.views import signed_in_user
+from benvung.accounts.current import signed_in_user
 from benvung.reporting import selectors, services
 from benvung.reporting.forms import MAX_BUDGET_VND, MAX_COUNT
 from benvung.reporting.models import AgencyReport, ReportingCycle, TaskReport

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, Router, Schema, Status
 
+from benvung.accounts.current import signed_in_user
 from benvung.core import years
 from benvung.core.concurrency import StaleEdit
-from benvung.core.views import signed_in_user
 from benvung.directory.models import Site
 from benvung.reporting.selectors import figures_final
 from benvung.resources import changes, efficiency, permissions, selectors, services

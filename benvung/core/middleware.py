@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from benvung.accounts.client import client_ip
-
 from .audit import audit_context
+from .client import client_ip
 from .logs import request_id_var, request_note_var
 
 request_logger = logging.getLogger("benvung.request")

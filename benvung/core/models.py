@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -37,6 +38,33 @@ class VersionedModel(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+
+def evidence_path(instance: models.Model, filename: str) -> str:
+    # A random name: the stored file is never reached by guessing, only through a checked view.
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"evidence/{instance._meta.model_name}/{secrets.token_hex(16)}.{suffix}"
+
+
+class Recorded(TimeStampedModel, VersionedModel):
+    """What every record a domain app collects carries (outreach activities, SCP models, retail
+    surveys): its evidence, who entered it, the demo mark."""
+
+    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("evidence (file)"),
+        upload_to=evidence_path,
+        storage=private_storage,
+        max_length=300,
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         abstract = True

@@ -8,8 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from benvung.accounts import permissions
-
+from . import access
 from .audit_labels import ACTION_LABELS
 from .models import AuditEvent
 
@@ -23,7 +22,7 @@ def audit_event_list(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    if not permissions.can_view_audit(viewer):
+    if not access.may(access.VIEW_AUDIT, viewer):
         return AuditEvent.objects.none()
     qs = AuditEvent.objects.select_related("actor", "target_type")
     if q:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,21 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from benvung.accounts import permissions
-
-from . import selectors
+from . import access, selectors
 from .concurrency import StaleEdit
 from .forms import carry_version, choice_field
 
-if TYPE_CHECKING:
-    from benvung.accounts.models import User
-
 T = TypeVar("T")
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    """`request.user` in a view behind login_required, where it is never the anonymous user."""
-    return cast("User", request.user)
 
 
 def run_service(
@@ -92,7 +82,7 @@ class AuditFilterForm(forms.Form):
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_audit(request.user):
+    if not access.may(access.VIEW_AUDIT, request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -108,7 +98,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not permissions.can_view_audit(request.user):
+    if not access.may(access.VIEW_AUDIT, request.user):
         raise PermissionDenied
     event = get_object_or_404(selectors.audit_event_list(viewer=request.user), pk=pk)
     return render(request, "core/audit_detail.html", {"event": event})

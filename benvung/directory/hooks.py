@@ -3,11 +3,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from benvung.accounts import home as accounts_home
 from benvung.core import audit_labels, loading, navigation
 from benvung.core import demo as core_demo
 from benvung.core.navigation import MenuEntry
 
-from . import demo, loaders, permissions, selectors
+from . import demo, home, loaders, permissions, selectors
 
 audit_labels.register(
     {
@@ -118,3 +119,5 @@ loading.register_reference(
 # data refers to them.
 core_demo.register(core_demo.DemoBuilder("directory", lambda seed: demo.generate(seed=seed)))
 core_demo.PRESENCE.register("directory", selectors.demo_organisations_present)
+
+accounts_home.PARTS.register("directory", home.home_part)

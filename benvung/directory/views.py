@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from benvung.accounts import permissions as account_permissions
 from benvung.accounts import selectors as account_selectors
 from benvung.accounts import services as account_services
+from benvung.accounts.current import signed_in_user
 from benvung.accounts.forms import InvitationForm
 from benvung.accounts.views import invitation_roles_for
-from benvung.core.views import paginate, run_service, signed_in_user
+from benvung.core.views import paginate, run_service
 
 from . import address_lookup, permissions, selectors, services
 from .forms import (

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from benvung.core import navigation
 from benvung.core.navigation import MenuEntry
+from benvung.plans.checks import TARGET_CHECKS
 
-from . import permissions
+from . import permissions, plan_checks
 
 navigation.register(
     MenuEntry(
@@ -17,3 +18,5 @@ navigation.register(
         permissions.can_view_indicator_dashboard,
     )
 )
+
+TARGET_CHECKS.register("indicator", plan_checks.indicator_is_computed)

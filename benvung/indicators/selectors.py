@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from benvung.core import progress as progress_rule
 from benvung.plans.models import Plan, Target
 from benvung.reporting import selectors as reporting
 
-from . import calculations, permissions, registry
+from . import permissions, registry
 from .models import IndicatorResult, Status, StatusOverride
 from .services import active_overrides, coverage_json
 
@@ -231,7 +232,7 @@ def progress_for(
         and latest.year >= target.milestone_year
         and _figures_final(latest.year, finals)
     )
-    assessment = calculations.assess(
+    assessment = progress_rule.assess(
         value=None if latest is None else float(latest.value),  # type: ignore[arg-type]
         value_year=None if latest is None else latest.year,
         baseline_value=None if baseline_value is None else float(baseline_value),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import ClassVar
 
 from django.conf import settings
@@ -10,36 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from benvung.core.models import TimeStampedModel, VersionedModel
-from benvung.core.storage import private_storage
+from benvung.core.models import Recorded
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
-
-
-def evidence_path(instance: models.Model, filename: str) -> str:
-    # A random name: the stored file is never reached by guessing, only through a checked view.
-    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
-    return f"evidence/{instance._meta.model_name}/{secrets.token_hex(16)}.{suffix}"
-
-
-class Recorded(TimeStampedModel, VersionedModel):
-    """What every record of this domain carries: its evidence, who entered it, the demo mark."""
-
-    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
-    evidence_file = models.FileField(
-        _("evidence (file)"),
-        upload_to=evidence_path,
-        storage=private_storage,
-        max_length=300,
-        blank=True,
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    is_demo = models.BooleanField(_("demo data"), default=False)
-
-    class Meta:
-        abstract = True
 
 
 class OutreachActivity(Recorded):

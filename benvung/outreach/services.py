@@ -21,11 +21,10 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from benvung.core import audit, energy, years
+from benvung.core import audit, energy, uploads, years
 from benvung.core.concurrency import lock_for_edit, mark_saved
 from benvung.directory.models import AdministrativeUnit, IndustrialArea, Organisation, Site
 from benvung.plans.models import ContentArea
-from benvung.reporting import attachments
 
 from . import permissions
 from .models import OutreachActivity, SCPModel
@@ -153,7 +152,7 @@ def evidence_problems(evidence: EvidenceFile | None) -> list[str]:
                 "limit": EVIDENCE_MAX_BYTES // 1024 // 1024,
             }
         ]
-    verdict = attachments.judge(evidence.name, evidence.data)
+    verdict = uploads.judge(evidence.name, evidence.data)
     if verdict.claimed is None:
         return [
             _("%(name)s: only PDF, DOCX, XLSX, PNG and JPEG files are accepted.")
@@ -173,7 +172,7 @@ def evidence_problems(evidence: EvidenceFile | None) -> list[str]:
 def _store_evidence(instance: OutreachActivity | SCPModel, evidence: EvidenceFile) -> str:
     """Save the file under a random name; returns the old file's name, to delete on commit."""
     old = instance.evidence_file.name or ""
-    verdict = attachments.judge(evidence.name, evidence.data)
+    verdict = uploads.judge(evidence.name, evidence.data)
     suffix = "jpg" if verdict.kind == "jpeg" else (verdict.kind or "bin")
     instance.evidence_file.save(f"evidence.{suffix}", ContentFile(evidence.data), save=False)
     return old

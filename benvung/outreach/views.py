@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benvung.accounts.current import signed_in_user
 from benvung.core.concurrency import StaleEdit
-from benvung.core.views import apply_service_errors, paginate, show_stale, signed_in_user
-from benvung.reporting.attachments import CONTENT_TYPES
+from benvung.core.uploads import CONTENT_TYPES
+from benvung.core.views import apply_service_errors, paginate, show_stale
 
 from . import permissions, selectors, services
 from .forms import (

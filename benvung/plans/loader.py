@@ -31,6 +31,7 @@ from benvung.core import audit
 from benvung.core.loading import LoadReport, Upserter
 from benvung.directory.models import Agency, FocusSector
 
+from .checks import TARGET_CHECKS
 from .models import (
     AgencyGroup,
     ContentArea,
@@ -297,18 +298,14 @@ def check_references(parsed: ParsedFile) -> list[str]:
 
     focus_keys = set(FocusSector.objects.values_list("key", flat=True))
     codes: set[str] = set()
-    from benvung.indicators import registry
+    # Checks other apps register (indicators: the indicator code is one the system computes).
+    target_checks = TARGET_CHECKS.items()
 
     for i, target in enumerate(data["targets"]):
-        if not registry.known(target["indicator"]):
-            problem(
-                ("targets", i, "indicator"),
-                _("unknown indicator “%(code)s” (the system computes: %(known)s)")
-                % {
-                    "code": target["indicator"],
-                    "known": ", ".join(d.code for d in registry.all_definitions()),
-                },
-            )
+        for checked, check in target_checks:
+            message = check(target)
+            if message is not None:
+                problem(("targets", i, checked), message)
         if target["code"] in codes:
             problem(
                 ("targets", i, "code"),

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benvung.core import charts
+from benvung.core import progress as progress_rule
 from benvung.directory import selectors as directory
 from benvung.directory.models import Enterprise, IndustrialArea
-from benvung.indicators import calculations, registry
+from benvung.indicators import registry
 from benvung.indicators import selectors as indicators
 from benvung.indicators.models import IndicatorResult, StatusOverride
 from benvung.indicators.selectors import Progress
@@ -220,7 +221,7 @@ def indicator_view(
     for y in _years_span(results, extra):
         expected = None
         if start is not None and goal is not None and milestone and start[0] <= y <= milestone:
-            expected = calculations.expected_on_path(
+            expected = progress_rule.expected_on_path(
                 start_year=start[0],
                 start_value=start[1],
                 goal=float(goal),

@@ -4,12 +4,13 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from benvung.accounts import home as accounts_home
 from benvung.core import audit_labels, navigation
 from benvung.core import demo as core_demo
 from benvung.core.loading import LoadReport
 from benvung.core.navigation import MenuEntry
 
-from . import demo, permissions
+from . import demo, home, permissions
 
 audit_labels.register(
     {
@@ -47,3 +48,5 @@ def _demo(seed: int) -> list[LoadReport]:
 
 # The cycles' expected reporters are the agencies; the plan must be loaded (else nothing).
 core_demo.register(core_demo.DemoBuilder("reporting", _demo, after=("directory",)))
+
+accounts_home.PARTS.register("reporting", home.home_part)

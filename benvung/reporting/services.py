@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from benvung.core import audit, years
+from benvung.core import audit, uploads, years
 from benvung.core.concurrency import StaleEdit
 from benvung.directory.models import Organisation
 from benvung.plans.models import ContentArea, FundingSource, Plan
 
-from . import attachments, permissions, selectors
+from . import permissions, selectors
 from .models import (
     AgencyReport,
     Attachment,
@@ -549,7 +549,7 @@ def attachment_add(
                 ]
             }
         )
-    verdict = attachments.judge(filename, data)
+    verdict = uploads.judge(filename, data)
     if verdict.claimed is None:
         raise ValidationError(
             {

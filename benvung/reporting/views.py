@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.core.views import apply_service_errors, run_service, signed_in_user
+from benvung.accounts.current import signed_in_user
+from benvung.core.uploads import CONTENT_TYPES
+from benvung.core.views import apply_service_errors, run_service
 from benvung.plans.models import ContentArea
 
 from . import exports, permissions, selectors, services
@@ -378,8 +380,6 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         Attachment.objects.filter(report__in=selectors.report_list(viewer=request.user)), pk=pk
     )
-    from .attachments import CONTENT_TYPES
-
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.core.views import apply_service_errors, signed_in_user
+from benvung.accounts.current import signed_in_user
+from benvung.core.views import apply_service_errors
 from benvung.reporting import selectors as reporting
 from benvung.reporting.models import ReportingCycle
 from benvung.reporting.services import StaleVersion

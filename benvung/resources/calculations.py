@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from benvung.core import units
+from benvung.core import progress, units
 from benvung.core.energy import GJ_PER_TOE, Factor
-from benvung.indicators import calculations as progress
 
 # Factor and GJ_PER_TOE belong to the shared energy fact (core.energy), which every domain
 # reads; the conversion below uses them, and callers still find them here (calc.Factor).

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benvung.accounts.current import signed_in_user
 from benvung.core import charts, units, years
 from benvung.core.concurrency import StaleEdit
 from benvung.core.forms import carry_version
 from benvung.core.numbers import for_input
-from benvung.core.views import apply_service_errors, signed_in_user
+from benvung.core.views import apply_service_errors
 
 from . import efficiency, exports, permissions, selectors, services
 from .forms import (

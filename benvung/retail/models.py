@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from benvung.core.models import Recorded
 from benvung.directory.models import Organisation, RetailOutlet
-from benvung.outreach.models import Recorded
 
 
 class PackagingSurvey(Recorded):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benvung.core import audit, years
+from benvung.core import audit, uploads, years
 from benvung.core.concurrency import check_version, mark_saved
 from benvung.directory.models import Organisation, RetailOutlet
 
@@ -102,8 +102,6 @@ def survey_problems(data: SurveyData) -> dict[str, list[str]]:
 
 
 def _evidence_problem(upload: UploadedFile) -> str | None:
-    from benvung.reporting import attachments
-
     name = upload.name or ""
     if (upload.size or 0) > MAX_EVIDENCE_BYTES:
         return _("%(name)s is larger than %(limit)s MB.") % {
@@ -113,7 +111,7 @@ def _evidence_problem(upload: UploadedFile) -> str | None:
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
-    verdict = attachments.judge(name, data)
+    verdict = uploads.judge(name, data)
     if verdict.claimed not in EVIDENCE_KINDS or not verdict.acceptable:
         return _(
             "%(name)s: only PDF, DOCX, XLSX, PNG and JPEG files whose content matches their "

@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from benvung.accounts.current import signed_in_user
 from benvung.core.concurrency import StaleEdit
-from benvung.core.views import apply_service_errors, paginate, show_stale, signed_in_user
+from benvung.core.uploads import CONTENT_TYPES, claimed_kind
+from benvung.core.views import apply_service_errors, paginate, show_stale
 
 from . import permissions, selectors, services
 from .forms import SurveyFilterForm, SurveyForm
@@ -151,8 +153,6 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     survey = _visible(request, pk)
     if not survey.evidence_file:
         raise Http404
-    from benvung.reporting.attachments import CONTENT_TYPES, claimed_kind
-
     name = survey.evidence_file.name or ""
     kind = claimed_kind(name) or ""
     suffix = name.rsplit(".", 1)[-1]

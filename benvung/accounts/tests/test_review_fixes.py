@@ -7,9 +7,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from benvung.accounts import roles, services
-from benvung.accounts.client import client_ip, sign_in_name
+from benvung.accounts.client import sign_in_name
 from benvung.accounts.models import Invitation, User
 from benvung.conftest import PASSWORD, client_for
+from benvung.core.client import client_ip
 
 pytestmark = pytest.mark.django_db
 

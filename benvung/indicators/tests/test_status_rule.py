@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benvung.indicators import calculations as calc
+from benvung.core import progress as calc
+from benvung.indicators.calculations import share
 
 
 def assess(**kwargs: object) -> calc.Assessment:
@@ -127,5 +128,5 @@ def test_the_straight_path_is_flat_outside_its_years() -> None:
 
 
 def test_a_share_of_nothing_is_not_zero() -> None:
-    assert calc.share(0, 0) is None
-    assert calc.share(1, 46) == pytest.approx(2.1739130435)
+    assert share(0, 0) is None
+    assert share(1, 46) == pytest.approx(2.1739130435)

@@ -9,7 +9,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from benvung.conftest import client_for
-from benvung.reporting import attachments, services
+from benvung.core import uploads
+from benvung.reporting import services
 from benvung.reporting.tests.conftest import at, report_post_data
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,8 @@ def _docx() -> bytes:
 )
 def test_real_files_are_recognised(name, data, kind):
     data = data or (_xlsx() if kind == "xlsx" else _docx())
-    assert attachments.judge(name, data).kind == kind
-    assert attachments.judge(name, data).acceptable
+    assert uploads.judge(name, data).kind == kind
+    assert uploads.judge(name, data).acceptable
 
 
 @pytest.mark.parametrize(
@@ -54,7 +55,7 @@ def test_real_files_are_recognised(name, data, kind):
 )
 def test_disguised_or_foreign_files_are_not_acceptable(name, data):
     data = data if data is not None else _docx()  # a Word file renamed .xlsx
-    assert not attachments.judge(name, data).acceptable
+    assert not uploads.judge(name, data).acceptable
 
 
 @pytest.fixture

@@ -140,7 +140,7 @@ def test_the_output_folder_is_checked_before_anything_is_made(ready, tmp_path, m
     with pytest.raises(CommandError, match="--out"):
         _annual("--out", str(missing))
     # A folder this user may not write to (faked: the tests may run as root, who may).
-    from benvung.reporting.management.commands import report
+    from benvung.reports.management.commands import report
 
     monkeypatch.setattr(report.os, "access", lambda path, mode: False)
     with pytest.raises(CommandError, match="--out"):

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import dashboard as views
 
-# The coordinator's dashboard; the public pages of the same figures are in benvung.portal.
+# The coordinator's dashboard (dashboard.py), beside the public pages of the same figures;
+# the namespace stays `indicators`.
 app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

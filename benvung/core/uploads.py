@@ -1,7 +1,9 @@
 """What an uploaded file really is, judged by its content, not by its name.
 
-A report accepts PDF, DOCX, XLSX, PNG and JPEG. A file whose bytes are not of the type its name
-claims (an executable renamed .pdf, a spreadsheet renamed .docx) is refused.
+Every upload of evidence (an agency report's attachments, the evidence of an outreach activity,
+an SCP model or a retail survey) accepts PDF, DOCX, XLSX, PNG and JPEG. A file whose bytes are
+not of the type its name claims (an executable renamed .pdf, a spreadsheet renamed .docx) is
+refused.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The coordinator's dashboard: progress with stale figures marked, status overrides, and every
-figure opened down to the records behind it. Coordinators only."""
+figure opened down to the records behind it. Coordinators only.
+
+It shows the figures as the public pages do (selectors.py), with the drafts and the tools of the
+coordinator, so it lives beside them; its URLs keep the `indicators` namespace."""
 
 from __future__ import annotations
 
@@ -16,14 +19,15 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benvung.core.views import apply_service_errors, signed_in_user
+from benvung.accounts.current import signed_in_user
+from benvung.core.views import apply_service_errors
+from benvung.indicators import permissions, selectors, services
+from benvung.indicators.forms import StatusOverrideForm
+from benvung.indicators.models import IndicatorResult, StatusOverride
 from benvung.plans.models import Plan, Target
 from benvung.plans.selectors import current_plan
-from benvung.portal import selectors as portal
 
-from . import permissions, selectors, services
-from .forms import StatusOverrideForm
-from .models import IndicatorResult, StatusOverride
+from . import selectors as portal
 
 
 def _require(allowed: bool) -> None:
