@@ -16,7 +16,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from benvung.accounts.models import Role, User
+from benvung.accounts import roles
+from benvung.accounts.models import User
 from benvung.conftest import client_for, valid_tax_code
 from benvung.core import tableimport
 from benvung.core.models import AuditEvent, TableImportJob
@@ -81,7 +82,7 @@ def owner(site: Site) -> User:
         email="nuoc-cu@test.example",
         full_name="Người Nhập Cũ",
         organisation=site.enterprise,
-        role=Role.ENTERPRISE_USER,
+        role=roles.ENTERPRISE_USER,
     )
 
 
