@@ -172,7 +172,7 @@ class ActivityImporter(ti.Importer):
         return permissions.can_record_activities(user)
 
     @classmethod
-    def can_oversee(cls, user: Any) -> bool:
+    def can_oversee(cls, user: User | AnonymousUser) -> bool:
         return permissions.is_coordinator(user)
 
     def instructions(self) -> list[str]:
@@ -348,7 +348,7 @@ class SCPModelImporter(ti.Importer):
         return permissions.can_record_scp_models(user)
 
     @classmethod
-    def can_oversee(cls, user: Any) -> bool:
+    def can_oversee(cls, user: User | AnonymousUser) -> bool:
         return permissions.is_coordinator(user)
 
     def instructions(self) -> list[str]:

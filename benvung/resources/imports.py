@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +29,11 @@ from benvung.core.templatetags.benvung import number
 from . import changes, excel, permissions
 from .forms import ImportForm
 from .models import AllocationRule, Carrier, ProductCategory
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from benvung.accounts.models import User
 
 KIND = "consumption"
 
@@ -49,11 +54,11 @@ class ConsumptionImporter(tableimport.BaseImporter):
     result_template = "resources/import_result.html"
 
     @classmethod
-    def can_use(cls, user: Any) -> bool:
+    def can_use(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_import_consumption(user)
 
     @classmethod
-    def can_oversee(cls, user: Any) -> bool:
+    def can_oversee(cls, user: User | AnonymousUser) -> bool:
         return permissions.can_view_every_import(user)
 
     @property

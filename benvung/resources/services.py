@@ -455,7 +455,7 @@ def _replace_rows(site_year: SiteYear, checked: CheckedYear) -> None:
     site_year.allocation_rule = checked.allocation_rule
 
 
-def _mark_changed(site_year: SiteYear, *, actor: Any, created: bool) -> None:
+def _mark_changed(site_year: SiteYear, *, actor: User, created: bool) -> None:
     """A new version, a draft again: changed data must be checked and submitted again."""
     site_year.version += 0 if created else 1
     if site_year.state == SiteYear.State.SUBMITTED:
@@ -470,7 +470,7 @@ def _mark_changed(site_year: SiteYear, *, actor: Any, created: bool) -> None:
 def _record_write(
     site_year: SiteYear,
     *,
-    actor: Any,
+    actor: User,
     created: bool,
     change: changes.YearChange,
     before: dict[str, Any] | None,

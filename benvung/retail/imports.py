@@ -137,7 +137,7 @@ class SurveyImporter(ti.Importer):
         return permissions.can_use_retail(user)
 
     @classmethod
-    def can_oversee(cls, user: Any) -> bool:
+    def can_oversee(cls, user: User | AnonymousUser) -> bool:
         return permissions.is_coordinator(user)
 
     def instructions(self) -> list[str]:
