@@ -122,3 +122,19 @@ class TwoFactorEnrolForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         help_text=_("After adding the account to your app, type the six digits it shows."),
     )
+
+
+class RolesForm(forms.Form):
+    """The roles a user holds (a user may hold several: what each allows adds up)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("A user keeps at least one role.")},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["roles"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices

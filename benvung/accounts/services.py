@@ -344,12 +344,13 @@ def role_revoke(*, actor: User | None, user: User, role: str) -> bool:
 
 def user_set_roles(*, actor: User | None, user: User, keys: list[str]) -> None:
     """Make `user` hold exactly these roles (the admin's form): grants the missing ones, takes
-    back the others."""
-    for key in keys:
-        if key not in user.roles:
-            role_grant(actor=actor, user=user, role=key)
-    for key in sorted(user.roles - set(keys)):
-        role_revoke(actor=actor, user=user, role=key)
+    back the others. All or nothing: a refused change leaves every role as it was."""
+    with transaction.atomic():
+        for key in keys:
+            if key not in user.roles:
+                role_grant(actor=actor, user=user, role=key)
+        for key in sorted(user.roles - set(keys)):
+            role_revoke(actor=actor, user=user, role=key)
 
 
 def _after_roles_changed(user: User) -> None:

@@ -39,4 +39,5 @@ urlpatterns = [
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
     path("users/<int:pk>/active/", views.set_user_active, name="set_user_active"),
+    path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
 ]

@@ -21,7 +21,7 @@ from benvung.core.views import run_service
 
 from . import permissions, roles, selectors, services
 from .current import signed_in_user
-from .forms import AcceptInvitationForm, EmailPasswordResetForm, SignInForm
+from .forms import AcceptInvitationForm, EmailPasswordResetForm, RolesForm, SignInForm
 from .home import home_context
 
 if TYPE_CHECKING:
@@ -144,6 +144,32 @@ def set_user_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s can no longer sign in.") % {"name": other.full_name})
     return redirect("directory:organisation_detail", pk=other.organisation_id)
+
+
+@login_required
+def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant or take back roles: the roles that fit the user's organisation and that the
+    viewer may give, with those the user holds already."""
+    other = get_object_or_404(selectors.user_list(viewer=request.user), pk=pk)
+    if not permissions.can_change_roles_of(request.user, other):
+        raise PermissionDenied
+    offered = dict(invitation_roles_for(other.organisation, request.user))
+    choices = [(key, roles.label(key)) for key in roles.ordered({*offered, *other.roles})]
+    data = request.POST if request.method == "POST" else None  # an empty POST is a choice too
+    form = RolesForm(data, choices=choices, initial={"roles": sorted(other.roles)})
+
+    def save(data: dict[str, Any]) -> bool:
+        services.user_set_roles(actor=signed_in_user(request), user=other, keys=data["roles"])
+        return True
+
+    if run_service(request, form, save):
+        messages.success(
+            request,
+            _("The roles of %(name)s are now: %(roles)s.")
+            % {"name": other.full_name, "roles": other.get_roles_display()},
+        )
+        return redirect("directory:organisation_detail", pk=other.organisation_id)
+    return render(request, "accounts/user_roles.html", {"form": form, "other": other})
 
 
 def invitation_roles_for(

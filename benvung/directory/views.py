@@ -78,12 +78,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _visible_organisation(request, pk)
+    users = list(account_selectors.user_list(viewer=request.user, organisation=org))
     context: dict[str, Any] = {
         "organisation": org,
         "current_successors": selectors.current_organisation_of(org),
         "predecessor_links": selectors.predecessors_of(org),
         "successor_links": list(org.successor_links.all()),
-        "users": account_selectors.user_list(viewer=request.user, organisation=org),
+        "users": users,
+        # Whose roles the viewer may change (an administrator's only by a system administrator).
+        "roles_editable": {
+            u.pk for u in users if account_permissions.can_change_roles_of(request.user, u)
+        },
         "invitations": account_selectors.invitation_list(viewer=request.user, organisation=org)[
             :20
         ],
