@@ -59,4 +59,3 @@ for _role in roles.generic_roles():
 
 # core's own pages ask these; only accounts knows the roles that answer them.
 access.ANSWERS.register(access.VIEW_AUDIT, permissions.can_view_audit)
-access.ANSWERS.register(access.OVERSEE_IMPORTS, permissions.is_coordinator)

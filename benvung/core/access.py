@@ -1,9 +1,9 @@
 """The questions core's own pages ask about the acting user, answered by the app that knows roles.
 
-core may import no other app (docs/architecture.md), yet the audit trail and the shared import
-jobs need to know who oversees everything. The app that defines the roles (accounts) registers
-an answer to each question from its hooks.py. A question nobody answered is answered "no": a
-missing registration closes a page rather than opening it.
+core may import no other app (docs/architecture.md), yet its audit trail needs to know who may
+read it (the shared import jobs ask each importer instead). The app that defines the roles
+(accounts) registers an answer to each question from its hooks.py. A question nobody answered
+is answered "no": a missing registration closes a page rather than opening it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ ANSWERS: Registry[Predicate] = Registry("access question")
 
 # See the audit trail of every organisation.
 VIEW_AUDIT = "view_audit"
-# See and act on the import jobs of every organisation, not only one's own.
-OVERSEE_IMPORTS = "oversee_imports"
 
 
 def may(question: str, user: Any) -> bool:

@@ -173,7 +173,7 @@ class ActivityImporter(ti.Importer):
 
     @classmethod
     def can_oversee(cls, user: User | AnonymousUser) -> bool:
-        return permissions.is_coordinator(user)
+        return permissions.can_view_every_record(user)
 
     def instructions(self) -> list[str]:
         return [
@@ -349,7 +349,7 @@ class SCPModelImporter(ti.Importer):
 
     @classmethod
     def can_oversee(cls, user: User | AnonymousUser) -> bool:
-        return permissions.is_coordinator(user)
+        return permissions.can_view_every_record(user)
 
     def instructions(self) -> list[str]:
         return [

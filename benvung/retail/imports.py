@@ -138,7 +138,7 @@ class SurveyImporter(ti.Importer):
 
     @classmethod
     def can_oversee(cls, user: User | AnonymousUser) -> bool:
-        return permissions.is_coordinator(user)
+        return permissions.can_view_every_survey(user)
 
     def instructions(self) -> list[str]:
         return [
