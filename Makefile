@@ -9,10 +9,11 @@ PORT ?= 8000
 # A laptop runs with DEBUG on unless told otherwise; production uses docs/deploy.md.
 export DEBUG ?= 1
 
-.PHONY: setup setup-test browser documents run prepare serve test lint format pytest lock messages benchmark clean help
+.PHONY: setup setup-test browser documents run dev prepare serve test lint format pytest lock messages benchmark clean help
 
 help:
 	@echo "make run    install, prepare the database with reference and demo data, serve the site"
+	@echo "            as production does (DEBUG off); make dev: the same with DEBUG on, reloading"
 	@echo "make test   install test dependencies, lint, run the whole suite (SQLite, and"
 	@echo "            PostgreSQL too when DATABASE_URL points at one)"
 
@@ -70,14 +71,41 @@ prepare: setup documents
 	$(BIN)/benvung migrate --no-input
 	$(BIN)/benvung load_reference
 	$(BIN)/benvung load_plan
-	$(BIN)/benvung load_demo
+	$(BIN)/benvung load_demo $(DEMO_FLAGS)
 	$(BIN)/benvung indicators --recompute
 
+# `make run` serves as production does (docs/deploy.md): DEBUG off, gunicorn with WhiteNoise's
+# compressed, fingerprinted static files, the product's own error pages, beside the task worker
+# and the scheduler. What a laptop cannot have is turned off, and only that: HTTPS (no redirect,
+# no HSTS, cookies not marked Secure). The secret key is generated once into var/ and kept, so
+# sessions survive restarts. `make dev` is the developers' server (DEBUG on, reloads on change).
+SECRET_KEY_FILE ?= $(CURDIR)/var/secret-key
+$(SECRET_KEY_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: export DEBUG = 0
+run: export SECRET_KEY_FILE := $(SECRET_KEY_FILE)
+run: export ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-run: prepare
+run: export SECURE_SSL_REDIRECT ?= 0
+run: export SECURE_COOKIES ?= 0
+run: export SECURE_HSTS_SECONDS ?= 0
+run: export LOG_FORMAT ?= plain
+# The demo's accounts have a published password: load_demo asks for this flag with DEBUG off,
+# and a laptop's `make run` is the training installation it is meant for.
+run: DEMO_FLAGS = --allow-production
+run: $(SECRET_KEY_FILE) prepare
+	@$(BIN)/benvung collectstatic --no-input -v0
 	@$(BIN)/benvung demo_signins
 	@echo "Serving http://$(HOST):$(PORT)/  (a task worker and the scheduler run beside it; Ctrl+C stops all)"
 	@$(BIN)/python -m benvung.devtools.serve --host $(HOST) --port $(PORT)
+
+dev: export SITE_URL ?= http://$(HOST):$(PORT)
+dev: prepare
+	@$(BIN)/benvung demo_signins
+	@echo "Development server http://$(HOST):$(PORT)/  (DEBUG on, reloads on code changes)"
+	@$(BIN)/python -m benvung.devtools.serve --host $(HOST) --port $(PORT) --reload
 
 # --- test --------------------------------------------------------------------------------------
 # lint-imports checks the layers of the apps (docs/architecture.md; contracts in pyproject.toml):

@@ -1,6 +1,7 @@
 """Settings from the environment: production is deploy-clean, SQLite is tuned for concurrency."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -43,6 +44,43 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _make_run_environment() -> dict[str, str]:
+    """The variables `make run` exports (the Makefile's `run: export NAME ?= value` lines)."""
+    found: dict[str, str] = {}
+    for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+        if line.startswith("run: export "):
+            name, _op, value = line.removeprefix("run: export ").partition("=")
+            found[name.rstrip("?: ").strip()] = value.strip()
+    return found
+
+
+def test_make_run_serves_with_debug_off_and_only_https_left_out(tmp_path):
+    exported = _make_run_environment()
+    assert exported["DEBUG"] == "0"
+    key_file = tmp_path / "secret-key"
+    key_file.write_text(secrets.token_urlsafe(50))
+    laptop = {
+        name: value
+        for name, value in exported.items()
+        if "$(" not in value  # the key file, hosts and site address name make's variables
+    }
+    result = _run(
+        "check",
+        "--deploy",
+        **laptop,
+        SECRET_KEY_FILE=str(key_file),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    warnings = sorted(set(re.findall(r"\(security\.(W\d+)\)", output)))
+    # HTTPS only, which a laptop serving http://127.0.0.1 cannot have: HSTS, the redirect to
+    # https, and cookies marked Secure (session and CSRF).
+    assert warnings == ["W004", "W008", "W012", "W016"], output
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
