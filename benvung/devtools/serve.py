@@ -4,8 +4,8 @@ The web server is gunicorn, as in production (docs/deploy.md), not Django's deve
 which runs every request in one process (one core at a time) and was measured at a p95 of
 several seconds for 50 public readers. Gunicorn's workers use every core; measure with
 `python -m benvung.devtools.load_readers --url http://127.0.0.1:8000`. WhiteNoise serves the
-static files. DEBUG stays whatever the environment says (`make run` turns it off, `make dev` on). Code changes
-are picked up on restart, or at once with --reload.
+static files. DEBUG stays whatever the environment says (`make run` turns it off, `make dev` on).
+Code changes are picked up on restart, or at once with --reload.
 
 Ctrl+C (or any of them dying) stops all three, so no orphan keeps the database busy.
 """
