@@ -13,7 +13,7 @@ rather than letting one app silently replace another's entry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 from django.utils.module_loading import autodiscover_modules
@@ -60,14 +60,6 @@ class Registry(Generic[T]):
             raise AlreadyRegistered(f"{self.kind} {key!r} is registered twice")
         self._entries[key] = entry
         return entry
-
-    def registering(self, key: str) -> Callable[[T], T]:
-        """Decorator form: `@registry.registering("key")`."""
-
-        def decorate(entry: T) -> T:
-            return self.register(key, entry)
-
-        return decorate
 
     def unregister(self, key: str) -> None:
         """For tests that plug a throw-away entry in and take it out again."""
